@@ -1,0 +1,42 @@
+// Service configuration, read from the environment once per process.
+// Every default is the embedded one: local identity provider, PGlite in ./.data.
+import path from "node:path";
+
+export interface ServiceConfig {
+  /** Where PGlite keeps its files, and where generated secrets live. */
+  dataDir: string;
+  /** postgres://… to use PostgreSQL instead of the embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Token issuer (`iss`) the service accepts. */
+  issuer: string;
+  /** JWKS to verify signatures with; default: the issuer's discovery document. */
+  jwksUri: string | undefined;
+  /** Audience (`aud`) the service accepts: its own app ID URI. */
+  audience: string;
+  /** Path the service is mounted at on the app's origin. */
+  basePath: string;
+  /** Public origin used to build absolute links (Location, nextLink); default: the request's. */
+  publicOrigin: string | undefined;
+  /** Seed the demo tenants, users and notifications on an empty store. */
+  seedDemo: boolean;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return !/^(0|false|no|off)$/i.test(value);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const idpPort = env.IDP_PORT || "4001";
+  const issuer = (env.ISSUER || `http://localhost:${idpPort}`).replace(/\/$/, "");
+  return {
+    dataDir: path.resolve(env.DATA_DIR || ".data"),
+    databaseUrl: env.DATABASE_URL || undefined,
+    issuer,
+    jwksUri: env.JWKS_URI || undefined,
+    audience: env.API_AUDIENCE || "api://notifications",
+    basePath: "/graph/beta",
+    publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, "") || undefined,
+    seedDemo: bool(env.SEED_DEMO, !env.DATABASE_URL),
+  };
+}
