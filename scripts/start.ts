@@ -1,0 +1,123 @@
+// `npm start`: everything on its embedded defaults, in one terminal.
+// Builds the app when its sources changed since the last build, runs the local
+// identity provider in this process, and `next start` (which opens PGlite and
+// seeds the demo on an empty store) as a child. Ctrl-C stops both.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dev = process.argv.includes("--dev");
+
+const port = process.env.PORT || "3000";
+const idpPort = process.env.IDP_PORT || "4001";
+// `next dev` and `next start` must never share a PGlite folder (see field notes).
+const dataDir = path.resolve(root, process.env.DATA_DIR || (dev ? ".data-dev" : ".data"));
+const distDir = process.env.NEXT_DIST_DIR || (dev ? ".next-dev" : ".next");
+const appOrigin = process.env.APP_ORIGIN || `http://localhost:${port}`;
+const useLocalIdp = !process.env.AUTH_AUTHORITY && process.env.LOCAL_IDP !== "0";
+
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+// What a build depends on; a change in any of these triggers a rebuild.
+const BUILD_INPUTS = [
+  "app", "components", "lib", "server", "public", "sw", "idp/demo-users.ts",
+  "instrumentation.ts", "next.config.js", "tsconfig.json", "package-lock.json",
+];
+
+function sourceFingerprint(): string {
+  const hash = createHash("sha256");
+  const visit = (rel: string) => {
+    const abs = path.join(root, rel);
+    if (!existsSync(abs)) return;
+    const st = statSync(abs);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(abs).sort()) visit(path.join(rel, name));
+    } else {
+      hash.update(rel).update("\0").update(readFileSync(abs)).update("\0");
+    }
+  };
+  BUILD_INPUTS.forEach(visit);
+  return hash.digest("hex");
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
+  const stamp = path.join(root, distDir, ".source-fingerprint");
+  const fingerprint = sourceFingerprint();
+  const built = existsSync(path.join(root, distDir, "BUILD_ID"));
+  if (built && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return;
+  console.log(built ? "Sources changed since the last build: building…" : "First start: building the app…");
+  const code = await run(process.execPath, [nextBin, "build"], env);
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  writeFileSync(stamp, fingerprint);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: port,
+    IDP_PORT: idpPort,
+    DATA_DIR: dataDir,
+    NEXT_DIST_DIR: distDir,
+    APP_ORIGIN: appOrigin,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+
+  let idp: { issuer: string; close(): Promise<void> } | undefined;
+  if (useLocalIdp) {
+    const { startIdp } = await import("../idp/index");
+    const started = await startIdp({
+      port: Number(idpPort),
+      dataDir: path.join(dataDir, "idp"),
+      appOrigins: [appOrigin],
+      senderSecret: process.env.IDP_SENDER_SECRET,
+      log: (msg) => console.log(`[idp] ${msg}`),
+    });
+    idp = started;
+    env.ISSUER ||= started.issuer;
+    console.log(`[idp] ${started.issuer} (client credentials: notifications-sender / ${started.senderSecret})`);
+  }
+
+  let app: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (app && app.exitCode === null) {
+      app.kill("SIGTERM");
+      await new Promise((r) => app!.once("exit", r));
+    }
+    await idp?.close().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  if (!dev) await buildIfNeeded(env);
+  if (stopping) return;
+
+  app = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  app.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`The app exited (code ${code ?? "?"}); stopping.`);
+      void stop(code || 1);
+    }
+  });
+  console.log(`\n  Inbox:    ${appOrigin}\n  Service:  ${appOrigin}/graph/beta\n  Data:     ${dataDir}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
