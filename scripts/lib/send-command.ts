@@ -1,0 +1,74 @@
+// `npm run send` as a function of (argv, env, output streams) → exit code, so the
+// whole command — token, POST, error reporting — is tested against servers on
+// loopback without spawning a process.
+import { getAppToken, TokenError } from "./client-credentials";
+import { GraphApiError, postNotification } from "./notifications-client";
+import { parseSendArgs, SEND_USAGE } from "./send-args";
+import { loadSenderConfig, resolveClientSecret } from "./sender-config";
+
+export interface SendIo {
+  env: NodeJS.ProcessEnv;
+  /** Receives only the new id, so `id=$(npm run -s send -- …)` captures it. */
+  stdout: (line: string) => void;
+  /** Everything meant for a person: progress, details, errors, usage. */
+  stderr: (line: string) => void;
+  now?: Date;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export async function runSend(argv: readonly string[], io: SendIo): Promise<number> {
+  const parsed = parseSendArgs(argv, io.env, io.now);
+  if (parsed.kind === "help") {
+    io.stderr(SEND_USAGE);
+    return EXIT_OK;
+  }
+  if (parsed.kind === "error") {
+    io.stderr(`send: ${parsed.message}\n`);
+    io.stderr(SEND_USAGE);
+    return EXIT_USAGE;
+  }
+  const { to, request } = parsed.args;
+  const config = loadSenderConfig(io.env);
+
+  try {
+    const clientSecret = await resolveClientSecret(config, io.env);
+    const token = await getAppToken({ issuer: config.issuer, clientId: config.clientId, clientSecret, scope: config.scope });
+    const created = await postNotification(config.apiUrl, token.accessToken, to, request);
+    io.stdout(created.id);
+    const title = request.payload.visualContent?.title;
+    io.stderr(
+      [
+        `sent to ${to}${title ? `: "${title}"` : ""}`,
+        `  id          ${created.id}`,
+        created.location ? `  location    ${created.location}` : undefined,
+        typeof created.body.expirationDateTime === "string" ? `  expires     ${created.body.expirationDateTime}` : undefined,
+        typeof created.body.priority === "string" ? `  priority    ${created.body.priority}` : undefined,
+        created.requestId ? `  request-id  ${created.requestId}` : undefined,
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    );
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof GraphApiError) {
+      io.stderr(
+        [
+          err.status ? `send: the API answered ${err.status} ${err.code}: ${err.message}` : `send: ${err.message}`,
+          err.requestId ? `  request-id         ${err.requestId}` : undefined,
+          `  client-request-id  ${err.clientRequestId}`,
+          err.retryAfter ? `  retry after        ${err.retryAfter} s` : undefined,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      );
+    } else if (err instanceof TokenError) {
+      io.stderr(`send: ${err.message}`);
+    } else {
+      io.stderr(`send: ${(err as Error).message}`);
+    }
+    return EXIT_FAILED;
+  }
+}
