@@ -1,0 +1,124 @@
+// Typed client for the notifications API. Every request asks getToken() for a fresh token (MSAL's
+// silent path caches and renews; we never keep one), sends a client-request-id, waits out
+// Retry-After on 429/503 a bounded number of times, and throws ApiError for anything else non-2xx.
+import { ApiError, apiErrorFromResponse } from "./errors";
+import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query";
+import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "./types";
+
+export interface ApiClientOptions {
+  /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */
+  baseUrl: string;
+  getToken: () => Promise<string>;
+  fetch?: typeof fetch;
+  /** How many times a 429/503 is retried before the error reaches the caller. */
+  maxRetries?: number;
+  /** Longest Retry-After we wait out silently; longer ones go to the caller at once. */
+  maxRetryWaitSeconds?: number;
+  sleep?: (ms: number) => Promise<void>;
+  newRequestId?: () => string;
+}
+
+const RETRYABLE = new Set([429, 503]);
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly maxRetries: number;
+  private readonly maxRetryWaitSeconds: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly newRequestId: () => string;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    // Bound to globalThis: a bare window.fetch reference throws "Illegal invocation" when called.
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.maxRetries = options.maxRetries ?? 2;
+    this.maxRetryWaitSeconds = options.maxRetryWaitSeconds ?? 10;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.newRequestId = options.newRequestId ?? (() => crypto.randomUUID());
+  }
+
+  /** First page of the inbox for these filters, newest first. */
+  listNotifications(filters: InboxFilters, top?: number): Promise<NotificationPage> {
+    return this.json<NotificationPage>("GET", `${this.baseUrl}/me/notifications?${buildListQuery(filters, top)}`);
+  }
+
+  /** A later page: the service's `@odata.nextLink`, followed exactly as given. */
+  listPage(nextLink: string): Promise<NotificationPage> {
+    return this.json<NotificationPage>("GET", nextLink);
+  }
+
+  async count(filter: string = UNREAD_COUNT_FILTER): Promise<number> {
+    const response = await this.send("GET", `${this.baseUrl}/me/notifications/$count?$filter=${encodeURIComponent(filter)}`);
+    const text = (await response.text()).trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+      throw new ApiError(response.status, "invalidResponse", `Expected a count, got "${text.slice(0, 40)}".`, response.headers.get("request-id") ?? undefined, undefined);
+    }
+    return value;
+  }
+
+  getNotification(id: string): Promise<Notification> {
+    return this.json<Notification>("GET", this.itemUrl(id));
+  }
+
+  updateNotification(id: string, patch: NotificationPatch, etag?: string): Promise<Notification> {
+    return this.json<Notification>("PATCH", this.itemUrl(id), patch, etag ? { "If-Match": etag } : undefined);
+  }
+
+  async deleteNotification(id: string): Promise<void> {
+    await this.send("DELETE", this.itemUrl(id));
+  }
+
+  markAllAsRead(body: BulkActionBody = {}): Promise<{ updated: number }> {
+    return this.json("POST", `${this.baseUrl}/me/notifications/markAllAsRead`, body);
+  }
+
+  dismissAll(body: BulkActionBody = {}): Promise<{ updated: number }> {
+    return this.json("POST", `${this.baseUrl}/me/notifications/dismissAll`, body);
+  }
+
+  private itemUrl(id: string): string {
+    return `${this.baseUrl}/me/notifications/${encodeURIComponent(id)}`;
+  }
+
+  private async json<T>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    const response = await this.send(method, url, body, headers);
+    return (await response.json()) as T;
+  }
+
+  private async send(method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<Response> {
+    // One id for every attempt: the service's logs tie the retries together.
+    const clientRequestId = this.newRequestId();
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.options.getToken();
+      const headers: Record<string, string> = {
+        Accept: "application/json",
+        Authorization: `Bearer ${token}`,
+        "client-request-id": clientRequestId,
+        ...extraHeaders,
+      };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          cache: "no-store",
+        });
+      } catch {
+        // fetch rejects only when no response arrived (offline, DNS, CORS): status 0.
+        throw new ApiError(0, "networkError", "Could not reach the notifications service. Check your connection.", undefined, clientRequestId);
+      }
+      if (response.ok) return response;
+      const error = await apiErrorFromResponse(response, clientRequestId);
+      const wait = error.retryAfterSeconds ?? 1;
+      if (RETRYABLE.has(response.status) && attempt < this.maxRetries && wait <= this.maxRetryWaitSeconds) {
+        await this.sleep(wait * 1000);
+        continue;
+      }
+      throw error;
+    }
+  }
+}

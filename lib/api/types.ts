@@ -1,0 +1,47 @@
+// The notification resource as the contract defines it (../shared/spec/graph-notifications-api.md).
+
+export type ReadState = "unread" | "read";
+export type UserActionState = "noInteraction" | "activated" | "dismissed" | "snoozed";
+export type NotificationStatus = "active" | "deleted";
+export type Priority = "None" | "High" | "Low";
+
+export interface VisualContent {
+  title: string;
+  body?: string;
+}
+
+export interface Notification {
+  id: string;
+  targetHostName: string;
+  appNotificationId?: string | null;
+  groupName: string | null;
+  payload: { rawContent?: string; visualContent?: VisualContent };
+  priority: Priority;
+  displayTimeToLive?: number | null;
+  expirationDateTime: string;
+  readState: ReadState;
+  userActionState: UserActionState;
+  snoozedUntilDateTime?: string | null;
+  status: NotificationStatus;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  "@odata.etag"?: string;
+}
+
+export interface NotificationPage {
+  value: Notification[];
+  "@odata.nextLink"?: string;
+  "@odata.count"?: number;
+}
+
+/** What PATCH accepts; everything else is read-only. */
+export interface NotificationPatch {
+  readState?: ReadState;
+  userActionState?: UserActionState;
+  snoozedUntilDateTime?: string | null;
+}
+
+export interface BulkActionBody {
+  groupName?: string;
+  before?: string;
+}

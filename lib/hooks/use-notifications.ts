@@ -1,0 +1,132 @@
+"use client";
+// The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
+// (applied to the cache at once) and rolled back if the service refuses.
+import { useCallback, useMemo } from "react";
+import useSWRInfinite from "swr/infinite";
+import { useSWRConfig } from "swr";
+import { useApiClient } from "@/lib/api/api-client-context";
+import { buildListQuery, type InboxFilters } from "@/lib/api/query";
+import type { Notification, NotificationPage, NotificationPatch } from "@/lib/api/types";
+import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
+import { UNREAD_COUNT_KEY } from "./use-unread-count";
+
+type PageKey = readonly ["notifications", string, string | null];
+
+export function useNotifications(filters: InboxFilters) {
+  const client = useApiClient();
+  const { mutate: mutateGlobal } = useSWRConfig();
+  const firstQuery = buildListQuery(filters);
+
+  const getKey = useCallback(
+    (index: number, previous: NotificationPage | null): PageKey | null => {
+      if (!client) return null;
+      if (index === 0) return ["notifications", firstQuery, null];
+      const next = previous?.["@odata.nextLink"];
+      return next ? ["notifications", firstQuery, next] : null;
+    },
+    [client, firstQuery],
+  );
+
+  const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
+    getKey,
+    ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
+    { revalidateOnFocus: true, revalidateFirstPage: true },
+  );
+
+  const items = useMemo(() => flattenPages(data), [data]);
+  const lastPage = data?.[data.length - 1];
+  const hasMore = Boolean(lastPage?.["@odata.nextLink"]);
+  const isLoadingMore = size > 0 && data !== undefined && data.length < size;
+
+  /** Moves the badge now; the server's count replaces it once the change settles. */
+  const adjustUnread = useCallback(
+    (delta: number) => {
+      if (delta !== 0) void mutateGlobal<number>(UNREAD_COUNT_KEY, (n) => (n === undefined ? n : Math.max(0, n + delta)), { revalidate: false });
+    },
+    [mutateGlobal],
+  );
+  const refreshUnread = useCallback(() => void mutateGlobal(UNREAD_COUNT_KEY), [mutateGlobal]);
+
+  const update = useCallback(
+    async (item: Notification, patch: NotificationPatch): Promise<Notification | undefined> => {
+      if (!client) return undefined;
+      let updated: Notification | undefined;
+      adjustUnread(unreadDelta(item, patch));
+      try {
+        await mutate(
+          async (pages) => {
+            updated = await client.updateNotification(item.id, patch);
+            return replaceItem(pages, updated);
+          },
+          { optimisticData: (pages) => patchItem(pages, item.id, patch) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
+        );
+      } finally {
+        refreshUnread();
+      }
+      return updated;
+    },
+    [client, mutate, adjustUnread, refreshUnread],
+  );
+
+  const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }), [update]);
+  const dismiss = useCallback((item: Notification) => update(item, { userActionState: "dismissed" }), [update]);
+  /** Opening an item is "activating" it in Graph's terms, and reading it. */
+  const activate = useCallback((item: Notification) => update(item, { userActionState: "activated", readState: "read" }), [update]);
+
+  const remove = useCallback(
+    async (item: Notification) => {
+      if (!client) return;
+      adjustUnread(item.status === "active" && item.readState === "unread" ? -1 : 0);
+      try {
+        await mutate(
+          async (pages) => {
+            await client.deleteNotification(item.id);
+            return removeItem(pages, item.id);
+          },
+          { optimisticData: (pages) => removeItem(pages, item.id) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
+        );
+      } finally {
+        refreshUnread();
+      }
+    },
+    [client, mutate, adjustUnread, refreshUnread],
+  );
+
+  const markAllRead = useCallback(async () => {
+    if (!client) return;
+    void mutateGlobal<number>(UNREAD_COUNT_KEY, 0, { revalidate: false });
+    try {
+      await mutate(
+        async (pages) => {
+          await client.markAllAsRead();
+          return mapItems(pages, (item) => ({ ...item, readState: "read" }));
+        },
+        {
+          optimisticData: (pages) => mapItems(pages, (item) => ({ ...item, readState: "read" })) ?? [],
+          rollbackOnError: true,
+          populateCache: true,
+          // Items beyond the loaded pages changed too: fetch the truth afterwards.
+          revalidate: true,
+        },
+      );
+    } finally {
+      refreshUnread();
+    }
+  }, [client, mutate, mutateGlobal, refreshUnread]);
+
+  return {
+    items,
+    error: error as Error | undefined,
+    isLoading,
+    isValidating,
+    isLoadingMore,
+    hasMore,
+    loadMore: () => setSize(size + 1),
+    reload: () => mutate(),
+    setRead,
+    dismiss,
+    activate,
+    remove,
+    markAllRead,
+  };
+}
