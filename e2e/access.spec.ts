@@ -1,0 +1,77 @@
+// Phone width and keyboard alone, as Megan (tenant A): her inbox is untouched by
+// the other spec files, and each test here changes at most one item.
+import { apiAs } from "./fixtures/api";
+import { expect, inbox, test, users } from "./fixtures/test";
+
+const megan = users.megan;
+
+test.describe("at phone width (390×844)", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("the inbox has no horizontal scroll and an item's actions are reachable", async ({ page, signIn }) => {
+    await signIn(megan);
+    const ui = inbox(page);
+    await expect(ui.items.first()).toBeVisible();
+
+    const overflow = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(overflow.scroll, "page wider than the screen").toBeLessThanOrEqual(overflow.client);
+
+    // Every item fits across the screen.
+    for (const box of await ui.items.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.right).toBeLessThanOrEqual(390);
+    }
+
+    // The first unread item's "Mark as read" can be tapped, and works.
+    const api = await apiAs(megan.upn);
+    const before = await api.unreadCount();
+    const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read" }) }).first();
+    const action = item.getByRole("button", { name: "Mark as read" });
+    await action.scrollIntoViewIfNeeded();
+    const box = (await action.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.height, "tap target at least 44 px tall").toBeGreaterThanOrEqual(44);
+    await action.tap();
+    await expect(ui.unreadCount).toHaveText(new RegExp(`\\b${before - 1}\\b`));
+    expect(await api.unreadCount()).toBe(before - 1);
+
+    await expect(ui.signOut).toBeVisible();
+    await expect(ui.markAllRead).toBeVisible();
+  });
+});
+
+test("with the keyboard alone, Tab reaches an item's Mark as read and Enter marks it read", async ({ page, signIn }) => {
+  await signIn(megan);
+  const ui = inbox(page);
+  await expect(ui.items.first()).toBeVisible();
+  const api = await apiAs(megan.upn);
+  const before = await api.unreadCount();
+
+  // Start from the top of the document, as after a page load.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  let reached = false;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => {
+      const el = document.activeElement;
+      return !!el && el.closest('[role="list"][aria-label="Notifications"]') !== null && (el.getAttribute("aria-label") ?? el.textContent ?? "").trim() === "Mark as read";
+    });
+  }
+  expect(reached, "Tab never reached an item's Mark as read").toBe(true);
+  const focused = page.locator(":focus");
+  await expect(focused).toHaveAccessibleName("Mark as read");
+  // The focus is visible (an outline or a ring), not only present.
+  const ring = await focused.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return s.outlineStyle !== "none" && s.outlineWidth !== "0px" ? "outline" : s.boxShadow !== "none" ? "box-shadow" : "";
+  });
+  expect(ring, "focused control shows no focus indicator").not.toBe("");
+
+  await page.keyboard.press("Enter");
+  await expect(ui.unreadCount).toHaveText(new RegExp(`\\b${before - 1}\\b`));
+  await expect.poll(() => api.unreadCount()).toBe(before - 1);
+});

@@ -1,0 +1,210 @@
+// The journey a new user takes through the inbox, in order, on one page: each
+// test is one behaviour and starts where the previous one left the page.
+// Adele's inbox only: other spec files use other people, so order across files
+// never matters.
+import path from "node:path";
+import type { Locator, Page } from "@playwright/test";
+import { apiAs, type UserApi } from "./fixtures/api";
+import { appOrigin, repoRoot } from "./fixtures/e2e-env";
+import { expect, inbox, signIn, test, users } from "./fixtures/test";
+import { send } from "./fixtures/send";
+
+const adele = users.adele;
+
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+let ui: ReturnType<typeof inbox>;
+let api: UserApi;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  ui = inbox(page);
+  api = await apiAs(adele.upn);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+/** The badge's number; a hidden or empty badge means nothing unread. */
+async function badge(): Promise<number> {
+  if (!(await ui.unreadCount.isVisible())) return 0;
+  const text = (await ui.unreadCount.textContent()) ?? "";
+  const match = /\d+/.exec(text);
+  return match ? Number(match[0]) : 0;
+}
+
+async function expectUnread(n: number): Promise<void> {
+  if (n === 0) {
+    await expect(async () => expect(await badge()).toBe(0)).toPass();
+    await expect(page).not.toHaveTitle(/\(\d+\)/);
+  } else {
+    await expect(ui.unreadCount).toHaveText(new RegExp(`\\b${n}\\b`));
+    await expect(page).toHaveTitle(new RegExp(`\\(${n}\\)`));
+  }
+}
+
+function titleOf(item: Locator): Locator {
+  return item.getByRole("heading").first();
+}
+
+async function titles(): Promise<string[]> {
+  return Promise.all((await ui.items.all()).map(async (item) => (await titleOf(item).innerText()).trim()));
+}
+
+test("a signed-out visitor sees what this is and a Sign in button", async () => {
+  await page.goto("/");
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(ui.list).toHaveCount(0);
+  await expect(ui.signOut).toHaveCount(0);
+});
+
+test("signing in through the local provider shows the user's seeded inbox, newest first", async () => {
+  await signIn(page, adele);
+  await expect(page.getByText(adele.name).first()).toBeVisible();
+
+  const stored = await api.list();
+  expect(stored.length, "the demo seed gives each ordinary user about 20 notifications").toBeGreaterThanOrEqual(15);
+  await expect(ui.items).toHaveCount(stored.length);
+
+  // Newest first, as the service stores them: the same titles in the same order.
+  const expected = [...stored]
+    .sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime))
+    .map((n) => n.payload.visualContent?.title ?? "");
+  expect(await titles()).toEqual(expected);
+  const times = await ui.list.locator("time[datetime]").evaluateAll((els) => els.map((e) => e.getAttribute("datetime") ?? ""));
+  expect(times.length).toBe(stored.length);
+  expect([...times].sort().reverse()).toEqual(times);
+
+  // The README's screenshot is this view: the seeded inbox at 1280×800, light.
+  // UPDATE_SCREENSHOT=1 writes it to docs/; otherwise it goes with the results.
+  const shot = process.env.UPDATE_SCREENSHOT
+    ? path.join(repoRoot, "docs", "screenshot-inbox.png")
+    : test.info().outputPath("screenshot-inbox.png");
+  await page.screenshot({ path: shot, animations: "disabled", caret: "hide" });
+});
+
+test("the unread count shows in the header and the document title", async () => {
+  const unread = await api.unreadCount();
+  expect(unread, "the seed mixes read and unread").toBeGreaterThan(1);
+  await expectUnread(unread);
+  // Every unread item offers "Mark as read"; every read one "Mark as unread".
+  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(unread);
+});
+
+test("marking one read decrements the count, and it stays read after a reload", async () => {
+  const before = await api.unreadCount();
+  const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read" }) }).first();
+  const title = await titleOf(item).innerText();
+  await item.getByRole("button", { name: "Mark as read" }).click();
+  await expectUnread(before - 1);
+  await expect(ui.item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+
+  await page.reload();
+  await expect(ui.items.first()).toBeVisible();
+  await expectUnread(before - 1);
+  await expect(ui.item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+  expect(await api.unreadCount()).toBe(before - 1);
+});
+
+test("dismissing one moves it under the Dismissed filter", async () => {
+  const stored = await api.list("userActionState ne 'dismissed'");
+  const target = stored[2]!;
+  const title = target.payload.visualContent!.title;
+  await ui.item(title).getByRole("button", { name: "Dismiss" }).click();
+  await expect.poll(async () => (await api.get(target.id)).userActionState).toBe("dismissed");
+
+  await ui.filter("Dismissed").click();
+  await expect(ui.filter("Dismissed")).toHaveAttribute("aria-pressed", "true");
+  await expect(ui.item(title)).toHaveCount(1);
+  const dismissed = await api.list("userActionState eq 'dismissed'");
+  await expect(ui.items).toHaveCount(dismissed.length);
+});
+
+test("the Unread filter shows only unread items", async () => {
+  await ui.filter("Unread").click();
+  const unread = await api.list("readState eq 'unread'");
+  await expect(ui.items).toHaveCount(unread.length);
+  await expect(ui.list.getByRole("button", { name: "Mark as unread" })).toHaveCount(0);
+  expect(new Set(await titles())).toEqual(new Set(unread.map((n) => n.payload.visualContent?.title)));
+  await ui.filter("All").click();
+  await expect(ui.items).toHaveCount((await api.list()).length);
+});
+
+test("filtering by group shows only that group's items", async () => {
+  const stored = await api.list();
+  const groups = [...new Set(stored.map((n) => n.groupName).filter((g): g is string => !!g))];
+  expect(groups.length, "the seed uses several groups").toBeGreaterThan(1);
+  const group = groups[0]!;
+  const inGroup = stored.filter((n) => n.groupName === group);
+
+  await page.getByRole("combobox", { name: /group/i }).selectOption({ label: group });
+  await expect(ui.items).toHaveCount(inGroup.length);
+  expect(new Set(await titles())).toEqual(new Set(inGroup.map((n) => n.payload.visualContent?.title)));
+  await page.getByRole("combobox", { name: /group/i }).selectOption({ index: 0 });
+  await expect(ui.items).toHaveCount(stored.length);
+});
+
+test("search shows the matching items", async () => {
+  const stored = await api.list();
+  // A distinctive word from one title: the longest.
+  const word = stored[0]!.payload.visualContent!.title.split(/\W+/).sort((a, b) => b.length - a.length)[0]!;
+  const matches = stored.filter((n) =>
+    [n.payload.visualContent?.title, n.payload.visualContent?.body, n.groupName].some((s) => s?.toLowerCase().includes(word.toLowerCase())),
+  );
+  await ui.search.fill(word);
+  await expect(ui.items).toHaveCount(matches.length);
+  expect(new Set(await titles())).toEqual(new Set(matches.map((n) => n.payload.visualContent?.title)));
+
+  await ui.search.fill("zzqx-no-such-words");
+  await expect(ui.items).toHaveCount(0);
+  await ui.search.fill("");
+  await expect(ui.items).toHaveCount(stored.length);
+});
+
+test("a notification sent with the CLI appears at the top after a reload", async () => {
+  const before = await api.unreadCount();
+  const title = `Build 4821 finished ${Date.now()}`;
+  const id = await send({ to: adele.upn, title, body: "All 312 tests passed.", group: "CI", priority: "High" });
+  expect((await api.get(id)).payload.visualContent?.title).toBe(title);
+
+  await page.reload();
+  await expect(titleOf(ui.items.first())).toHaveText(title);
+  await expectUnread(before + 1);
+});
+
+test("opening one shows it in full and marks it activated and read", async () => {
+  const before = await api.unreadCount();
+  const top = (await api.list())[0]!;
+  expect(top.readState).toBe("unread");
+  const title = top.payload.visualContent!.title;
+  await ui.item(title).getByRole("button", { name: "Open" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(title);
+  await expect(dialog).toContainText(top.payload.visualContent!.body!);
+  await expect.poll(async () => (await api.get(top.id)).userActionState).toBe("activated");
+  expect((await api.get(top.id)).readState).toBe("read");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expectUnread(before - 1);
+});
+
+test("Mark all read brings the count to zero", async () => {
+  await ui.markAllRead.click();
+  await expectUnread(0);
+  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(0);
+  expect(await api.unreadCount()).toBe(0);
+});
+
+test("signing out lands on the signed-out page, and a reload stays signed out", async () => {
+  await ui.signOut.click();
+  await page.waitForURL(`${appOrigin}/signed-out`);
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(ui.list).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(ui.list).toHaveCount(0);
+  await expect(ui.signOut).toHaveCount(0);
+});
