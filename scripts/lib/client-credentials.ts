@@ -45,21 +45,22 @@ export async function discoverTokenEndpoint(issuer: string): Promise<string> {
 }
 
 /**
- * Client credentials in the request body (client_secret_post): Entra ID and the
- * local provider's sender client both accept it, and it needs no encoding rules
- * beyond the form's own.
+ * The secret goes in HTTP Basic (client_secret_basic, RFC 6749 §2.3.1: id and
+ * secret form-encoded first): the method every issuer must support, and the
+ * one the local provider registers for notifications-sender; Entra ID takes it too.
  */
 export async function getAppToken(creds: ClientCredentials): Promise<AppToken> {
   const tokenEndpoint = await discoverTokenEndpoint(creds.issuer);
-  const body = new URLSearchParams({
-    grant_type: "client_credentials",
-    client_id: creds.clientId,
-    client_secret: creds.clientSecret,
-    scope: creds.scope,
-  });
+  const formEncode = (text: string) => encodeURIComponent(text).replace(/%20/g, "+");
+  const basic = Buffer.from(`${formEncode(creds.clientId)}:${formEncode(creds.clientSecret)}`).toString("base64");
+  const body = new URLSearchParams({ grant_type: "client_credentials", scope: creds.scope });
   const res = await fetchOrExplain(
     tokenEndpoint,
-    { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body },
+    {
+      method: "POST",
+      headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body,
+    },
     "the token endpoint",
   );
   const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;

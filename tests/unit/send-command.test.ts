@@ -62,6 +62,13 @@ afterEach(() => {
   apiHandler = okCreate;
   tokenHandler = okToken;
 });
+/** The secret in the token request's Basic header (form-encoded per RFC 6749). */
+function secretSent(): string {
+  const basic = seen.find((s) => s.url === "/token")!.headers.authorization!.replace(/^Basic /, "");
+  const [, secret = ""] = Buffer.from(basic, "base64").toString().split(":");
+  return decodeURIComponent(secret.replace(/\+/g, " "));
+}
+
 async function send(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
@@ -83,10 +90,9 @@ describe("npm run send", () => {
     expect(r.stderr).toMatch(/request-id +req-1/);
 
     const token = seen.find((s) => s.url === "/token")!;
+    expect(token.headers.authorization).toBe(`Basic ${Buffer.from("notifications-sender:s3cret").toString("base64")}`);
     expect(Object.fromEntries(new URLSearchParams(token.body))).toEqual({
       grant_type: "client_credentials",
-      client_id: "notifications-sender",
-      client_secret: "s3cret",
       scope: "api://notifications/.default",
     });
 
@@ -109,15 +115,22 @@ describe("npm run send", () => {
       await writeFile(path.join(dataDir, "idp", "sender-secret"), "from-file\n");
       const r = await send(["--to", "x@y.test", "--title", "t"], { SEND_CLIENT_SECRET: "", DATA_DIR: dataDir });
       expect(r.code).toBe(0);
-      expect(new URLSearchParams(seen.find((s) => s.url === "/token")!.body).get("client_secret")).toBe("from-file");
+      expect(secretSent()).toBe("from-file");
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
 
+  it("form-encodes a secret with reserved characters in the Basic header", async () => {
+    await send(["--to", "x@y.test", "--title", "t"], { SEND_CLIENT_SECRET: "a:b c+d%" });
+    const basic = seen.find((s) => s.url === "/token")!.headers.authorization!;
+    expect(Buffer.from(basic.replace(/^Basic /, ""), "base64").toString()).toBe("notifications-sender:a%3Ab+c%2Bd%25");
+    expect(secretSent()).toBe("a:b c+d%");
+  });
+
   it("prefers SEND_CLIENT_SECRET over IDP_SENDER_SECRET", async () => {
     await send(["--to", "x@y.test", "--title", "t"], { IDP_SENDER_SECRET: "idp" });
-    expect(new URLSearchParams(seen.find((s) => s.url === "/token")!.body).get("client_secret")).toBe("s3cret");
+    expect(secretSent()).toBe("s3cret");
   });
 
   it("prints the Graph error code, message and request id and exits 1", async () => {
