@@ -32,6 +32,9 @@ Environment:
                          local provider's $DATA_DIR/idp/sender-secret)
 `;
 
+/** Environment variables as the CLI reads them (process.env, or a plain object in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export type Priority = "High" | "Low" | "None";
 
 /** The POST body the service receives (Graph's notification create shape). */
@@ -62,7 +65,7 @@ const LIMITS = { title: 256, body: 2048, raw: 4096, group: 128, appId: 128 } as 
 
 export function parseSendArgs(
   argv: readonly string[],
-  env: NodeJS.ProcessEnv = {},
+  env: Env = {},
   now: Date = new Date(),
 ): ParsedSendArgs {
   let values;

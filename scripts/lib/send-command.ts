@@ -3,11 +3,11 @@
 // loopback without spawning a process.
 import { getAppToken, TokenError } from "./client-credentials";
 import { GraphApiError, postNotification } from "./notifications-client";
-import { parseSendArgs, SEND_USAGE } from "./send-args";
+import { parseSendArgs, SEND_USAGE, type Env } from "./send-args";
 import { loadSenderConfig, resolveClientSecret } from "./sender-config";
 
 export interface SendIo {
-  env: NodeJS.ProcessEnv;
+  env: Env;
   /** Receives only the new id, so `id=$(npm run -s send -- …)` captures it. */
   stdout: (line: string) => void;
   /** Everything meant for a person: progress, details, errors, usage. */

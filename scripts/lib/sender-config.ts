@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { API_AUDIENCE, SENDER_CLIENT_ID } from "../../idp/demo-users";
+import type { Env } from "./send-args";
 
 export interface SenderConfig {
   issuer: string;
@@ -15,7 +16,7 @@ export interface SenderConfig {
   secretFile: string;
 }
 
-export function loadSenderConfig(env: NodeJS.ProcessEnv = process.env): SenderConfig {
+export function loadSenderConfig(env: Env = process.env): SenderConfig {
   const issuer = (env.ISSUER || `http://localhost:${env.IDP_PORT || "4001"}`).replace(/\/+$/, "");
   const apiUrl = (env.API_URL || `http://localhost:${env.PORT || "3000"}/graph/beta`).replace(/\/+$/, "");
   const audience = (env.API_AUDIENCE || API_AUDIENCE).replace(/\/+$/, "");
@@ -33,7 +34,7 @@ export function loadSenderConfig(env: NodeJS.ProcessEnv = process.env): SenderCo
  * provider was started with), else the secret the local provider generated into
  * its data folder. Throws a message that says where it looked.
  */
-export async function resolveClientSecret(config: SenderConfig, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function resolveClientSecret(config: SenderConfig, env: Env = process.env): Promise<string> {
   const fromEnv = env.SEND_CLIENT_SECRET || env.IDP_SENDER_SECRET;
   if (fromEnv) return fromEnv;
   try {

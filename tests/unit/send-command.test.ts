@@ -6,6 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "@/scripts/lib/send-args";
 import { runSend } from "@/scripts/lib/send-command";
 
 interface Seen {
@@ -69,7 +70,7 @@ function secretSent(): string {
   return decodeURIComponent(secret.replace(/\+/g, " "));
 }
 
-async function send(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+async function send(argv: string[], extraEnv: Env = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runSend(argv, {
