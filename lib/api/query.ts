@@ -10,7 +10,8 @@ export interface InboxFilters {
   search?: string;
 }
 
-export const PAGE_SIZE = 25;
+// The contract's default page: a demo inbox (about 20) fits on one, a real one pages with "Load more".
+export const PAGE_SIZE = 50;
 /** The badge's filter, exactly as the contract names it. */
 export const UNREAD_COUNT_FILTER = "readState eq 'unread' and status eq 'active'";
 

@@ -1,7 +1,7 @@
 "use client";
 // The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
 // (applied to the cache at once) and rolled back if the service refuses.
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { useSWRConfig } from "swr";
 import { useApiClient } from "@/lib/api/api-client-context";
@@ -27,10 +27,20 @@ export function useNotifications(filters: InboxFilters) {
     [client, firstQuery],
   );
 
+  // Every group seen this session, so the group filter keeps offering the others while one is picked.
+  const [groups, setGroups] = useState<string[]>([]);
+  const rememberGroups = useCallback((pages: NotificationPage[]) => {
+    setGroups((known) => {
+      const next = new Set(known);
+      for (const item of flattenPages(pages)) if (item.groupName) next.add(item.groupName);
+      return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
+    });
+  }, []);
+
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
     ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
-    { revalidateOnFocus: true, revalidateFirstPage: true },
+    { revalidateOnFocus: true, revalidateFirstPage: true, onSuccess: rememberGroups },
   );
 
   const items = useMemo(() => flattenPages(data), [data]);
@@ -116,6 +126,7 @@ export function useNotifications(filters: InboxFilters) {
 
   return {
     items,
+    groups,
     error: error as Error | undefined,
     isLoading,
     isValidating,

@@ -1,0 +1,256 @@
+"use client";
+import { useIsAuthenticated, useMsal } from "@azure/msal-react";
+import type { AccountInfo } from "@azure/msal-browser";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { SWRConfig, type SWRConfiguration } from "swr";
+import { ActionError } from "@/components/action-error";
+import { AppHeader } from "@/components/app-header";
+import { AuthBoundary } from "@/components/auth-boundary";
+import { EmptyState } from "@/components/empty-state";
+import { ErrorState } from "@/components/error-state";
+import { GroupSelect } from "@/components/group-select";
+import { Landing } from "@/components/landing";
+import { ListSkeleton } from "@/components/list-skeleton";
+import { LiveRegionProvider, useAnnounce } from "@/components/live-region";
+import { NotificationDialog } from "@/components/notification-dialog";
+import { notificationTitle, type ItemActions } from "@/components/notification-item";
+import { NotificationList } from "@/components/notification-list";
+import { SearchBox } from "@/components/search-box";
+import { UndoToast } from "@/components/undo-toast";
+import { ViewFilter } from "@/components/view-filter";
+import { ApiClientProvider } from "@/lib/api/api-client-context";
+import { ApiClient } from "@/lib/api/client";
+import { ApiError } from "@/lib/api/errors";
+import type { InboxFilters, InboxView } from "@/lib/api/query";
+import type { Notification } from "@/lib/api/types";
+import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
+import { getAccessToken, signIn, signOut } from "@/lib/auth/token";
+import { useNotifications } from "@/lib/hooks/use-notifications";
+import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+
+const UNDO_MS = 5000;
+
+const swrOptions: SWRConfiguration = {
+  // A 4xx will not change by asking again; 429/503 were already retried by the client.
+  onErrorRetry: (error, _key, _config, revalidate, { retryCount }) => {
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) return;
+    if (!(error instanceof ApiError) || retryCount >= 3) return;
+    setTimeout(() => revalidate({ retryCount }), 2000 * 2 ** retryCount);
+  },
+};
+
+interface PendingDelete {
+  item: Notification;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => void }) {
+  const announce = useAnnounce();
+  const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
+  const list = useNotifications(filters);
+  const unread = useUnreadCount();
+  const [opened, setOpened] = useState<Notification | null>(null);
+  const [pending, setPending] = useState<PendingDelete | null>(null);
+  const pendingRef = useRef<PendingDelete | null>(null);
+  const [failure, setFailure] = useState<{ what: string; error: Error } | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const { remove } = list;
+
+  useEffect(() => {
+    document.title = unread.count ? `(${unread.count}) Inbox` : "Inbox";
+  }, [unread.count]);
+
+  const run = useCallback(
+    async (what: string, action: () => Promise<unknown>, done: string) => {
+      try {
+        await action();
+        setFailure(null);
+        announce(done);
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(String(error));
+        setFailure({ what, error: e });
+        announce(`${what} failed: ${e.message}`);
+      }
+    },
+    [announce],
+  );
+
+  const commitDelete = useCallback(
+    (entry: PendingDelete) => {
+      clearTimeout(entry.timer);
+      if (pendingRef.current === entry) {
+        pendingRef.current = null;
+        setPending(null);
+      }
+      void run("Delete", () => remove(entry.item), "Deleted.");
+    },
+    [remove, run],
+  );
+
+  // A delete waiting for its undo window is sent now if the page is being hidden or closed.
+  useEffect(() => {
+    const flush = () => {
+      if (document.visibilityState === "hidden" && pendingRef.current) commitDelete(pendingRef.current);
+    };
+    document.addEventListener("visibilitychange", flush);
+    return () => document.removeEventListener("visibilitychange", flush);
+  }, [commitDelete]);
+
+  const visibleItems = useMemo(() => list.items.filter((item) => item.id !== pending?.item.id), [list.items, pending]);
+
+  /** After an item leaves the list, keep keyboard focus in the list rather than dropping it on <body>. */
+  const focusNear = useCallback((index: number) => {
+    requestAnimationFrame(() => {
+      const rows = listRef.current?.querySelectorAll<HTMLElement>("[data-item-id]");
+      const row = rows?.[Math.min(index, rows.length - 1)];
+      (row?.querySelector<HTMLElement>("button") ?? document.querySelector<HTMLElement>("input[type=search]"))?.focus();
+    });
+  }, []);
+
+  const startDelete = useCallback(
+    (item: Notification) => {
+      if (pendingRef.current) commitDelete(pendingRef.current);
+      const index = visibleItems.findIndex((i) => i.id === item.id);
+      const entry: PendingDelete = { item, timer: setTimeout(() => commitDelete(entry), UNDO_MS) };
+      pendingRef.current = entry;
+      setPending(entry);
+      setOpened(null);
+      announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
+      focusNear(index);
+    },
+    [announce, commitDelete, focusNear, visibleItems],
+  );
+
+  const undoDelete = useCallback(() => {
+    const entry = pendingRef.current;
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    pendingRef.current = null;
+    setPending(null);
+    announce(`Restored “${notificationTitle(entry.item)}”.`);
+  }, [announce]);
+
+  const actions: ItemActions = useMemo(
+    () => ({
+      onOpen: (item) => {
+        setOpened(item);
+        if (item.userActionState !== "activated" || item.readState !== "read") {
+          void run("Opening", () => list.activate(item), "Opened and marked as read.");
+        }
+      },
+      onToggleRead: (item) => {
+        const read = item.readState === "unread";
+        void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
+      },
+      onDismiss: (item) => void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`),
+      onDelete: startDelete,
+    }),
+    [list, run, startDelete],
+  );
+
+  const setView = (view: InboxView) => {
+    setFilters((f) => ({ ...f, view }));
+    announce(view === "all" ? "Showing all notifications." : `Showing ${view} notifications.`);
+  };
+
+  // The dialog shows the cached copy, so it reflects the state change it triggered.
+  const openedItem = opened ? (list.items.find((i) => i.id === opened.id) ?? opened) : null;
+
+  let content;
+  if (list.error && list.items.length === 0) {
+    content = <ErrorState title="Your notifications could not be loaded" error={list.error} onRetry={() => void list.reload()} />;
+  } else if (list.isLoading && list.items.length === 0) {
+    content = <ListSkeleton />;
+  } else if (visibleItems.length === 0) {
+    content = <EmptyState filters={filters} />;
+  } else {
+    content = (
+      <>
+        <NotificationList items={visibleItems} actions={actions} />
+        {list.hasMore && (
+          <div className="load-more">
+            <button type="button" className="btn" disabled={list.isLoadingMore} onClick={() => void list.loadMore()}>
+              {list.isLoadingMore ? "Loading…" : "Load more"}
+            </button>
+          </div>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unread.count} onSignOut={onSignOut} />
+      <main className="shell">
+        <div className="toolbar">
+          <ViewFilter value={filters.view} onChange={setView} />
+          <GroupSelect groups={list.groups} value={filters.group} onChange={(group) => setFilters((f) => ({ ...f, group }))} />
+          <SearchBox value={filters.search ?? ""} onSearch={(search) => setFilters((f) => ({ ...f, search: search || undefined }))} />
+          <button
+            type="button"
+            className="btn toolbar-end"
+            disabled={unread.count === 0}
+            onClick={() => void run("Mark all read", () => list.markAllRead(), "All notifications marked as read.")}
+          >
+            Mark all read
+          </button>
+        </div>
+        {failure && <ActionError what={failure.what} error={failure.error} onClose={() => setFailure(null)} />}
+        {list.error && list.items.length > 0 && (
+          <ActionError what="Refreshing" error={list.error} onClose={() => void list.reload()} />
+        )}
+        <div ref={listRef}>{content}</div>
+      </main>
+      <NotificationDialog
+        item={openedItem}
+        onClose={() => setOpened(null)}
+        onMarkUnread={(item) => {
+          setOpened(null);
+          void run("Mark as unread", () => list.setRead(item, false), "Marked as unread.");
+        }}
+        onDelete={startDelete}
+      />
+      {pending && <UndoToast message="Notification deleted." onUndo={undoDelete} />}
+    </>
+  );
+}
+
+function InboxGate() {
+  const { msal, config } = useAuthRuntime();
+  const { accounts } = useMsal();
+  const signedIn = useIsAuthenticated();
+  const account = signedIn ? (msal.getActiveAccount() ?? accounts[0]) : undefined;
+
+  const client = useMemo(
+    () => (signedIn ? new ApiClient({ baseUrl: config.apiBaseUrl, getToken: () => getAccessToken(msal, config.scopes) }) : null),
+    [signedIn, msal, config],
+  );
+
+  if (!account || !client) {
+    return (
+      <Landing
+        heading="Your notifications, in one inbox"
+        lead="Inbox keeps what your apps have sent you — builds, approvals, reminders — for 30 days, in sync across every device you use."
+        identityProvider={config.identityProvider}
+        onSignIn={() => signIn(msal, config.scopes)}
+      />
+    );
+  }
+  return (
+    <ApiClientProvider client={client}>
+      <SWRConfig value={swrOptions}>
+        <LiveRegionProvider>
+          <Inbox account={account} onSignOut={() => void signOut(msal)} />
+        </LiveRegionProvider>
+      </SWRConfig>
+    </ApiClientProvider>
+  );
+}
+
+export function InboxPageClient() {
+  return (
+    <AuthBoundary>
+      <InboxGate />
+    </AuthBoundary>
+  );
+}

@@ -1,0 +1,62 @@
+"use client";
+// One notification in the list. Unread shows as a bar, a dot, bold text and the word "Unread"
+// (for screen readers and for anyone who can't tell the colour apart), not by colour alone.
+import type { Notification } from "@/lib/api/types";
+import { RelativeTime } from "./relative-time";
+
+export interface ItemActions {
+  onOpen: (item: Notification) => void;
+  onToggleRead: (item: Notification) => void;
+  onDismiss: (item: Notification) => void;
+  onDelete: (item: Notification) => void;
+}
+
+export function notificationTitle(item: Notification): string {
+  return item.payload.visualContent?.title ?? item.payload.rawContent ?? "(no title)";
+}
+
+export function NotificationItem({ item, actions }: { item: Notification; actions: ItemActions }) {
+  const unread = item.readState === "unread";
+  const dismissed = item.userActionState === "dismissed";
+  const titleId = `n-${item.id}-title`;
+  return (
+    <li role="listitem" className="item" data-item-id={item.id} data-unread={unread} data-dismissed={dismissed} aria-labelledby={titleId}>
+      <div className="item-top">
+        {unread && <span className="unread-dot" aria-hidden="true" />}
+        {unread && <span className="sr-only">Unread</span>}
+        <h3 className="item-title" id={titleId}>
+          {notificationTitle(item)}
+        </h3>
+      </div>
+      {item.payload.visualContent?.body && <p className="item-body">{item.payload.visualContent.body}</p>}
+      <div className="meta">
+        <RelativeTime iso={item.createdDateTime} />
+        {item.groupName && <span className="tag">{item.groupName}</span>}
+        {item.priority === "High" && (
+          <span className="tag tag-high">
+            <span aria-hidden="true">!</span> High priority
+          </span>
+        )}
+        {item.priority === "Low" && <span className="tag">Low priority</span>}
+        {dismissed && <span className="tag">Dismissed</span>}
+        {item.userActionState === "activated" && <span className="tag">Opened</span>}
+      </div>
+      <div className="actions">
+        <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onOpen(item)}>
+          Open
+        </button>
+        <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onToggleRead(item)}>
+          {unread ? "Mark as read" : "Mark as unread"}
+        </button>
+        {!dismissed && (
+          <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onDismiss(item)}>
+            Dismiss
+          </button>
+        )}
+        <button type="button" className="btn btn-quiet btn-danger" aria-describedby={titleId} onClick={() => actions.onDelete(item)}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
