@@ -79,7 +79,7 @@ describe("ApiClient", () => {
     expect(headers[0]!.Authorization).toBe("Bearer token-1");
     expect(headers[1]!.Authorization).toBe("Bearer token-2");
     expect(headers[0]!["client-request-id"]).toBe("crid-1");
-    expect(calls[0]!.url).toBe("/graph/beta/me/notifications?$top=25&$orderby=createdDateTime%20desc");
+    expect(calls[0]!.url).toBe("/graph/beta/me/notifications?$top=50&$orderby=createdDateTime%20desc");
   });
 
   it("follows a nextLink exactly as the service gave it", async () => {

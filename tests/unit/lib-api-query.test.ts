@@ -3,7 +3,7 @@ import { buildFilter, buildListQuery, buildSearch, odataString } from "@/lib/api
 
 describe("inbox filters to OData", () => {
   it("asks for newest first, a page at a time, with no filter for All", () => {
-    expect(buildListQuery({ view: "all" })).toBe("$top=25&$orderby=createdDateTime%20desc");
+    expect(buildListQuery({ view: "all" })).toBe("$top=50&$orderby=createdDateTime%20desc");
   });
 
   it("filters Unread on readState and Dismissed on userActionState", () => {
