@@ -263,9 +263,9 @@ async function acceptSenderSecretInBody(req: http.IncomingMessage): Promise<http
   if (new URL(req.url ?? "/", "http://localhost").pathname !== "/token") return req;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
-    if (size > TOKEN_BODY_LIMIT) break; // the provider rejects the truncated body as too large/malformed
+    if (size > TOKEN_BODY_LIMIT) throw new Error("request body too large");
     chunks.push(chunk as Buffer);
   }
   let body = Buffer.concat(chunks);
@@ -347,8 +347,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
     acceptSenderSecretInBody(req).then(
       (ready) => callback(ready, res),
       () => {
-        res.statusCode = 400;
-        res.end();
+        // Too large or aborted mid-body: an OAuth error, never a crash.
+        res.writeHead(400, { "Content-Type": "application/json", "Cache-Control": "no-store", Connection: "close" });
+        res.end(JSON.stringify({ error: "invalid_request", error_description: "failed to read the request body" }));
       },
     );
   };
