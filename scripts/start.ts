@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const { startIdp } = await import("../idp/index");
     const started = await startIdp({
       port: Number(idpPort),
-      dataDir: path.join(dataDir, "idp"),
+      dataDir, // startIdp keeps its files in $DATA_DIR/idp/, where the send CLI looks for the secret
       appOrigins: [appOrigin],
       senderSecret: process.env.IDP_SENDER_SECRET,
       log: (msg) => console.log(`[idp] ${msg}`),
