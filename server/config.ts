@@ -30,7 +30,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const idpPort = env.IDP_PORT || "4001";
   const issuer = (env.ISSUER || `http://localhost:${idpPort}`).replace(/\/$/, "");
   return {
-    dataDir: path.resolve(env.DATA_DIR || ".data"),
+    // `memory://` keeps the store in memory (tests); anything else is a folder.
+    dataDir: env.DATA_DIR?.startsWith("memory://") ? env.DATA_DIR : path.resolve(env.DATA_DIR || ".data"),
     databaseUrl: env.DATABASE_URL || undefined,
     issuer,
     jwksUri: env.JWKS_URI || undefined,

@@ -1,0 +1,131 @@
+// Bearer token validation (jose against the issuer's JWKS) and the caller's
+// identity: a delegated user (tid+oid), possibly support staff, or an app.
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "../../idp/demo-users";
+import type { ServiceConfig } from "../config";
+import { GraphError } from "./graph-error";
+
+export type Principal =
+  | { kind: "user"; tenantId: string; userId: string; upn: string | null; name: string | null; support: boolean }
+  | { kind: "app"; tenantId: string; appId: string; canSendToAll: boolean };
+
+/** Asymmetric algorithms only: `none` and HMAC (a shared-secret forgery path) never verify. */
+const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const CLOCK_SKEW_SECONDS = 60;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const unauthenticated = (message: string) =>
+  new GraphError("unauthenticated", message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+
+export type Authenticate = (authorization: string | undefined, now: Date) => Promise<Principal>;
+
+export function createAuthenticator(config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience">): Authenticate {
+  const templated = config.issuer.includes("{tenantid}");
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  let resolving: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+
+  // The JWKS location is resolved lazily (the provider may start after the
+  // service) and a failed lookup is not cached.
+  async function keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    if (jwks) return jwks;
+    resolving ??= (async () => {
+      let uri = config.jwksUri;
+      if (!uri) {
+        const discoveryIssuer = templated ? config.issuer.replace("{tenantid}", "common") : config.issuer;
+        const res = await fetch(`${discoveryIssuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+        if (!res.ok) throw new Error(`discovery returned ${res.status}`);
+        const doc = (await res.json()) as { jwks_uri?: unknown };
+        if (typeof doc.jwks_uri !== "string") throw new Error("discovery document has no jwks_uri");
+        uri = doc.jwks_uri;
+      }
+      jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: 5_000 });
+      return jwks;
+    })().finally(() => {
+      resolving = undefined;
+    });
+    return resolving;
+  }
+
+  return async function authenticate(authorization, now) {
+    if (!authorization) throw unauthenticated("No bearer token was sent.");
+    const m = /^Bearer\s+([A-Za-z0-9_\-.~+/]+=*)\s*$/i.exec(authorization);
+    if (!m) throw unauthenticated("The Authorization header is not a bearer token.");
+    const token = m[1]!;
+
+    let expectedIssuer = config.issuer;
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(token);
+    } catch {
+      throw unauthenticated("The access token is malformed.");
+    }
+    if (templated) {
+      // Entra issues per-tenant issuers; the template accepts any tenant's, and
+      // the signature check below proves the token really came from there.
+      if (typeof unverified.tid !== "string" || !GUID.test(unverified.tid)) throw unauthenticated("The access token has no valid tid.");
+      expectedIssuer = config.issuer.replace("{tenantid}", unverified.tid);
+    }
+
+    let keys: ReturnType<typeof createRemoteJWKSet>;
+    try {
+      keys = await keySet();
+    } catch (err) {
+      console.error("[service] cannot reach the token issuer's keys:", (err as Error).message);
+      throw new GraphError("serviceNotAvailable", "The token issuer's signing keys are unavailable.", { "Retry-After": "5" });
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: ALGORITHMS,
+        issuer: expectedIssuer,
+        audience: config.audience,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: now,
+        requiredClaims: ["exp"],
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
+        throw new GraphError("serviceNotAvailable", "The token issuer's signing keys are unavailable.", { "Retry-After": "5" });
+      }
+      if (err instanceof joseErrors.JWTExpired) throw unauthenticated("The access token has expired.");
+      if (err instanceof joseErrors.JWTClaimValidationFailed) {
+        throw unauthenticated(`The access token's ${err.claim} claim is not accepted.`);
+      }
+      throw unauthenticated("The access token is not valid.");
+    }
+    return principalOf(payload);
+  };
+}
+
+function stringClaim(payload: JWTPayload, name: string): string | null {
+  const v = payload[name];
+  return typeof v === "string" && v !== "" ? v : null;
+}
+
+export function principalOf(payload: JWTPayload): Principal {
+  const tenantId = stringClaim(payload, "tid");
+  const scp = stringClaim(payload, "scp");
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
+  if (!tenantId) throw unauthenticated("The access token has no tid claim.");
+  if (scp !== null) {
+    const userId = stringClaim(payload, "oid");
+    if (!userId) throw unauthenticated("The access token has no oid claim.");
+    if (!scp.split(" ").includes(USER_SCOPE)) {
+      throw new GraphError("accessDenied", `The token's scopes do not include ${USER_SCOPE}.`);
+    }
+    return {
+      kind: "user",
+      tenantId: tenantId.toLowerCase(),
+      userId: userId.toLowerCase(),
+      upn: stringClaim(payload, "preferred_username") ?? stringClaim(payload, "upn"),
+      name: stringClaim(payload, "name"),
+      support: roles.includes(SUPPORT_ROLE),
+    };
+  }
+  if (roles.length > 0) {
+    const appId = stringClaim(payload, "azp") ?? stringClaim(payload, "appid") ?? stringClaim(payload, "client_id") ?? stringClaim(payload, "sub");
+    if (!appId) throw unauthenticated("The access token does not name its application.");
+    return { kind: "app", tenantId: tenantId.toLowerCase(), appId, canSendToAll: roles.includes(SEND_ROLE) };
+  }
+  throw unauthenticated("The access token carries neither scp nor roles.");
+}

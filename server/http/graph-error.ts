@@ -1,0 +1,57 @@
+// Graph's error body and the status each code goes with.
+export type GraphErrorCode =
+  | "invalidRequest"
+  | "unauthenticated"
+  | "accessDenied"
+  | "itemNotFound"
+  | "methodNotAllowed"
+  | "resourceModified"
+  | "payloadTooLarge"
+  | "unsupportedMediaType"
+  | "activityLimitReached"
+  | "resyncRequired"
+  | "generalException"
+  | "serviceNotAvailable";
+
+const STATUS: Record<GraphErrorCode, number> = {
+  invalidRequest: 400,
+  unauthenticated: 401,
+  accessDenied: 403,
+  itemNotFound: 404,
+  methodNotAllowed: 405,
+  resourceModified: 412,
+  payloadTooLarge: 413,
+  unsupportedMediaType: 415,
+  activityLimitReached: 429,
+  resyncRequired: 410,
+  generalException: 500,
+  serviceNotAvailable: 503,
+};
+
+export class GraphError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: GraphErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "GraphError";
+    this.status = STATUS[code];
+  }
+}
+
+export const badRequest = (message: string) => new GraphError("invalidRequest", message);
+export const notFound = (message = "The requested resource does not exist.") => new GraphError("itemNotFound", message);
+
+/** Graph's innerError date: UTC, seconds precision, no zone letter. */
+function graphDate(d: Date): string {
+  return d.toISOString().slice(0, 19);
+}
+
+export function errorBody(err: GraphError, requestId: string, clientRequestId: string | undefined, now: Date): string {
+  const innerError: Record<string, string> = { "request-id": requestId };
+  if (clientRequestId !== undefined) innerError["client-request-id"] = clientRequestId;
+  innerError.date = graphDate(now);
+  return JSON.stringify({ error: { code: err.code, message: err.message, innerError } });
+}

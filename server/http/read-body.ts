@@ -1,0 +1,90 @@
+// Reads a JSON request body under the contract's limits: at most 16 KiB
+// (after decompression too, so a small gzip bomb is still 413), gzip or
+// deflate accepted, anything else 415, and every parse failure a 400.
+import { gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import { GraphError, badRequest } from "./graph-error";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const tooLarge = () => new GraphError("payloadTooLarge", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+
+async function readCapped(req: Request): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw badRequest("The request body could not be read.");
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function decode(raw: Uint8Array, encoding: string): Uint8Array {
+  const opts = { maxOutputLength: MAX_BODY_BYTES };
+  const guarded = (fn: () => Uint8Array): Uint8Array => {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) throw tooLarge();
+      throw badRequest(`The request body is not valid ${encoding} data.`);
+    }
+  };
+  if (encoding === "gzip" || encoding === "x-gzip") return guarded(() => gunzipSync(raw, opts));
+  // HTTP's "deflate" is zlib-wrapped; some clients send raw deflate: accept both.
+  return guarded(() => {
+    try {
+      return inflateSync(raw, opts);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) throw err;
+      return inflateRawSync(raw, opts);
+    }
+  });
+}
+
+export interface ReadJsonOptions {
+  /** Value for an empty body; when absent an empty body is a 400. */
+  emptyAs?: Record<string, unknown>;
+}
+
+/** The body as a JSON object (never an array, never a primitive). */
+export async function readJsonObject(req: Request, opts: ReadJsonOptions = {}): Promise<Record<string, unknown>> {
+  const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (!["identity", "gzip", "x-gzip", "deflate"].includes(encoding)) {
+    throw new GraphError("unsupportedMediaType", `Content-Encoding '${encoding}' is not supported (use gzip or deflate).`);
+  }
+  let bytes = await readCapped(req);
+  if (encoding !== "identity" && bytes.byteLength > 0) bytes = decode(bytes, encoding);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest("The request body is not valid UTF-8.");
+  }
+  if (text.trim() === "") {
+    if (opts.emptyAs) return { ...opts.emptyAs };
+    throw badRequest("The request body is empty; a JSON object is required.");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+  if (Array.isArray(parsed)) throw badRequest("The request body is a JSON array; a single JSON object is required (no batches).");
+  if (parsed === null || typeof parsed !== "object") throw badRequest("The request body must be a JSON object.");
+  return parsed as Record<string, unknown>;
+}

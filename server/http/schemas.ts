@@ -1,0 +1,122 @@
+// zod schemas for every body the service accepts. Validation happens here,
+// once; a failure becomes a 400 whose message names the field.
+import { z } from "zod";
+import { ISO_DATE_TIME } from "../domain/notification-filter";
+import { badRequest, type GraphError } from "./graph-error";
+
+export const PRIORITIES = ["None", "High", "Low"] as const;
+export const PLATFORM_TYPES = ["windows", "ios", "android", "webPush"] as const;
+export const READ_STATES = ["unread", "read"] as const;
+export const ACTION_STATES = ["noInteraction", "activated", "dismissed", "snoozed"] as const;
+export const MAX_EXPIRATION_DAYS = 30;
+export const DEFAULT_EXPIRATION_DAYS = 7;
+
+/** An enum member matched case-insensitively, returned in its canonical case. */
+function caseInsensitiveEnum<const T extends readonly string[]>(members: T) {
+  return z.string().transform((value, ctx) => {
+    const hit = members.find((m) => m.toLowerCase() === value.toLowerCase());
+    if (!hit) {
+      ctx.addIssue({ code: "custom", message: `'${value}' is not one of ${members.join(", ")}` });
+      return z.NEVER;
+    }
+    return hit as T[number];
+  });
+}
+
+const isoDateTime = z.string().regex(ISO_DATE_TIME, "must be an ISO 8601 date-time").refine((s) => !Number.isNaN(Date.parse(s)), "must be a valid date-time");
+
+export const postNotificationSchema = z.strictObject({
+  targetHostName: z.string().trim().min(1, "is required").max(255),
+  appNotificationId: z.string().min(1).max(128).nullish(),
+  groupName: z.string().max(128).nullish(),
+  payload: z
+    .strictObject({
+      rawContent: z.string().max(4096).nullish(),
+      visualContent: z
+        .strictObject({
+          title: z.string().min(1, "is required").max(256),
+          body: z.string().max(2048).nullish(),
+        })
+        .nullish(),
+    })
+    .refine((p) => p.rawContent != null || p.visualContent != null, "needs rawContent or visualContent"),
+  priority: caseInsensitiveEnum(PRIORITIES).nullish(),
+  displayTimeToLive: z
+    .union([z.number().int().min(0), z.string().regex(/^\d{1,10}$/, "must be a whole number of seconds").transform(Number)])
+    .pipe(z.number().int().min(0).max(MAX_EXPIRATION_DAYS * 86_400))
+    .nullish(),
+  expirationDateTime: isoDateTime.nullish(),
+  targetPolicy: z
+    .strictObject({ platformTypes: z.array(caseInsensitiveEnum(PLATFORM_TYPES)).min(1) })
+    .nullish(),
+  fallbackPolicy: z
+    .looseObject({ fallbackDelayInSeconds: z.number().int().min(60).max(600).optional() })
+    .nullish(),
+});
+export type PostNotification = z.infer<typeof postNotificationSchema>;
+
+/** Resource properties a PATCH may not touch: named as read-only, not unknown. */
+const READ_ONLY = [
+  "id", "targetHostName", "appNotificationId", "groupName", "payload", "priority", "displayTimeToLive",
+  "expirationDateTime", "targetPolicy", "fallbackPolicy", "status", "createdDateTime", "lastModifiedDateTime",
+];
+
+export const patchNotificationSchema = z
+  .strictObject({
+    readState: caseInsensitiveEnum(READ_STATES).optional(),
+    userActionState: caseInsensitiveEnum(ACTION_STATES).optional(),
+    snoozedUntilDateTime: isoDateTime.nullish(),
+  })
+  .refine((b) => b.readState !== undefined || b.userActionState !== undefined || b.snoozedUntilDateTime != null, {
+    message: "needs at least one of readState, userActionState, snoozedUntilDateTime",
+  })
+  .refine((b) => (b.userActionState === "snoozed") === (b.snoozedUntilDateTime != null), {
+    message: "snoozedUntilDateTime is required with, and only with, userActionState 'snoozed'",
+    path: ["snoozedUntilDateTime"],
+  });
+export type PatchNotification = z.infer<typeof patchNotificationSchema>;
+
+export const bulkActionSchema = z.strictObject({
+  groupName: z.string().max(128).nullable().optional(),
+  before: isoDateTime.optional(),
+});
+
+function dropODataAnnotations(body: Record<string, unknown>): Record<string, unknown> {
+  // Graph clients may send "@odata.type"; annotations are not properties.
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !k.startsWith("@odata.")));
+}
+
+function describe(issue: z.core.$ZodIssue, readOnly: readonly string[]): string {
+  if (issue.code === "unrecognized_keys") {
+    const where = issue.path.length ? `${issue.path.join(".")}.` : "";
+    const keys = issue.keys.map((k) => `${where}${k}`);
+    if (!where && issue.keys.every((k) => readOnly.includes(k))) {
+      return `${keys.join(", ")} ${keys.length > 1 ? "are" : "is"} read-only`;
+    }
+    return `${keys.join(", ")} ${keys.length > 1 ? "are not recognized properties" : "is not a recognized property"}`;
+  }
+  const field = issue.path.length ? issue.path.join(".") : "body";
+  if (issue.code === "invalid_type") {
+    const received = (issue as { input?: unknown }).input;
+    if (received === undefined) return `${field} is required`;
+    return `${field} must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`;
+  }
+  if (issue.code === "too_big") return `${field} is too long or too large (maximum ${String(issue.maximum)})`;
+  if (issue.code === "too_small") {
+    if (issue.origin === "string" && issue.minimum === 1) return `${field} must not be empty`;
+    return `${field} is too short or too small (minimum ${String(issue.minimum)})`;
+  }
+  return `${field} ${issue.message}`.replace(/ Invalid input/, " is invalid");
+}
+
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: Record<string, unknown>,
+  readOnly: readonly string[] = [],
+): z.infer<S> {
+  const result = schema.safeParse(dropODataAnnotations(body), { reportInput: true });
+  if (result.success) return result.data;
+  throw badRequest(describe(result.error.issues[0]!, readOnly)) satisfies GraphError;
+}
+
+export const PATCH_READ_ONLY = READ_ONLY;

@@ -1,0 +1,122 @@
+// The notifications service: opens the store (locked, migrated, seeded),
+// builds the Hono app, runs the periodic expiry purge. `getService()` is the
+// per-process instance the Next route handler and instrumentation share.
+import type { Hono } from "hono";
+import { loadConfig, type ServiceConfig } from "./config";
+import { purgeExpired } from "./domain/notifications";
+import { seedDemo } from "./domain/seed";
+import { createApp, type AppEnv } from "./http/app";
+import { createAuthenticator } from "./http/auth";
+import { createPageTokenCodec } from "./http/page-token";
+import { DELTA_RETENTION_MS } from "./http/notification-routes";
+import { pruneHistoryQueries, touchUserQuery, wakeSnoozedQuery } from "./store/notification-queries";
+import { openStore, type Store } from "./store/store";
+
+export type { ServiceConfig } from "./config";
+export type { Store } from "./store/store";
+
+export interface Service {
+  app: Hono<AppEnv>;
+  fetch(req: Request): Promise<Response>;
+  store: Store;
+  /** Runs one maintenance pass now (expiry purge, snooze wake-up, history pruning). */
+  runMaintenance(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** The service's clock (tests move it forward to exercise expiry). */
+  now?: () => Date;
+  /** Maintenance interval; default 60 s. */
+  maintenanceIntervalMs?: number;
+}
+
+/** Users are recorded as seen at most this often, so reads stay reads. */
+const TOUCH_INTERVAL_MS = 5 * 60_000;
+
+export async function startService(config: ServiceConfig = loadConfig(), opts: ServiceOptions = {}): Promise<Service> {
+  const now = opts.now ?? (() => new Date());
+  const store = await openStore(config);
+  const { db } = store;
+  try {
+    if (config.seedDemo && (await seedDemo(db, now()))) {
+      console.log(`[service] seeded the demo tenants, users and inboxes in ${store.location}`);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const touched = new Map<string, number>();
+  const app = createApp({
+    db,
+    config,
+    now,
+    authenticate: createAuthenticator(config),
+    tokens: createPageTokenCodec(store.tokenKey),
+    async touchUser(p, at) {
+      const key = `${p.tenantId}|${p.userId}`;
+      const last = touched.get(key);
+      if (last !== undefined && at.getTime() - last < TOUCH_INTERVAL_MS) return;
+      const sql = touchUserQuery({ tenantId: p.tenantId, userId: p.userId }, p.upn, p.name, at);
+      await db.query(sql.text, sql.params);
+      touched.set(key, at.getTime());
+    },
+  });
+
+  let running: Promise<void> | undefined;
+  const runMaintenance = (): Promise<void> => {
+    running ??= (async () => {
+      const at = now();
+      await purgeExpired(db, at);
+      const wake = wakeSnoozedQuery(at);
+      await db.query(wake.text, wake.params);
+      for (const sql of pruneHistoryQueries(new Date(at.getTime() - DELTA_RETENTION_MS))) await db.query(sql.text, sql.params);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  // unref: the purge must never keep a process (or a test runner) alive.
+  const timer = setInterval(() => {
+    runMaintenance().catch((err: unknown) => console.error("[service] maintenance failed:", err));
+  }, opts.maintenanceIntervalMs ?? 60_000);
+  timer.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    fetch: async (req) => app.fetch(req),
+    store,
+    runMaintenance,
+    close() {
+      closed ??= (async () => {
+        clearInterval(timer);
+        await running?.catch(() => undefined);
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+const SERVICE_KEY = Symbol.for("graph-notifications.service");
+type Holder = { [SERVICE_KEY]?: Promise<Service> };
+
+/**
+ * The process's one service, kept on globalThis so `next dev` hot reloads
+ * reuse it (a module variable would open PGlite again on the same folder).
+ * A failed open is not kept: the next call tries again.
+ */
+export function getService(): Promise<Service> {
+  const holder = globalThis as Holder;
+  let pending = holder[SERVICE_KEY];
+  if (!pending) {
+    pending = startService(loadConfig());
+    holder[SERVICE_KEY] = pending;
+    pending.catch(() => {
+      if (holder[SERVICE_KEY] === pending) delete holder[SERVICE_KEY];
+    });
+  }
+  return pending;
+}

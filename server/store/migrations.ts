@@ -1,0 +1,124 @@
+// Versioned schema. Each migration runs once, in order, inside a transaction,
+// and is recorded in schema_migrations. Never edit a shipped migration: add one.
+import type { Db } from "./db";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "users, notifications, events, removals",
+    sql: `
+CREATE TABLE service_settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+
+-- Users the service has seen (signed in), so a UPN resolves to an oid.
+CREATE TABLE users (
+  tenant_id text NOT NULL,
+  id text NOT NULL,
+  upn text,
+  display_name text,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX users_upn ON users (tenant_id, lower(upn));
+
+-- One global, monotonic change counter: every insert or change of a row takes
+-- the next value, which is what delta tokens and ETags are made of.
+CREATE SEQUENCE notification_change_seq;
+
+CREATE TABLE notifications (
+  id uuid PRIMARY KEY,
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  target_host_name text NOT NULL,
+  app_notification_id text,
+  group_name text,
+  title text,
+  body text,
+  raw_content text,
+  priority text NOT NULL,
+  display_until timestamptz,
+  expiration timestamptz NOT NULL,
+  platform_types text[] NOT NULL,
+  fallback_policy jsonb,
+  read_state text NOT NULL DEFAULT 'unread',
+  action_state text NOT NULL DEFAULT 'noInteraction',
+  snoozed_until timestamptz,
+  status text NOT NULL DEFAULT 'active',
+  created timestamptz NOT NULL,
+  last_modified timestamptz NOT NULL,
+  last_modified_endpoint text,
+  change_seq bigint NOT NULL
+);
+-- The inbox list: newest first, keyset on (created, id).
+CREATE INDEX notifications_list ON notifications (tenant_id, user_id, status, created DESC, id DESC);
+-- The unread badge: only unread, live rows; expiration lets it be index-only.
+CREATE INDEX notifications_unread ON notifications (tenant_id, user_id, expiration)
+  WHERE read_state = 'unread' AND status = 'active';
+-- Delta: what changed after a sequence number.
+CREATE INDEX notifications_delta ON notifications (tenant_id, user_id, change_seq);
+-- The expiry purge, global and per user.
+CREATE INDEX notifications_expiration ON notifications (expiration);
+CREATE INDEX notifications_user_expiration ON notifications (tenant_id, user_id, expiration);
+-- Snoozed items waking up.
+CREATE INDEX notifications_snoozed ON notifications (snoozed_until) WHERE action_state = 'snoozed';
+-- appNotificationId upsert.
+CREATE UNIQUE INDEX notifications_app_id
+  ON notifications (tenant_id, user_id, target_host_name, app_notification_id);
+
+-- Rows the expiry purge removed, kept for the delta retention window so a delta
+-- link can still report them as @removed after the row itself is gone.
+CREATE TABLE notification_removals (
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  id uuid NOT NULL,
+  change_seq bigint NOT NULL,
+  removed_at timestamptz NOT NULL
+);
+CREATE INDEX notification_removals_delta ON notification_removals (tenant_id, user_id, change_seq);
+CREATE INDEX notification_removals_age ON notification_removals (removed_at);
+
+-- Every state change: who (user / app / expiry), from which endpoint, what.
+CREATE TABLE notification_events (
+  seq bigserial PRIMARY KEY,
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  notification_id uuid NOT NULL,
+  at timestamptz NOT NULL,
+  kind text NOT NULL,
+  actor_kind text NOT NULL,
+  actor_id text,
+  endpoint_id text,
+  detail jsonb
+);
+CREATE INDEX notification_events_user ON notification_events (tenant_id, user_id, at DESC);
+CREATE INDEX notification_events_age ON notification_events (at);
+`,
+  },
+];
+
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const done = new Set(
+    (await db.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
+  );
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(m.sql);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
