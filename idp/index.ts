@@ -158,10 +158,15 @@ function buildConfiguration(opts: {
         // MSAL sends Entra-style scopes (api://notifications/<scope>) and no
         // `resource`: such a scope selects the API as the resource.
         async defaultResource(ctx, client, oneOf) {
+          const apiScopes = scopesOf(ctx.oidc.params?.scope).filter((s) => s.startsWith(`${API_AUDIENCE}/`));
+          // Like Entra: a scope the API does not expose (or a delegated scope
+          // in client credentials) is invalid_scope, not a token without scp.
+          const exposed = client?.clientId === SENDER_CLIENT_ID ? [DEFAULT_SCOPE_URI] : [API_SCOPE_URI, DEFAULT_SCOPE_URI];
+          const unknown = apiScopes.find((s) => !exposed.includes(s));
+          if (unknown) throw new errors.InvalidScope("requested scope is not exposed by the API", unknown);
           if (oneOf) return oneOf;
           if (client?.clientId === SENDER_CLIENT_ID) return API_AUDIENCE;
-          const scopes = scopesOf(ctx.oidc.params?.scope);
-          return scopes.some((s) => s.startsWith(`${API_AUDIENCE}/`)) ? API_AUDIENCE : (undefined as unknown as string);
+          return apiScopes.length ? API_AUDIENCE : (undefined as unknown as string);
         },
         // Codes and refresh tokens for the API keep minting API tokens even though openid was requested too.
         useGrantedResource: async () => true,

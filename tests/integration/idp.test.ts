@@ -226,6 +226,18 @@ describe("user tokens (authorization code + PKCE)", () => {
     expect(claims).toMatchObject({ oid: findDemoUser("megan@contoso.test")!.oid, scp: USER_SCOPE, aud: API_AUDIENCE });
   });
 
+  it("answers invalid_scope for a scope the API does not expose", async () => {
+    await expect(
+      userToken(idp.issuer, "adele@contoso.test", { scope: `openid profile offline_access ${API_AUDIENCE}/Notifications.Everything` }),
+    ).rejects.toThrow(/invalid_scope/);
+  });
+
+  it("issues no refresh token when offline_access was not asked for", async () => {
+    const response = await userTokenResponse(idp.issuer, "adele@contoso.test", { scope: `openid profile ${API_SCOPE_URI}` });
+    expect(response.refresh_token).toBeUndefined();
+    expect((await verify(response.access_token)).scp).toBe(USER_SCOPE);
+  });
+
   it("refuses a redirect URI that is not registered", async () => {
     await expect(userToken(idp.issuer, "adele@contoso.test", { redirectUri: "http://localhost:1/redirect" })).rejects.toThrow();
   });
@@ -293,6 +305,10 @@ describe("app tokens (client credentials)", () => {
   it("accepts the secret in the body and a request without scope", async () => {
     expect((await verify(await appToken(idp.issuer, idp.senderSecret, { auth: "post" }))).roles).toEqual([SEND_ROLE]);
     expect((await verify(await appToken(idp.issuer, idp.senderSecret, { scope: "" }))).roles).toEqual([SEND_ROLE]);
+  });
+
+  it("refuses a delegated scope in client credentials, as Entra does", async () => {
+    await expect(appToken(idp.issuer, idp.senderSecret, { scope: API_SCOPE_URI })).rejects.toThrow(/400: invalid_scope/);
   });
 
   it("rejects a wrong secret", async () => {
