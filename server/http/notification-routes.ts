@@ -157,8 +157,11 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     if (!p.canSendToAll) throw new GraphError("accessDenied", "The app lacks the Notifications.Send.All role.");
     // App servers address /me through a user's endpoint subscription (X-UNS-ID);
     // endpoints arrive with the push issue, so no UNS id can match yet.
+    // Without X-UNS-ID an app token names no user here: it may not use /me.
     const uns = c.req.header("x-uns-id");
-    if (!uns) throw badRequest("An app-only token must name the recipient in X-UNS-ID, or POST to /users/{id}/notifications.");
+    if (!uns) {
+      throw new GraphError("accessDenied", "An app-only token must name the recipient in X-UNS-ID, or POST to /users/{id}/notifications.");
+    }
     throw badRequest(`X-UNS-ID '${uns.slice(0, 64)}' does not name a known endpoint subscription.`);
   });
 
