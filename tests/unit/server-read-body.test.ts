@@ -1,0 +1,60 @@
+import { deflateSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { GraphError } from "@/server/http/graph-error";
+import { MAX_BODY_BYTES, readJsonObject } from "@/server/http/read-body";
+
+function req(body: BodyInit | null, headers: Record<string, string> = {}): Request {
+  return new Request("http://x/", { method: "POST", body, headers });
+}
+
+async function failure(r: Request): Promise<GraphError> {
+  try {
+    await readJsonObject(r);
+  } catch (err) {
+    expect(err).toBeInstanceOf(GraphError);
+    return err as GraphError;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("reading a JSON body", () => {
+  it("parses a plain object", async () => {
+    await expect(readJsonObject(req('{"a":1}'))).resolves.toEqual({ a: 1 });
+  });
+
+  it("decompresses gzip and deflate (zlib or raw)", async () => {
+    const json = Buffer.from('{"a":"zipped"}');
+    await expect(readJsonObject(req(gzipSync(json), { "content-encoding": "gzip" }))).resolves.toEqual({ a: "zipped" });
+    await expect(readJsonObject(req(deflateSync(json), { "content-encoding": "deflate" }))).resolves.toEqual({ a: "zipped" });
+  });
+
+  it("refuses other encodings with 415", async () => {
+    expect((await failure(req("{}", { "content-encoding": "br" }))).code).toBe("unsupportedMediaType");
+  });
+
+  it("refuses more than 16 KiB with 413, also when it only grows that big when decompressed", async () => {
+    const big = JSON.stringify({ a: "x".repeat(MAX_BODY_BYTES) });
+    expect((await failure(req(big))).code).toBe("payloadTooLarge");
+    expect((await failure(req(gzipSync(Buffer.from(big)), { "content-encoding": "gzip" }))).code).toBe("payloadTooLarge");
+  });
+
+  it.each([
+    ["not JSON", "hello", /not valid JSON/],
+    ["an array", "[{}]", /array/],
+    ["a primitive", "42", /JSON object/],
+    ["null", "null", /JSON object/],
+    ["empty", "", /empty/],
+  ])("refuses a body that is %s with 400", async (_name, body, message) => {
+    const err = await failure(req(body));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(message);
+  });
+
+  it("refuses corrupt gzip data with 400", async () => {
+    expect((await failure(req("not gzip", { "content-encoding": "gzip" }))).status).toBe(400);
+  });
+
+  it("reads an empty body as the given default when allowed", async () => {
+    await expect(readJsonObject(req(null), { emptyAs: {} })).resolves.toEqual({});
+  });
+});
