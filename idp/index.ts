@@ -79,6 +79,11 @@ async function listen(port: number, host: string | undefined): Promise<{ servers
   return { servers, port: realPort };
 }
 
+/** Where the SPA may land after sign-out: the app's home and its signed-out page. */
+function postLogoutUrisOf(origin: string): string[] {
+  return [`${origin}/`, `${origin}/signed-out`];
+}
+
 function scopesOf(value: unknown): string[] {
   return typeof value === "string" ? value.split(" ").filter(Boolean) : [];
 }
@@ -102,7 +107,7 @@ function buildConfiguration(opts: {
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         redirect_uris: appOrigins.map((o) => `${o}/redirect`),
-        post_logout_redirect_uris: appOrigins.flatMap((o) => [`${o}/`, `${o}/signed-out`]),
+        post_logout_redirect_uris: appOrigins.flatMap(postLogoutUrisOf),
       },
       {
         client_id: SENDER_CLIENT_ID,
@@ -302,6 +307,21 @@ async function acceptSenderSecretInBody(req: http.IncomingMessage): Promise<http
   return replay;
 }
 
+/**
+ * MSAL's logoutRedirect sends post_logout_redirect_uri without client_id or
+ * id_token_hint (Entra needs neither); oidc-provider then ignores the URI.
+ * Name the client that registered that exact URI, so it can be honoured.
+ */
+function inferLogoutClient(ctx: KoaContextWithOIDC, postLogoutUris: Map<string, string>): void {
+  const query = new URLSearchParams(ctx.querystring);
+  const uri = query.get("post_logout_redirect_uri");
+  if (!uri || query.has("client_id") || query.has("id_token_hint")) return;
+  const clientId = postLogoutUris.get(uri);
+  if (!clientId) return;
+  query.set("client_id", clientId);
+  ctx.querystring = query.toString();
+}
+
 export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
   const log = opts.log ?? (() => {});
   const appOrigins = [...new Set(opts.appOrigins.map(normalizeOrigin))];
@@ -333,6 +353,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
   provider.on("authorization.error", (_ctx, err) => log(`authorization error: ${err.message}`));
   provider.on("grant.error", (_ctx, err) => log(`token error: ${err.message}`));
 
+  const postLogoutUris = new Map(appOrigins.flatMap(postLogoutUrisOf).map((uri) => [uri, SPA_CLIENT_ID]));
   provider.use(async (ctx, next) => {
     const oidcCtx = ctx as KoaContextWithOIDC;
     if (await handleInteraction(provider, oidcCtx, { log })) return;
@@ -344,6 +365,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
       return;
     }
     if (ctx.path === "/auth" && ctx.method === "GET") adjustAuthorizationPrompt(oidcCtx);
+    if (ctx.path === "/session/end" && ctx.method === "GET") inferLogoutClient(oidcCtx, postLogoutUris);
     await next();
   });
 

@@ -252,6 +252,12 @@ describe("silent sign-in and sign-out", () => {
     expect(url.searchParams.get("code")).toBeTruthy();
   });
 
+  it("does not send a sign-out to a URI that is not registered", async () => {
+    const jar = await signInWithSession("adele@contoso.test");
+    const page = await get(jar, `${idp.issuer}/session/end?post_logout_redirect_uri=${encodeURIComponent("http://evil.example/")}&client_id=${SPA_CLIENT_ID}`);
+    expect(page.status).toBe(400);
+  });
+
   it("prompt=none without a session answers login_required", async () => {
     const { url } = await follow(new CookieJar(), authorizeUrl({ prompt: "none" }));
     expect(url.searchParams.get("error")).toBe("login_required");
@@ -260,9 +266,10 @@ describe("silent sign-in and sign-out", () => {
   it("end_session signs out and returns to the post-logout URI without asking", async () => {
     const jar = await signInWithSession("adele@contoso.test");
     const endSession = new URL(`${idp.issuer}/session/end`);
+    // What MSAL's logoutRedirect sends: no client_id, no id_token_hint.
     endSession.search = new URLSearchParams({
-      client_id: SPA_CLIENT_ID,
       post_logout_redirect_uri: `${APP_ORIGIN}/signed-out`,
+      state: "msal-state",
     }).toString();
     const page = await get(jar, endSession);
     expect(page.status).toBe(200);
@@ -279,7 +286,7 @@ describe("silent sign-in and sign-out", () => {
       body: new URLSearchParams({ xsrf: xsrf!, logout: "yes" }).toString(),
     });
     expect(done.status).toBe(303);
-    expect(done.headers.get("location")).toBe(`${APP_ORIGIN}/signed-out`);
+    expect(done.headers.get("location")).toBe(`${APP_ORIGIN}/signed-out?state=msal-state`);
     const silent = await follow(jar, authorizeUrl({ prompt: "none" }));
     expect(silent.url.searchParams.get("error")).toBe("login_required");
   });
