@@ -2,7 +2,7 @@
 // tokens it issues (verified against its JWKS the way the service does),
 // silent sign-in, sign-out, persistence across a restart, and CORS.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
@@ -238,6 +238,14 @@ describe("user tokens (authorization code + PKCE)", () => {
     expect((await verify(response.access_token)).scp).toBe(USER_SCOPE);
   });
 
+  it("signs several users in at once without mixing them up", async () => {
+    const upns = DEMO_USERS.flatMap((u) => [u.upn, u.upn]);
+    const tokens = await Promise.all(upns.map((upn) => userToken(idp.issuer, upn)));
+    const claims = await Promise.all(tokens.map((t) => verify(t)));
+    expect(claims.map((c) => c.preferred_username)).toEqual(upns);
+    expect(claims.map((c) => c.oid)).toEqual(upns.map((upn) => findDemoUser(upn)!.oid));
+  });
+
   it("refuses a redirect URI that is not registered", async () => {
     await expect(userToken(idp.issuer, "adele@contoso.test", { redirectUri: "http://localhost:1/redirect" })).rejects.toThrow();
   });
@@ -375,6 +383,14 @@ describe("restart with the same data folder", () => {
     expect((await verify(renewed.access_token)).scp).toBe(USER_SCOPE);
     const silent = await follow(jar, authorizeUrl({ prompt: "none" }));
     expect(silent.url.searchParams.get("code")).toBeTruthy();
+  });
+
+  it("starts with an empty session store when the store file is corrupt", async () => {
+    const port = Number(new URL(idp.issuer).port);
+    await idp.close();
+    await writeFile(path.join(dataDir, "idp", "store.json"), "{not json");
+    idp = await start(port);
+    expect((await verify(await userToken(idp.issuer, "bruno@fabrikam.test"))).tid).toBe(TENANT_B);
   });
 
   it("takes the sender secret from the option when given", async () => {
