@@ -1,0 +1,336 @@
+// npm run bench:api — the service's latency on a big store, each HTTP call
+// beside the raw SQL statement the service runs for it, timed in the same run
+// on the same Db. A script, not a test: it prints a table and writes it to
+// bench/results/. See bench/lib/options.ts for the flags.
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { DEMO_USERS } from "../idp/demo-users";
+import { parseFilter } from "../server/domain/notification-filter";
+import type { Queryable } from "../server/store/db";
+import {
+  countNotificationsQuery,
+  getNotificationQuery,
+  insertEventQuery,
+  insertNotificationQuery,
+  listNotificationsQuery,
+  patchNotificationQuery,
+  type NotificationRow,
+} from "../server/store/notification-queries";
+import { getAppToken } from "../scripts/lib/client-credentials";
+import { explainPlan } from "./lib/explain";
+import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from "./lib/options";
+import { renderTable, type Row } from "./lib/report";
+import { seed } from "./lib/seed";
+import { startStack, type Stack } from "./lib/stack";
+import { sample, sampleConcurrent, summarize } from "./lib/stats";
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+class Http {
+  constructor(
+    readonly base: string,
+    private readonly token: string,
+  ) {}
+
+  async call(method: string, url: string, body?: unknown, expect = 200): Promise<Response> {
+    const res = await fetch(url.startsWith("http") ? url : `${this.base}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status !== expect) throw new Error(`${method} ${url} → ${res.status}: ${await res.text()}`);
+    return res;
+  }
+
+  async json<T>(method: string, url: string, body?: unknown, expect = 200): Promise<T> {
+    return (await this.call(method, url, body, expect)).json() as Promise<T>;
+  }
+}
+
+interface Page {
+  value: { id: string; readState: string; createdDateTime: string }[];
+  "@odata.nextLink"?: string;
+}
+
+/** HTTP and SQL alternate each iteration, so noise from the shared machine hits both alike. */
+async function paired(
+  iterations: number,
+  warmup: number,
+  httpCall: (i: number) => Promise<unknown>,
+  sqlCall: (i: number) => Promise<unknown>,
+): Promise<{ http: number[]; sql: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await httpCall(i);
+    await sqlCall(i);
+  }
+  const http: number[] = [];
+  const sql: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    http.push(...(await sample(1, () => httpCall(warmup + i))));
+    sql.push(...(await sample(1, () => sqlCall(warmup + i))));
+  }
+  return { http, sql };
+}
+
+async function rawRows(db: Queryable, q: { text: string; params: unknown[] }): Promise<number> {
+  const res = await db.query(q.text, q.params);
+  return res.rows.length || res.affectedRows;
+}
+
+async function run(opts: BenchOptions): Promise<string> {
+  const began = performance.now();
+  const user = DEMO_USERS.find((u) => u.seedInbox)!;
+  const owner = { tenantId: user.tenantId, userId: user.oid };
+
+  log(`starting the identity provider and the service (PGlite in a temp folder)…`);
+  const stack: Stack = await startStack(path.join(os.tmpdir(), "bench-api-"));
+  try {
+    const db = stack.db;
+    let t = performance.now();
+    const seeded = await seed(db, {
+      tenantId: user.tenantId,
+      bigUser: { oid: user.oid, upn: user.upn, name: user.name },
+      big: opts.big,
+      users: opts.users,
+      perUser: opts.perUser,
+    });
+    const seedMs = performance.now() - t;
+    log(`seeded ${seeded.rows.toLocaleString("en")} notifications in ${(seedMs / 1000).toFixed(1)} s`);
+
+    const userToken = await stack.userToken(user.upn);
+    const appToken = (await getAppToken({ issuer: stack.issuer, clientId: stack.senderClientId, clientSecret: stack.senderSecret, scope: "api://notifications/.default" })).accessToken;
+    const me = new Http(stack.apiBase, userToken);
+    const app = new Http(stack.apiBase, appToken);
+    const warmup = Math.min(20, opts.iterations);
+    const rows: Row[] = [];
+
+    // 1. First page.
+    const now = () => new Date();
+    const firstPageSql = () => listNotificationsQuery({ ...owner, now: now(), filters: [], search: [], order: "desc", limit: 51 });
+    let r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", "/me/notifications?$top=50"), () => db.query(firstPageSql().text, firstPageSql().params));
+    const first = await me.json<Page>("GET", "/me/notifications?$top=50");
+    const q1 = firstPageSql();
+    rows.push({
+      operation: "GET /me/notifications?$top=50 (first page)",
+      http: summarize(r.http),
+      sql: summarize(r.sql),
+      rows: `${first.value.length} (SQL ${await rawRows(db, q1)})`,
+      plan: await explainPlan(db, q1.text, q1.params),
+    });
+    log(`first page done`);
+
+    // 2. Page 50 through nextLink: follow 49 links, then time the 50th page.
+    let page = first;
+    for (let n = 2; n <= 49; n++) {
+      if (!page["@odata.nextLink"]) throw new Error(`page ${n - 1} has no nextLink`);
+      page = await me.json<Page>("GET", page["@odata.nextLink"]);
+    }
+    const link50 = page["@odata.nextLink"];
+    if (!link50) throw new Error("page 49 has no nextLink");
+    const cursorId = page.value[page.value.length - 1]!.id;
+    const cursor = (await db.query<{ created: Date }>("SELECT created FROM notifications WHERE id = $1", [cursorId])).rows[0]!;
+    const deepSql = () =>
+      listNotificationsQuery({ ...owner, now: now(), filters: [], search: [], order: "desc", limit: 51, after: { created: cursor.created, id: cursorId } });
+    r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", link50), () => db.query(deepSql().text, deepSql().params));
+    const deep = await me.json<Page>("GET", link50);
+    const q2 = deepSql();
+    const firstDeepRaw = (await db.query<NotificationRow>(q2.text, q2.params)).rows[0]?.id;
+    if (firstDeepRaw !== deep.value[0]?.id) throw new Error(`page 50 over HTTP starts at ${deep.value[0]?.id}, raw SQL at ${firstDeepRaw}`);
+    rows.push({
+      operation: "GET page 50 via @odata.nextLink",
+      http: summarize(r.http),
+      sql: summarize(r.sql),
+      rows: `${deep.value.length} (SQL ${await rawRows(db, q2)})`,
+      plan: await explainPlan(db, q2.text, q2.params),
+    });
+    log(`page 50 done`);
+
+    // 3. Unread count, as the badge asks for it.
+    const unreadFilter = "readState eq 'unread' and status eq 'active'";
+    const countSql = () => countNotificationsQuery({ ...owner, now: now(), filters: parseFilter(unreadFilter), search: [] });
+    const countUrl = `/me/notifications/$count?$filter=${encodeURIComponent(unreadFilter)}`;
+    const measureCount = async (operation: string): Promise<Row> => {
+      const m = await paired(opts.iterations, warmup, () => me.call("GET", countUrl).then((res) => res.text()), () => db.query(countSql().text, countSql().params));
+      const httpCount = (await (await me.call("GET", countUrl)).text()).trim();
+      const q = countSql();
+      const rawCount = (await db.query<{ count: number }>(q.text, q.params)).rows[0]!.count;
+      return {
+        operation,
+        http: summarize(m.http),
+        sql: summarize(m.sql),
+        rows: `count ${httpCount} (SQL ${rawCount})`,
+        plan: await explainPlan(db, q.text, q.params),
+      };
+    };
+    rows.push(await measureCount("GET /me/notifications/$count (unread)"));
+    log(`unread count done`);
+
+    // 4. PATCH readState, toggling items of the first page (HTTP) and of the
+    // second page (raw), so each side flips rows the other does not touch.
+    const httpItems = first.value.map((v) => ({ id: v.id, read: v.readState === "read" }));
+    const second = await me.json<Page>("GET", first["@odata.nextLink"]!);
+    const sqlItems = second.value.map((v) => ({ id: v.id, read: v.readState === "read" }));
+    const patchSql = (i: number, at: Date) => {
+      const item = sqlItems[i % sqlItems.length]!;
+      item.read = !item.read;
+      return patchNotificationQuery(owner, item.id, { readState: item.read ? "read" : "unread" }, at, null);
+    };
+    // What patchNotification runs: lock the row, update it, log the event, in one transaction.
+    let patchedRows = 0;
+    const rawPatch = (i: number) =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const id = sqlItems[i % sqlItems.length]!.id;
+        const get = getNotificationQuery(owner, id, at, true);
+        await tx.query(get.text, get.params);
+        const q = patchSql(i, at);
+        const updated = await tx.query(q.text, q.params);
+        patchedRows = updated.rows.length;
+        const ev = insertEventQuery({ ...owner, notificationId: id, at, kind: "stateChanged", actorKind: "user", actorId: user.oid, endpointId: null, detail: { readState: "read" } });
+        await tx.query(ev.text, ev.params);
+      });
+    r = await paired(
+      opts.iterations,
+      warmup,
+      (i) => {
+        const item = httpItems[i % httpItems.length]!;
+        item.read = !item.read;
+        return me.json("PATCH", `/me/notifications/${item.id}`, { readState: item.read ? "read" : "unread" });
+      },
+      rawPatch,
+    );
+    const q4 = patchSql(0, now());
+    rows.push({
+      operation: "PATCH /me/notifications/{id} (readState)",
+      http: summarize(r.http),
+      sql: summarize(r.sql),
+      rows: `1 (SQL ${patchedRows})`,
+      plan: await explainPlan(db, q4.text, q4.params),
+    });
+    log(`PATCH done`);
+
+    // 5. POST throughput: app-only sends to the ordinary users, round robin.
+    const recipients = seeded.userIds.length > 0 ? seeded.userIds : [user.oid];
+    const postBody = (i: number) => ({
+      targetHostName: "bench.contoso.test",
+      groupName: `group-${i % 10}`,
+      payload: { visualContent: { title: `Bench send ${i}`, body: "Sent by npm run bench:api" } },
+    });
+    const postHttp = (i: number) => app.call("POST", `/users/${recipients[i % recipients.length]}/notifications`, postBody(i), 201);
+    const insertSql = (i: number, at: Date) =>
+      insertNotificationQuery({
+        id: crypto.randomUUID(),
+        tenantId: user.tenantId,
+        userId: recipients[(i + 1) % recipients.length]!,
+        targetHostName: "bench.contoso.test",
+        appNotificationId: null,
+        groupName: `group-${i % 10}`,
+        title: `Bench raw ${i}`,
+        body: "Inserted by npm run bench:api",
+        rawContent: null,
+        priority: "High",
+        displayUntil: null,
+        expiration: new Date(at.getTime() + 7 * 86_400_000),
+        platformTypes: ["windows", "ios", "android", "webPush"],
+        fallbackPolicy: null,
+        now: at,
+      });
+    // What createNotification runs: the insert (upsert) and its event, in one transaction.
+    const rawInsert = (i: number) =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const q = insertSql(i, at);
+        const row = (await tx.query<{ id: string; user_id: string }>(q.text, q.params)).rows[0]!;
+        const ev = insertEventQuery({ tenantId: user.tenantId, userId: row.user_id, notificationId: row.id, at, kind: "created", actorKind: "app", actorId: stack.senderClientId, endpointId: null });
+        await tx.query(ev.text, ev.params);
+      });
+    for (let i = 0; i < warmup; i++) {
+      await postHttp(i);
+      await rawInsert(i);
+    }
+    t = performance.now();
+    const seqHttp = await sample(opts.posts, postHttp);
+    const seqHttpWall = performance.now() - t;
+    t = performance.now();
+    const seqSql = await sample(opts.posts, rawInsert);
+    const seqSqlWall = performance.now() - t;
+    const q5 = insertSql(0, now());
+    const insertPlan = await explainPlan(db, q5.text, q5.params);
+    rows.push({
+      operation: `POST /users/{id}/notifications ×${opts.posts} sequential`,
+      http: summarize(seqHttp),
+      sql: summarize(seqSql),
+      rows: "1 each",
+      throughput: { http: (opts.posts / seqHttpWall) * 1000, sql: (opts.posts / seqSqlWall) * 1000 },
+      plan: insertPlan,
+    });
+    const conHttp = await sampleConcurrent(opts.posts, opts.concurrency, postHttp);
+    const conSql = await sampleConcurrent(opts.posts, opts.concurrency, rawInsert);
+    rows.push({
+      operation: `POST /users/{id}/notifications ×${opts.posts} concurrency ${opts.concurrency}`,
+      http: summarize(conHttp.latencies),
+      sql: summarize(conSql.latencies),
+      rows: "1 each",
+      throughput: { http: (opts.posts / conHttp.wallMs) * 1000, sql: (opts.posts / conSql.wallMs) * 1000 },
+      plan: insertPlan,
+    });
+    log(`POST done`);
+
+    // PGlite runs no autovacuum, so the visibility map stays empty and the
+    // unread count cannot use its index-only scan. Measure it once more after
+    // a VACUUM, to show what the service gains by vacuuming now and then.
+    t = performance.now();
+    await db.exec("VACUUM ANALYZE notifications");
+    log(`VACUUM ANALYZE took ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    rows.push(await measureCount("GET /me/notifications/$count (unread), after VACUUM"));
+
+    const wallS = (performance.now() - began) / 1000;
+    const cpus = os.cpus();
+    return [
+      `# npm run bench:api — ${new Date().toISOString()}`,
+      "",
+      `Store: PGlite (in-process), ${seeded.rows.toLocaleString("en")} notifications seeded by SQL in ${(seedMs / 1000).toFixed(1)} s: ` +
+        `one user (${user.upn}) with ${opts.big.toLocaleString("en")}, ${opts.users.toLocaleString("en")} users with ${opts.perUser} each. ` +
+        `HTTP over loopback to the real service with real tokens from the local provider; ${opts.iterations} timed iterations ` +
+        `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/store/notification-queries.ts) ` +
+        `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs (PATCH: SELECT … FOR UPDATE, ` +
+        `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, event INSERT). Plans: EXPLAIN of the main statement. ` +
+        `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum).`,
+      `Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, shared with other work. Wall time ${wallS.toFixed(0)} s.`,
+      "",
+      renderTable(rows),
+      "",
+    ].join("\n");
+  } finally {
+    await stack.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let opts: BenchOptions | "help";
+  try {
+    opts = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    log(`bench:api: ${(err as Error).message}\n${BENCH_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (opts === "help") {
+    log(BENCH_USAGE);
+    return;
+  }
+  const report = await run(opts);
+  process.stdout.write(`\n${report}\n`);
+  if (opts.out) {
+    await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+    await writeFile(opts.out, report);
+    log(`written to ${opts.out}`);
+  }
+}
+
+await main();
