@@ -246,6 +246,35 @@ describe("user tokens (authorization code + PKCE)", () => {
     expect(claims.map((c) => c.oid)).toEqual(upns.map((upn) => findDemoUser(upn)!.oid));
   });
 
+  it("accepts an authorization code once, and only with its PKCE verifier", async () => {
+    const { verifier, challenge } = pkce();
+    const jar = new CookieJar();
+    const { url } = await follow(jar, authorizeUrl({ code_challenge: challenge }));
+    const done = await follow(jar, new URL(url.pathname + "/login", url), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ account: findDemoUser("adele@contoso.test")!.oid }).toString(),
+    });
+    const code = done.url.searchParams.get("code")!;
+    const exchange = (codeVerifier: string) =>
+      fetch(`${idp.issuer}/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          client_id: SPA_CLIENT_ID,
+          code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: codeVerifier,
+        }).toString(),
+      });
+    expect((await exchange(pkce().verifier)).status).toBe(400);
+    expect((await exchange(verifier)).status).toBe(200);
+    const replay = await exchange(verifier);
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
   it("refuses a redirect URI that is not registered", async () => {
     await expect(userToken(idp.issuer, "adele@contoso.test", { redirectUri: "http://localhost:1/redirect" })).rejects.toThrow();
   });
