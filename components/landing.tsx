@@ -27,7 +27,7 @@ export function Landing({ heading, lead, onSignIn, identityProvider }: LandingPr
 
   return (
     <main className="landing">
-      <BrandMark className="brand-mark" />
+      <BrandMark className="landing-mark" />
       <h1>{heading}</h1>
       <p>{lead}</p>
       <ul>

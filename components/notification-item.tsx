@@ -29,33 +29,35 @@ export function NotificationItem({ item, actions }: { item: Notification; action
         </h3>
       </div>
       {item.payload.visualContent?.body && <p className="item-body">{item.payload.visualContent.body}</p>}
-      <div className="meta">
-        <RelativeTime iso={item.createdDateTime} />
-        {item.groupName && <span className="tag">{item.groupName}</span>}
-        {item.priority === "High" && (
-          <span className="tag tag-high">
-            <span aria-hidden="true">!</span> High priority
-          </span>
-        )}
-        {item.priority === "Low" && <span className="tag">Low priority</span>}
-        {dismissed && <span className="tag">Dismissed</span>}
-        {item.userActionState === "activated" && <span className="tag">Opened</span>}
-      </div>
-      <div className="actions">
-        <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onOpen(item)}>
-          Open
-        </button>
-        <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onToggleRead(item)}>
-          {unread ? "Mark as read" : "Mark as unread"}
-        </button>
-        {!dismissed && (
-          <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onDismiss(item)}>
-            Dismiss
+      <div className="item-footer">
+        <div className="meta">
+          <RelativeTime iso={item.createdDateTime} />
+          {item.groupName && <span className="tag">{item.groupName}</span>}
+          {item.priority === "High" && (
+            <span className="tag tag-high">
+              <span aria-hidden="true">!</span> High priority
+            </span>
+          )}
+          {item.priority === "Low" && <span className="tag">Low priority</span>}
+          {dismissed && <span className="tag">Dismissed</span>}
+          {item.userActionState === "activated" && <span className="tag">Opened</span>}
+        </div>
+        <div className="actions">
+          <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onOpen(item)}>
+            Open
           </button>
-        )}
-        <button type="button" className="btn btn-quiet btn-danger" aria-describedby={titleId} onClick={() => actions.onDelete(item)}>
-          Delete
-        </button>
+          <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onToggleRead(item)}>
+            {unread ? "Mark as read" : "Mark as unread"}
+          </button>
+          {!dismissed && (
+            <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onDismiss(item)}>
+              Dismiss
+            </button>
+          )}
+          <button type="button" className="btn btn-quiet btn-danger" aria-describedby={titleId} onClick={() => actions.onDelete(item)}>
+            Delete
+          </button>
+        </div>
       </div>
     </li>
   );

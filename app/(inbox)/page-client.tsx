@@ -184,8 +184,8 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
       <main className="shell">
         <div className="toolbar">
           <ViewFilter value={filters.view} onChange={setView} />
-          <GroupSelect groups={list.groups} value={filters.group} onChange={(group) => setFilters((f) => ({ ...f, group }))} />
           <SearchBox value={filters.search ?? ""} onSearch={(search) => setFilters((f) => ({ ...f, search: search || undefined }))} />
+          <GroupSelect groups={list.groups} value={filters.group} onChange={(group) => setFilters((f) => ({ ...f, group }))} />
           <button
             type="button"
             className="btn toolbar-end"

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useEffect } from "react";
 import { useIsAuthenticated } from "@azure/msal-react";
 import { AuthBoundary } from "@/components/auth-boundary";
 import { Landing } from "@/components/landing";
@@ -9,6 +10,12 @@ import { signIn } from "@/lib/auth/token";
 function SignedOut() {
   const { msal, config } = useAuthRuntime();
   const signedIn = useIsAuthenticated();
+
+  // The provider returns here with MSAL's `state`; MSAL has read it by now, and the address bar
+  // should say just /signed-out (bookmarkable, and what a reload shows).
+  useEffect(() => {
+    if (window.location.search) window.history.replaceState(null, "", window.location.pathname);
+  }, []);
   if (signedIn) {
     // Reached by a bookmark while still signed in: nothing to sign in to.
     return (

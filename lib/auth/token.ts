@@ -36,5 +36,11 @@ export function signIn(msal: IPublicClientApplication, scopes: string[]): Promis
 
 export function signOut(msal: IPublicClientApplication): Promise<void> {
   const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0] ?? null;
-  return msal.logoutRedirect({ account });
+  // An OpenID provider honours post_logout_redirect_uri only when it knows the client: the ID token
+  // hint tells it (MSAL sends none by itself), and client_id covers an ID token it no longer has.
+  return msal.logoutRedirect({
+    account,
+    ...(account?.idToken ? { idTokenHint: account.idToken } : {}),
+    extraQueryParameters: { client_id: msal.getConfiguration().auth.clientId },
+  });
 }
