@@ -195,6 +195,8 @@ function buildConfiguration(opts: {
           const scopes = scopesOf(payload.scope);
           delete payload.scope;
           const clientId = token.clientId;
+          payload.ver = "2.0";
+          payload.nbf = payload.iat;
           payload.azp = clientId;
           payload.appid = clientId;
           if (token.kind === "ClientCredentials") {

@@ -201,6 +201,7 @@ describe("user tokens (authorization code + PKCE)", () => {
     expect(claims.roles).toBeUndefined();
     expect(claims.scope).toBeUndefined();
     expect(claims.exp! - claims.iat!).toBe(3600);
+    expect(claims.nbf).toBe(claims.iat);
   });
 
   it("puts tid, oid, name and preferred_username in the ID token", async () => {
