@@ -13,6 +13,8 @@ import type { Db } from "../../server/store/db";
 import { userToken } from "../../e2e/fixtures/tokens";
 
 export interface Stack {
+  /** The temporary data folder (PGlite, the provider's keys and sender secret); removed on close. */
+  dataDir: string;
   issuer: string;
   senderClientId: string;
   senderSecret: string;
@@ -61,6 +63,7 @@ export async function startStack(tmpPrefix: string): Promise<Stack> {
     const port = (server.address() as AddressInfo).port;
 
     return {
+      dataDir,
       issuer: idp.issuer,
       senderClientId: SENDER_CLIENT_ID,
       senderSecret: idp.senderSecret,
