@@ -366,6 +366,10 @@ describe("rejected input stores nothing", () => {
       });
     }
 
+    it("rejects a property the notification does not have, naming it", async () => {
+      await expectRejected(path(), patch({ readState: "read", colour: "blue" }), 400, "invalidRequest", "colour");
+    });
+
     it("rejects a readState outside its members, naming readState", async () => {
       await expectRejected(path(), patch({ readState: "skimmed" }), 400, "invalidRequest", "readState");
     });

@@ -131,6 +131,47 @@ describe("POST /me/notifications", () => {
 });
 
 describe("GET /me/notifications/{id}", () => {
+  it("returns every property of the notification resource", async () => {
+    const item = await createForMe(
+      stack,
+      adele,
+      visualNotification("Every property", {
+        appNotificationId: "every-property",
+        groupName: "Props",
+        priority: "Low",
+        displayTimeToLive: 300,
+        targetPolicy: { platformTypes: ["windows", "webPush"] },
+        fallbackPolicy: { fallbackDelayInSeconds: 120 },
+      }),
+    );
+    for (const property of [
+      "id", "targetHostName", "appNotificationId", "groupName", "payload", "priority", "displayTimeToLive",
+      "expirationDateTime", "targetPolicy", "fallbackPolicy", "readState", "userActionState", "snoozedUntilDateTime",
+      "status", "createdDateTime", "lastModifiedDateTime", "@odata.etag",
+    ]) {
+      expect(item, property).toHaveProperty([property]);
+    }
+    expect(item).toMatchObject({
+      appNotificationId: "every-property",
+      groupName: "Props",
+      priority: "Low",
+      fallbackPolicy: { fallbackDelayInSeconds: 120 },
+    });
+    expect(item.displayTimeToLive).toBeGreaterThanOrEqual(298);
+    expect(item.displayTimeToLive).toBeLessThanOrEqual(300);
+  });
+
+  it("stores and lists a notification whose targetPolicy excludes webPush, taking platform types in any case", async () => {
+    const item = await createForMe(
+      stack,
+      adele,
+      visualNotification("Windows only", { groupName: "NoWebPush", targetPolicy: { platformTypes: ["WINDOWS", "iOS"] } }),
+    );
+    const types = item.targetPolicy?.platformTypes ?? [];
+    expect(types.map((t) => t.toLowerCase()).sort()).toEqual(["ios", "windows"]);
+    expect(await listIds(stack, adele, `?$filter=${encodeURIComponent("groupName eq 'NoWebPush'")}`)).toEqual([item.id]);
+  });
+
   it("returns the item with an ETag header equal to its @odata.etag", async () => {
     const created = await postToMe(stack, adele, visualNotification("Get me"));
     const res = await call<Notification>(stack, `/me/notifications/${created.body.id}`, { token: adele });
@@ -139,6 +180,36 @@ describe("GET /me/notifications/{id}", () => {
     expect(res.body.payload.visualContent?.title).toBe("Get me");
     expect(res.headers.get("etag")).toBeTruthy();
     expect(res.headers.get("etag")).toBe(res.body["@odata.etag"]);
+  });
+});
+
+describe("request ids on successful responses", () => {
+  it("sends request-id on every response and echoes client-request-id", async () => {
+    const send = async (path: string, method: string, json?: unknown) => {
+      const clientRequestId = `crud-${method}-${Math.random().toString(36).slice(2)}`;
+      const res = await call<Notification>(stack, path, { method, token: adele, json, headers: { "client-request-id": clientRequestId } });
+      expect(res.status, res.text).toBeLessThan(300);
+      expect(res.headers.get("request-id"), `${method} ${path}`).toMatch(GUID);
+      expect(res.headers.get("client-request-id"), `${method} ${path}`).toBe(clientRequestId);
+      return res;
+    };
+    const created = await send("/me/notifications", "POST", visualNotification("Ids"));
+    const id = created.body.id;
+    await send(`/me/notifications/${id}`, "GET");
+    await send(`/me/notifications/${id}`, "PATCH", { readState: "read" });
+    await send("/me/notifications", "GET");
+    await send("/me/notifications/$count", "GET");
+    await send("/me/notifications/delta", "GET");
+    await send("/me/notifications/markAllAsRead", "POST", { groupName: "none-such" });
+    await send(`/me/notifications/${id}`, "DELETE");
+  });
+
+  it("gives each response its own request-id", async () => {
+    const [a, b] = await Promise.all([
+      call(stack, "/me/notifications?$top=1", { token: adele }),
+      call(stack, "/me/notifications?$top=1", { token: adele }),
+    ]);
+    expect(a.headers.get("request-id")).not.toBe(b.headers.get("request-id"));
   });
 });
 
@@ -526,6 +597,11 @@ describe("listing, $count and query options", () => {
     const ungrouped = (await list(`${filter("groupName eq null")}&$top=200`)).value;
     expect(ungrouped.length).toBeGreaterThan(0);
     expect(ungrouped.every((n) => n.groupName === null)).toBe(true);
+  });
+
+  it("filters on a groupName containing a quote, escaped the OData way", async () => {
+    const item = await createForMe(stack, adele, visualNotification("Quoted group", { groupName: "Rock 'n' roll" }));
+    expect(ids(await list(filter("groupName eq 'Rock ''n'' roll'")))).toEqual([item.id]);
   });
 
   it("filters priority with eq and ne", async () => {

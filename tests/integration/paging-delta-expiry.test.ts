@@ -12,6 +12,7 @@ import {
   call,
   countOf,
   createForMe,
+  getOne,
   inBatches,
   listIds,
   postToMe,
@@ -20,7 +21,7 @@ import {
   type Page,
 } from "./helpers/graph";
 
-const [ADELE, MEGAN, , BRUNO] = DEMO_USERS as [
+const [ADELE, MEGAN, SUPPORT, BRUNO] = DEMO_USERS as [
   (typeof DEMO_USERS)[number],
   (typeof DEMO_USERS)[number],
   (typeof DEMO_USERS)[number],
@@ -202,59 +203,98 @@ describe("delta", () => {
   });
 });
 
-describe("expiry", () => {
+describe("when time passes on the service's clock", () => {
   let bruno: string;
+  let support: string;
   let expiring: Notification;
   let keeper: Notification;
-  let deltaLink: string;
+  let snoozed: Notification;
+  let shortLived: Notification;
+  let brunoDelta: string;
+  let supportDelta: string;
+  const MINUTES_PASSED = 5;
 
   beforeAll(async () => {
-    bruno = await stack.tokenFor(BRUNO.upn);
-    const expirationDateTime = new Date(serviceNow().getTime() + 60_000).toISOString();
-    expiring = await createForMe(stack, bruno, visualNotification("Gone in a minute", { expirationDateTime, groupName: "Brief" }));
+    [bruno, support] = await Promise.all([stack.tokenFor(BRUNO.upn), stack.tokenFor(SUPPORT.upn)]);
+    const soon = new Date(serviceNow().getTime() + 60_000).toISOString();
+    expiring = await createForMe(stack, bruno, visualNotification("Gone in a minute", { expirationDateTime: soon, groupName: "Brief" }));
     keeper = await createForMe(stack, bruno, visualNotification("Here for a week", { groupName: "Brief" }));
     expect(await listIds(stack, bruno)).toContain(expiring.id);
     const initial = await allPages<DeltaEntry>(stack, bruno, "/me/notifications/delta");
     expect(entries(initial).map((e) => e.id)).toContain(expiring.id);
-    deltaLink = initial.at(-1)!["@odata.deltaLink"]!;
-    // Five minutes pass on the service's clock: the first item's expiration is behind it.
-    clockOffsetMs += 5 * 60_000;
-  });
+    brunoDelta = initial.at(-1)!["@odata.deltaLink"]!;
 
-  it("never returns an expired item from GET", async () => {
-    const res = await call(stack, `/me/notifications/${expiring.id}`, { token: bruno });
-    expect(res.status, res.text).toBe(404);
-    expect(res.body).toMatchObject({ error: { code: "itemNotFound" } });
-  });
-
-  it("never lists an expired item, not even among deleted ones", async () => {
-    expect(await listIds(stack, bruno)).toEqual([keeper.id]);
-    expect(await listIds(stack, bruno, `?$filter=${encodeURIComponent("status eq 'deleted'")}`)).toEqual([]);
-  });
-
-  it("never counts an expired item", async () => {
-    expect(await countOf(stack, bruno)).toBe(1);
-    expect(await countOf(stack, bruno, "groupName eq 'Brief' and readState eq 'unread'")).toBe(1);
-  });
-
-  it("refuses to change an expired item with 404", async () => {
-    const res = await call(stack, `/me/notifications/${expiring.id}`, { method: "PATCH", token: bruno, json: { readState: "read" } });
-    expect(res.status, res.text).toBe(404);
-  });
-
-  it("reports an expired item as removed in delta", async () => {
-    const changes = entries(await allPages<DeltaEntry>(stack, bruno, deltaLink));
-    expect(changes).toEqual([{ id: expiring.id, "@removed": { reason: "deleted" } }]);
-  });
-
-  it("does not let markAllAsRead count an expired item", async () => {
-    const res = await call<{ updated: number }>(stack, "/me/notifications/markAllAsRead", {
-      method: "POST",
-      token: bruno,
-      json: { groupName: "Brief" },
+    snoozed = await createForMe(stack, support, visualNotification("Remind me in a minute"));
+    const snooze = await call(stack, `/me/notifications/${snoozed.id}`, {
+      method: "PATCH",
+      token: support,
+      json: { userActionState: "snoozed", snoozedUntilDateTime: soon },
     });
-    expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ updated: 1 });
+    expect(snooze.status, snooze.text).toBe(200);
+    shortLived = await createForMe(stack, support, visualNotification("Shown for an hour", { displayTimeToLive: 3600 }));
+    supportDelta = (await allPages<DeltaEntry>(stack, support, "/me/notifications/delta")).at(-1)!["@odata.deltaLink"]!;
+
+    // Minutes pass on the service's clock: the expiration and the snooze are behind it.
+    clockOffsetMs += MINUTES_PASSED * 60_000;
+  });
+
+  describe("expiry", () => {
+    it("never returns an expired item from GET", async () => {
+      const res = await call(stack, `/me/notifications/${expiring.id}`, { token: bruno });
+      expect(res.status, res.text).toBe(404);
+      expect(res.body).toMatchObject({ error: { code: "itemNotFound" } });
+    });
+
+    it("never lists an expired item, not even among deleted ones", async () => {
+      expect(await listIds(stack, bruno)).toEqual([keeper.id]);
+      expect(await listIds(stack, bruno, `?$filter=${encodeURIComponent("status eq 'deleted'")}`)).toEqual([]);
+    });
+
+    it("never counts an expired item", async () => {
+      expect(await countOf(stack, bruno)).toBe(1);
+      expect(await countOf(stack, bruno, "groupName eq 'Brief' and readState eq 'unread'")).toBe(1);
+    });
+
+    it("refuses to change an expired item with 404", async () => {
+      const res = await call(stack, `/me/notifications/${expiring.id}`, { method: "PATCH", token: bruno, json: { readState: "read" } });
+      expect(res.status, res.text).toBe(404);
+    });
+
+    it("reports an expired item as removed in delta", async () => {
+      const changes = entries(await allPages<DeltaEntry>(stack, bruno, brunoDelta));
+      expect(changes).toEqual([{ id: expiring.id, "@removed": { reason: "deleted" } }]);
+    });
+
+    it("does not let markAllAsRead count an expired item", async () => {
+      const res = await call<{ updated: number }>(stack, "/me/notifications/markAllAsRead", {
+        method: "POST",
+        token: bruno,
+        json: { groupName: "Brief" },
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body).toEqual({ updated: 1 });
+    });
+  });
+
+  describe("snooze and display time", () => {
+    it("returns a snoozed item to noInteraction once its snooze has passed", async () => {
+      const item = await getOne(stack, support, snoozed.id);
+      expect(item.userActionState).toBe("noInteraction");
+      expect(item.snoozedUntilDateTime).toBeNull();
+    });
+
+    it("reports the snooze ending as a change in delta", async () => {
+      const changes = entries(await allPages<DeltaEntry>(stack, support, supportDelta));
+      const woken = changes.find((e) => e.id === snoozed.id);
+      expect(woken).toMatchObject({ id: snoozed.id, userActionState: "noInteraction" });
+    });
+
+    it("answers displayTimeToLive as the seconds still remaining", async () => {
+      const item = await getOne(stack, support, shortLived.id);
+      const expected = 3600 - MINUTES_PASSED * 60;
+      expect(item.displayTimeToLive).toBeGreaterThanOrEqual(expected - 3);
+      expect(item.displayTimeToLive).toBeLessThanOrEqual(expected);
+    });
   });
 });
 

@@ -43,6 +43,8 @@ export interface Notification {
   priority: "None" | "High" | "Low";
   displayTimeToLive?: number | null;
   expirationDateTime: string;
+  targetPolicy?: { platformTypes: string[] };
+  fallbackPolicy?: { fallbackDelayInSeconds?: number } | null;
   readState: "unread" | "read";
   userActionState: "noInteraction" | "activated" | "dismissed" | "snoozed";
   snoozedUntilDateTime: string | null;
