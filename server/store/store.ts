@@ -12,6 +12,8 @@ export interface Store {
   location: string;
   /** Key for HMAC-signed paging tokens; kept in the store so links survive a restart. */
   tokenKey: Uint8Array;
+  /** False for PGlite (single-user Postgres): the service must VACUUM/ANALYZE itself. */
+  autovacuum: boolean;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function openStore(config: Pick<ServiceConfig, "dataDir" | "databas
       db: opened,
       location: config.dataDir,
       tokenKey,
+      autovacuum: false,
       async close() {
         try {
           await opened.close();
