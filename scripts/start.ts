@@ -89,14 +89,15 @@ async function main(): Promise<void> {
     console.log(`[idp] ${started.issuer} (client credentials: notifications-sender / ${started.senderSecret})`);
   }
 
-  let app: ChildProcess | undefined;
+  const running: { app?: ChildProcess } = {};
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    const app = running.app;
     if (app && app.exitCode === null) {
       app.kill("SIGTERM");
-      await new Promise((r) => app!.once("exit", r));
+      await new Promise((r) => app.once("exit", r));
     }
     await idp?.close().catch(() => undefined);
     process.exit(code);
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
   if (!dev) await buildIfNeeded(env);
   if (stopping) return;
 
-  app = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  const app = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  running.app = app;
   app.on("exit", (code) => {
     if (!stopping) {
       console.error(`The app exited (code ${code ?? "?"}); stopping.`);
