@@ -1,8 +1,16 @@
 "use client";
-// A change the service refused: it has been rolled back; say so with the service's words and ids.
+// A change the service refused (already rolled back) or a refresh that failed: the service's words,
+// its request-id, and one thing to do about it.
 import { ApiError } from "@/lib/api/errors";
 
-export function ActionError({ what, error, onClose }: { what: string; error: Error; onClose: () => void }) {
+interface ActionErrorProps {
+  what: string;
+  error: Error;
+  actionLabel: string;
+  onAction: () => void;
+}
+
+export function ActionError({ what, error, actionLabel, onAction }: ActionErrorProps) {
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   return (
     <div className="state-error action-error" role="alert">
@@ -10,8 +18,8 @@ export function ActionError({ what, error, onClose }: { what: string; error: Err
         <strong>{what} failed:</strong> {error.message}
         {requestId && <span className="detail"> (request-id {requestId})</span>}
       </p>
-      <button type="button" className="btn btn-small" onClick={onClose}>
-        Close message
+      <button type="button" className="btn btn-small" onClick={onAction}>
+        {actionLabel}
       </button>
     </div>
   );

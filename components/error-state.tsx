@@ -2,7 +2,14 @@
 // An error the user can act on: what went wrong in the service's words, the ids support needs, Retry.
 import { ApiError } from "@/lib/api/errors";
 
-export function ErrorState({ title, error, onRetry }: { title: string; error: Error; onRetry?: () => void }) {
+interface ErrorStateProps {
+  title: string;
+  error: Error;
+  onRetry?: () => void;
+  retryLabel?: string;
+}
+
+export function ErrorState({ title, error, onRetry, retryLabel = "Retry" }: ErrorStateProps) {
   const api = error instanceof ApiError ? error : undefined;
   return (
     <div className="state state-error" role="alert">
@@ -19,7 +26,7 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: Er
       {api?.retryAfterSeconds !== undefined && <p>The service asked us to wait {api.retryAfterSeconds} s before trying again.</p>}
       {onRetry && (
         <button type="button" className="btn btn-primary" onClick={onRetry}>
-          Retry
+          {retryLabel}
         </button>
       )}
     </div>

@@ -24,7 +24,7 @@ import { ApiError } from "@/lib/api/errors";
 import type { InboxFilters, InboxView } from "@/lib/api/query";
 import type { Notification } from "@/lib/api/types";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
-import { getAccessToken, signIn, signOut } from "@/lib/auth/token";
+import { getAccessToken, SignInRequiredError, signIn, signOut } from "@/lib/auth/token";
 import { useNotifications } from "@/lib/hooks/use-notifications";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 
@@ -45,6 +45,7 @@ interface PendingDelete {
 }
 
 function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => void }) {
+  const { msal, config } = useAuthRuntime();
   const announce = useAnnounce();
   const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
   const list = useNotifications(filters);
@@ -157,7 +158,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
   const openedItem = opened ? (list.items.find((i) => i.id === opened.id) ?? opened) : null;
 
   let content;
-  if (list.error && list.items.length === 0) {
+  if (list.error instanceof SignInRequiredError) {
+    content = <ErrorState title="Your session has ended" error={list.error} onRetry={() => void signIn(msal, config.scopes)} retryLabel="Sign in again" />;
+  } else if (list.error && list.items.length === 0) {
     content = <ErrorState title="Your notifications could not be loaded" error={list.error} onRetry={() => void list.reload()} />;
   } else if (list.isLoading && list.items.length === 0) {
     content = <ListSkeleton />;
@@ -195,9 +198,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
             Mark all read
           </button>
         </div>
-        {failure && <ActionError what={failure.what} error={failure.error} onClose={() => setFailure(null)} />}
+        {failure && <ActionError what={failure.what} error={failure.error} actionLabel="Close message" onAction={() => setFailure(null)} />}
         {list.error && list.items.length > 0 && (
-          <ActionError what="Refreshing" error={list.error} onClose={() => void list.reload()} />
+          <ActionError what="Refreshing" error={list.error} actionLabel="Retry" onAction={() => void list.reload()} />
         )}
         <div ref={listRef}>{content}</div>
       </main>
