@@ -23,7 +23,7 @@ import { explainPlan } from "./lib/explain";
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from "./lib/options";
 import { renderTable, type Row } from "./lib/report";
 import { seed } from "./lib/seed";
-import { startStack, type Stack } from "./lib/stack";
+import type { Stack } from "./lib/stack";
 import { sample, sampleConcurrent, summarize } from "./lib/stats";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -88,6 +88,8 @@ async function run(opts: BenchOptions): Promise<string> {
   const owner = { tenantId: user.tenantId, userId: user.oid };
 
   log(`starting the identity provider and the service (PGlite in a temp folder)…`);
+  // Imported here so `--help` and flag errors do not load oidc-provider (and its start-up warnings).
+  const { startStack } = await import("./lib/stack");
   const stack: Stack = await startStack(path.join(os.tmpdir(), "bench-api-"));
   try {
     const db = stack.db;

@@ -58,7 +58,8 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
         [
           err.status ? `send: the API answered ${err.status} ${err.code}: ${err.message}` : `send: ${err.message}`,
           err.requestId ? `  request-id         ${err.requestId}` : undefined,
-          `  client-request-id  ${err.clientRequestId}`,
+          // Only a request that reached the service has an id worth quoting.
+          err.status ? `  client-request-id  ${err.clientRequestId}` : undefined,
           err.retryAfter ? `  retry after        ${err.retryAfter} s` : undefined,
         ]
           .filter(Boolean)
