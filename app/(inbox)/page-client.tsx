@@ -69,8 +69,8 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
         announce(done);
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
+        // Shown in a role="alert" banner, which screen readers announce by itself.
         setFailure({ what, error: e });
-        announce(`${what} failed: ${e.message}`);
       }
     },
     [announce],
