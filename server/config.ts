@@ -31,7 +31,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const issuer = (env.ISSUER || `http://localhost:${idpPort}`).replace(/\/$/, "");
   return {
     // `memory://` keeps the store in memory (tests); anything else is a folder.
-    dataDir: env.DATA_DIR?.startsWith("memory://") ? env.DATA_DIR : path.resolve(env.DATA_DIR || ".data"),
+    // (turbopackIgnore: a run-time folder, not a source the build should trace.)
+    dataDir: env.DATA_DIR?.startsWith("memory://")
+      ? env.DATA_DIR
+      : path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || ".data"),
     databaseUrl: env.DATABASE_URL || undefined,
     issuer,
     jwksUri: env.JWKS_URI || undefined,

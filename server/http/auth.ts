@@ -47,7 +47,8 @@ export function createAuthenticator(config: Pick<ServiceConfig, "issuer" | "jwks
   }
 
   return async function authenticate(authorization, now) {
-    if (!authorization) throw unauthenticated("No bearer token was sent.");
+    // RFC 6750: no error code when the request carried no credentials at all.
+    if (!authorization) throw new GraphError("unauthenticated", "No bearer token was sent.", { "WWW-Authenticate": "Bearer" });
     const m = /^Bearer\s+([A-Za-z0-9_\-.~+/]+=*)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated("The Authorization header is not a bearer token.");
     const token = m[1]!;

@@ -115,6 +115,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   // ---- create ---------------------------------------------------------------
 
   async function create(c: AppContext, owner: Owner, actor: Actor): Promise<Response> {
+    queryOptions(new URL(c.req.url), []);
     const body = parseBody(postNotificationSchema, await readJsonObject(c.req.raw));
     const now = c.get("now");
     let expiration = new Date(now.getTime() + DEFAULT_EXPIRATION_DAYS * DAY_MS);
@@ -357,6 +358,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   api.patch("/me/notifications/:id", async (c) => {
     if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
     const u = await me(c);
+    queryOptions(new URL(c.req.url), []);
     const id = notificationId(c);
     const body = parseBody(patchNotificationSchema, await readJsonObject(c.req.raw), PATCH_READ_ONLY);
     const now = c.get("now");
@@ -393,6 +395,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   api.delete("/me/notifications/:id", async (c) => {
     if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
     const u = await me(c);
+    queryOptions(new URL(c.req.url), []);
     const id = notificationId(c);
     const now = c.get("now");
     const deleted = await deleteNotification(db, ownerOf(u), id, now, { kind: "user", id: u.userId, endpointId: endpointId(c) });
