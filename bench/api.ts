@@ -8,6 +8,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEMO_USERS } from "../idp/demo-users";
 import { parseFilter } from "../server/domain/notification-filter";
+import { PLATFORM_TYPES } from "../server/http/schemas";
 import type { Queryable } from "../server/store/db";
 import {
   countNotificationsQuery,
@@ -247,7 +248,7 @@ async function run(opts: BenchOptions): Promise<string> {
         priority: "High",
         displayUntil: null,
         expiration: new Date(at.getTime() + 7 * 86_400_000),
-        platformTypes: ["windows", "ios", "android", "webPush"],
+        platformTypes: [...PLATFORM_TYPES],
         fallbackPolicy: null,
         now: at,
       });

@@ -2,6 +2,7 @@
 // generate_series per population, with the column values the service itself
 // writes on POST (same defaults, a change_seq from the same sequence), so the
 // service reads these rows exactly as it reads its own.
+import { PLATFORM_TYPES } from "../../server/http/schemas";
 import type { Queryable } from "../../server/store/db";
 
 export interface SeedPlan {
@@ -32,11 +33,12 @@ const NOTIFICATION_COLUMNS = `(id, tenant_id, user_id, target_host_name, app_not
   raw_content, priority, display_until, expiration, platform_types, fallback_policy, read_state, action_state,
   snoozed_until, status, created, last_modified, last_modified_endpoint, change_seq)`;
 
-function notificationSelect(userExpr: string, gExpr: string, stepSql: string): string {
+/** `platformsParam`: the $n holding the service's default platform list (no targetPolicy sent). */
+function notificationSelect(userExpr: string, gExpr: string, stepSql: string, platformsParam: string): string {
   return `SELECT gen_random_uuid(), $1, ${userExpr}, 'bench.contoso.test', NULL,
     'group-' || (${gExpr} % 10), 'Notification ' || ${gExpr}, 'Body of notification ' || ${gExpr} || ' for the benchmark',
     NULL, (ARRAY['High','Low','None'])[1 + (${gExpr} / 3) % 3], NULL,
-    c.created + interval '30 days', ARRAY['windows','ios','android','webPush'], NULL,
+    c.created + interval '30 days', ${platformsParam}::text[], NULL,
     CASE WHEN ${gExpr} % 3 = 0 THEN 'read' ELSE 'unread' END,
     CASE WHEN ${gExpr} % 10 = 0 THEN 'dismissed' WHEN ${gExpr} % 7 = 0 THEN 'activated' ELSE 'noInteraction' END,
     NULL, 'active', c.created, c.created, NULL, nextval('notification_change_seq')
@@ -55,8 +57,8 @@ export async function seed(db: Queryable, plan: SeedPlan): Promise<SeedResult> {
   await db.query(
     `INSERT INTO notifications ${NOTIFICATION_COLUMNS}
      ${notificationSelect("$2", "g", `generate_series(1, $3::int) g,
-       LATERAL (SELECT $4::timestamptz - g * interval '7 seconds' AS created) c`)}`,
-    [plan.tenantId, plan.bigUser.oid, plan.big, now],
+       LATERAL (SELECT $4::timestamptz - g * interval '7 seconds' AS created) c`, "$5")}`,
+    [plan.tenantId, plan.bigUser.oid, plan.big, now, [...PLATFORM_TYPES]],
   );
 
   const userIds = Array.from({ length: plan.users }, (_, i) => benchUserId(i + 1));
@@ -73,8 +75,8 @@ export async function seed(db: Queryable, plan: SeedPlan): Promise<SeedResult> {
       await db.query(
         `INSERT INTO notifications ${NOTIFICATION_COLUMNS}
          ${notificationSelect("u.id", "g", `unnest($2::text[]) AS u(id), generate_series(1, $3::int) g,
-           LATERAL (SELECT $4::timestamptz - g * interval '1 hour' - (random() * interval '1 hour') AS created) c`)}`,
-        [plan.tenantId, userIds, plan.perUser, now],
+           LATERAL (SELECT $4::timestamptz - g * interval '1 hour' - (random() * interval '1 hour') AS created) c`, "$5")}`,
+        [plan.tenantId, userIds, plan.perUser, now, [...PLATFORM_TYPES]],
       );
     }
   }
