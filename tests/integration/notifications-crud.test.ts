@@ -98,6 +98,8 @@ describe("POST /me/notifications", () => {
       priority: "High",
     });
     expect(item.payload.visualContent).toEqual({ title: "Fresh item", body: "Body of Fresh item" });
+    // targetPolicy defaults to every platform.
+    expect(item.targetPolicy?.platformTypes.map((t) => t.toLowerCase()).sort()).toEqual(["android", "ios", "webpush", "windows"]);
     expect(Date.parse(item.createdDateTime)).not.toBeNaN();
     expect(Date.parse(item.lastModifiedDateTime)).not.toBeNaN();
     expect(item["@odata.etag"]).toEqual(expect.any(String));
@@ -353,6 +355,15 @@ describe("PATCH /me/notifications/{id}", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.userActionState).toBe("snoozed");
     expect(Date.parse(String(res.body.snoozedUntilDateTime))).toBe(Date.parse(until));
+  });
+
+  it("clears snoozedUntilDateTime when a snoozed item is dismissed", async () => {
+    const item = await createForMe(stack, adele, visualNotification("Snooze then dismiss"));
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await patch(adele, item.id, { userActionState: "snoozed", snoozedUntilDateTime: until })).status).toBe(200);
+    const res = await patch(adele, item.id, { userActionState: "dismissed" });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ userActionState: "dismissed", snoozedUntilDateTime: null });
   });
 
   it("applies a change whose If-Match is the current etag", async () => {
