@@ -57,9 +57,13 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
   const listRef = useRef<HTMLDivElement>(null);
   const { remove } = list;
 
+  // A delete waiting out its undo window already counts as gone, in the badge as in the list.
+  const pendingUnread = pending && pending.item.readState === "unread" && pending.item.status === "active" ? 1 : 0;
+  const unreadCount = unread.count === undefined ? undefined : Math.max(0, unread.count - pendingUnread);
+
   useEffect(() => {
-    document.title = unread.count ? `(${unread.count}) Inbox` : "Inbox";
-  }, [unread.count]);
+    document.title = unreadCount ? `(${unreadCount}) Inbox` : "Inbox";
+  }, [unreadCount]);
 
   const run = useCallback(
     async (what: string, action: () => Promise<unknown>, done: string) => {
@@ -183,7 +187,7 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
 
   return (
     <>
-      <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unread.count} onSignOut={onSignOut} />
+      <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={onSignOut} />
       <main className="shell">
         <div className="toolbar">
           <ViewFilter value={filters.view} onChange={setView} />
@@ -192,7 +196,7 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
           <button
             type="button"
             className="btn toolbar-end"
-            disabled={unread.count === 0}
+            disabled={unreadCount === 0}
             onClick={() => void run("Mark all read", () => list.markAllRead(), "All notifications marked as read.")}
           >
             Mark all read
