@@ -7,7 +7,10 @@ export const SEND_USAGE = `Usage: npm run send -- --to <upn|oid> --title "…" [
 
 Sends one notification to a user through the notifications API, as an app
 server would (client-credentials token with the Notifications.Send.All role).
-Prints the new notification's id on stdout; details go to stderr.
+Prints the new notification's id on stdout; details go to stderr. To capture
+it, keep npm quiet: id=$(npm run -s send -- --to … --title …)
+Exit status: 0 sent, 1 the issuer or the API refused or could not be reached,
+2 bad flags.
 
 Required:
   --to <upn|oid>         the recipient: userPrincipalName or object id
