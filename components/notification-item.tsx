@@ -24,9 +24,9 @@ export function NotificationItem({ item, actions }: { item: Notification; action
       <div className="item-top">
         {unread && <span className="unread-dot" aria-hidden="true" />}
         {unread && <span className="sr-only">Unread</span>}
-        <h3 className="item-title" id={titleId}>
+        <h2 className="item-title" id={titleId}>
           {notificationTitle(item)}
-        </h3>
+        </h2>
       </div>
       {item.payload.visualContent?.body && <p className="item-body">{item.payload.visualContent.body}</p>}
       <div className="item-footer">
