@@ -19,6 +19,8 @@ const chromiumArgs = [
 export default defineConfig({
   testDir: "./e2e",
   testMatch: "*.spec.ts",
+  // Playwright empties this folder at start: parallel runs need their own.
+  outputDir: process.env.E2E_OUTPUT_DIR || "test-results",
   // Two cores shared by the app, the provider and the browser: one worker.
   workers: 1,
   fullyParallel: false,
@@ -60,7 +62,8 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     // Ctrl-C is how a user stops `npm start`; it must stop every process it started.
     gracefulShutdown: { signal: "SIGINT", timeout: 10_000 },
-    stdout: "pipe",
+    // The server's log (build, sign-ins) in CI or on request; its errors always.
+    stdout: process.env.CI || process.env.E2E_SERVER_LOG ? "pipe" : "ignore",
     stderr: "pipe",
   },
 });

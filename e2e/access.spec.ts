@@ -1,5 +1,6 @@
-// Phone width and keyboard alone, as Megan (tenant A): her inbox is untouched by
-// the other spec files, and each test here changes at most one item.
+// Phone width and keyboard alone, as Megan (tenant A). Each test reads her
+// unread count fresh and changes one item, so tenants.spec.ts adding to her
+// inbox, before or after, changes nothing here.
 import { apiAs } from "./fixtures/api";
 import { expect, inbox, test, users } from "./fixtures/test";
 

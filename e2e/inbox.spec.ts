@@ -49,8 +49,9 @@ function titleOf(item: Locator): Locator {
   return item.getByRole("heading").first();
 }
 
+/** The shown titles, read in one go: item by item could race a re-render. */
 async function titles(): Promise<string[]> {
-  return Promise.all((await ui.items.all()).map(async (item) => (await titleOf(item).innerText()).trim()));
+  return ui.items.evaluateAll((els) => els.map((el) => el.querySelector("h1, h2, h3, h4")?.textContent?.trim() ?? ""));
 }
 
 /** Waits until the list shows exactly these items (in any order). */
@@ -228,7 +229,15 @@ test("Mark all read brings the count to zero", async () => {
   expect(await api.unreadCount()).toBe(0);
 });
 
+/** Names of the MSAL cache entries holding tokens, in either web storage. */
+async function tokenEntries(): Promise<string[]> {
+  return page.evaluate(() =>
+    [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) => /(access|refresh|id)token/i.test(k)),
+  );
+}
+
 test("signing out lands on the signed-out page, and a reload stays signed out", async () => {
+  expect((await tokenEntries()).length, "MSAL holds the user's tokens while signed in").toBeGreaterThan(0);
   await ui.signOut.click();
   await page.waitForURL(`${appOrigin}/signed-out`);
   await expect(page.getByRole("heading", { name: "You're signed out" })).toBeVisible();
@@ -238,4 +247,6 @@ test("signing out lands on the signed-out page, and a reload stays signed out", 
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   await expect(ui.list).toHaveCount(0);
   await expect(ui.signOut).toHaveCount(0);
+  // Sign-out cleared the session on this device: no token is left behind.
+  expect(await tokenEntries()).toEqual([]);
 });
