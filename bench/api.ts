@@ -313,7 +313,8 @@ async function run(opts: BenchOptions): Promise<string> {
         `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/store/notification-queries.ts) ` +
         `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs (PATCH: SELECT … FOR UPDATE, ` +
         `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, event INSERT). Plans: EXPLAIN of the main statement. ` +
-        `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum).`,
+        `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum). ` +
+        `Concurrency rows: latency includes queueing, since PGlite runs one statement at a time.`,
       `Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, shared with other work ` +
         `(1-min load average ${loadBefore.toFixed(1)} when timing began, ${loadAfter.toFixed(1)} at the end). Wall time ${wallS.toFixed(0)} s.`,
       "",
