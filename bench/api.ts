@@ -127,6 +127,8 @@ async function run(opts: BenchOptions): Promise<string> {
     let r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", "/me/notifications?$top=50"), () => db.query(firstPageSql().text, firstPageSql().params));
     const first = await me.json<Page>("GET", "/me/notifications?$top=50");
     const q1 = firstPageSql();
+    const firstRaw = (await db.query<NotificationRow>(q1.text, q1.params)).rows[0]?.id;
+    if (firstRaw !== first.value[0]?.id) throw new Error(`first page over HTTP starts at ${first.value[0]?.id}, raw SQL at ${firstRaw}`);
     rows.push({
       operation: "GET /me/notifications?$top=50 (first page)",
       http: summarize(r.http),
@@ -171,6 +173,8 @@ async function run(opts: BenchOptions): Promise<string> {
       const httpCount = (await (await me.call("GET", countUrl)).text()).trim();
       const q = countSql();
       const rawCount = (await db.query<{ count: number }>(q.text, q.params)).rows[0]!.count;
+      // The two sides must be measuring the same thing.
+      if (Number(httpCount) !== rawCount) throw new Error(`$count over HTTP is ${httpCount}, raw SQL says ${rawCount}`);
       return {
         operation,
         http: summarize(m.http),
