@@ -181,6 +181,14 @@ describe("403 accessDenied", () => {
     });
   });
 
+  it("refuses an ordinary user reading another user's inbox through /users/{id}/notifications (support only)", async () => {
+    await expectStatus(realUser, 403, "accessDenied", `/users/${MEGAN.oid}/notifications`);
+  });
+
+  it("refuses an app token reading a user's inbox through /users/{id}/notifications (support only)", async () => {
+    await expectStatus(realApp, 403, "accessDenied", `/users/${MEGAN.oid}/notifications`);
+  });
+
   it("refuses an app token without the Send.All role on POST /users/{id}/notifications", async () => {
     expect(appClaims.roles).toContain(SEND_ROLE);
     const token = await forge(appClaims, { roles: ["Notifications.Something.Else"] });
