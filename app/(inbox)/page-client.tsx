@@ -187,6 +187,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
 
   return (
     <>
+      <a className="skip-link" href="#notifications">
+        Skip to notifications
+      </a>
       <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={onSignOut} />
       <main className="shell">
         <div className="toolbar">
@@ -206,7 +209,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
         {list.error && list.items.length > 0 && (
           <ActionError what="Refreshing" error={list.error} actionLabel="Retry" onAction={() => void list.reload()} />
         )}
-        <div ref={listRef}>{content}</div>
+        <div ref={listRef} id="notifications" tabIndex={-1}>
+          {content}
+        </div>
       </main>
       <NotificationDialog
         item={openedItem}
