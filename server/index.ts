@@ -5,11 +5,12 @@ import type { Hono } from "hono";
 import { loadConfig, type ServiceConfig } from "./config";
 import { purgeExpired } from "./domain/notifications";
 import { seedDemo } from "./domain/seed";
+import { createSnoozeWaker } from "./domain/snooze-waker";
 import { createApp, type AppEnv } from "./http/app";
 import { createAuthenticator } from "./http/auth";
 import { createPageTokenCodec } from "./http/page-token";
 import { DELTA_RETENTION_MS } from "./http/notification-routes";
-import { pruneHistoryQueries, touchUserQuery, wakeSnoozedQuery } from "./store/notification-queries";
+import { pruneHistoryQueries, touchUserQuery } from "./store/notification-queries";
 import { openStore, type Store } from "./store/store";
 
 export type { ServiceConfig } from "./config";
@@ -50,12 +51,14 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   }
 
   const touched = new Map<string, number>();
+  const snoozes = createSnoozeWaker(db);
   const app = createApp({
     db,
     config,
     now,
     authenticate: createAuthenticator(config),
     tokens: createPageTokenCodec(store.tokenKey),
+    snoozes,
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -72,8 +75,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     running ??= (async () => {
       const at = now();
       await purgeExpired(db, at);
-      const wake = wakeSnoozedQuery(at);
-      await db.query(wake.text, wake.params);
+      await snoozes.wakeIfDue(at);
       for (const sql of pruneHistoryQueries(new Date(at.getTime() - DELTA_RETENTION_MS))) await db.query(sql.text, sql.params);
       // PGlite runs no autovacuum: without this the planner has no statistics
       // and the unread count can never be an index-only scan.

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import type { ServiceConfig } from "../config";
+import type { SnoozeWaker } from "../domain/snooze-waker";
 import type { Db } from "../store/db";
 import type { Authenticate, Principal } from "./auth";
 import { GraphError, errorBody } from "./graph-error";
@@ -16,6 +17,7 @@ export interface AppDeps {
   now: () => Date;
   authenticate: Authenticate;
   tokens: PageTokenCodec;
+  snoozes: SnoozeWaker;
   /** Records that a user signed in (throttled by the caller). */
   touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
 }

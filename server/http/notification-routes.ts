@@ -78,6 +78,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   async function me(c: AppContext): Promise<User> {
     const p = await principal(c);
     if (p.kind !== "user") throw new GraphError("accessDenied", "An app-only token cannot use /me; use /users/{id}.");
+    await deps.snoozes.wakeIfDue(c.get("now"));
     return p;
   }
 
@@ -384,6 +385,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       case "invalid":
         throw badRequest(outcome.message);
       default: {
+        if (outcome.kind === "updated" && outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
         const resource = toResource(outcome.row, now);
         return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
           ETag: resource["@odata.etag"] as string,
