@@ -103,6 +103,21 @@ CREATE INDEX notification_events_user ON notification_events (tenant_id, user_id
 CREATE INDEX notification_events_age ON notification_events (at);
 `,
   },
+  {
+    version: 2,
+    name: "indexes for the unread and group filters",
+    sql: `
+-- The Unread tab and the badge: newest-first keyset over unread, live rows
+-- only, so a mostly-read inbox of 100,000 does not scan its read items.
+-- expiration is included so the count stays an index-only scan.
+DROP INDEX notifications_unread;
+CREATE INDEX notifications_unread ON notifications (tenant_id, user_id, created DESC, id DESC)
+  INCLUDE (expiration) WHERE read_state = 'unread' AND status = 'active';
+-- Filtering by group, newest first.
+CREATE INDEX notifications_group ON notifications (tenant_id, user_id, group_name, created DESC, id DESC)
+  WHERE status = 'active';
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
