@@ -1,0 +1,98 @@
+// The states around the list, as Megan (tenant A); nothing here changes her
+// inbox. The failing service is simulated in the browser (the only way to make
+// the real one fail on demand); everything else is real.
+import { apiAs } from "./fixtures/api";
+import { expect, inbox, test, users } from "./fixtures/test";
+
+const megan = users.megan;
+
+/** Relative luminance (0 black … 1 white) of a CSS rgb()/rgba() colour. */
+function luminance(css: string): number {
+  const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => Number(v) / 255);
+  const lin = (c = 0) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+async function pageColours(page: import("@playwright/test").Page): Promise<{ background: number; text: number }> {
+  const { background, color } = await page.evaluate(() => {
+    const s = getComputedStyle(document.body);
+    return { background: s.backgroundColor, color: s.color };
+  });
+  return { background: luminance(background), text: luminance(color) };
+}
+
+test("when the service fails, the error shows its message and request id, and Retry recovers", async ({ page, signIn }) => {
+  await signIn(megan);
+  const ui = inbox(page);
+  await expect(ui.items.first()).toBeVisible();
+
+  let failing = true;
+  await page.route(/\/graph\/beta\/me\/notifications\?/, async (route) => {
+    if (!failing) return route.fallback();
+    await route.fulfill({
+      status: 500,
+      headers: { "content-type": "application/json", "request-id": "e2e-req-500" },
+      body: JSON.stringify({
+        error: { code: "generalException", message: "The store is unavailable.", innerError: { "request-id": "e2e-req-500", date: new Date().toISOString() } },
+      }),
+    });
+  });
+  await page.reload();
+  const alert = page.getByRole("alert").filter({ hasText: "The store is unavailable." });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText("e2e-req-500");
+  await expect(ui.items).toHaveCount(0);
+
+  failing = false;
+  await alert.getByRole("button", { name: "Retry" }).click();
+  await expect(ui.items.first()).toBeVisible();
+  await expect(alert).toHaveCount(0);
+});
+
+test("an empty view says what is empty", async ({ page, signIn }) => {
+  // A group in which Megan has dismissed nothing, found through the service.
+  const api = await apiAs(megan.upn);
+  const groups = [...new Set((await api.list()).map((n) => n.groupName).filter((g): g is string => !!g))].sort();
+  let empty: string | undefined;
+  for (const g of groups) {
+    if ((await api.list(`userActionState eq 'dismissed' and groupName eq '${g}'`)).length === 0) {
+      empty = g;
+      break;
+    }
+  }
+  expect(empty, "the seed leaves some group with nothing dismissed").toBeDefined();
+
+  await signIn(megan);
+  const ui = inbox(page);
+  await expect(ui.items.first()).toBeVisible();
+  await page.getByRole("combobox", { name: "Group" }).selectOption({ label: empty! });
+  await ui.filter("Dismissed").click();
+  await expect(page.getByRole("heading", { name: "Nothing dismissed" })).toBeVisible();
+  await expect(ui.items).toHaveCount(0);
+});
+
+test.describe("with a light system theme", () => {
+  test.use({ colorScheme: "light" });
+  test("the page is light with dark text", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+    const c = await pageColours(page);
+    expect(c.background).toBeGreaterThan(0.7);
+    expect(c.text).toBeLessThan(0.2);
+  });
+});
+
+test.describe("with a dark system theme", () => {
+  test.use({ colorScheme: "dark" });
+  test("the page is dark with light text, signed out and signed in", async ({ page, signIn }) => {
+    await page.goto("/");
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+    let c = await pageColours(page);
+    expect(c.background).toBeLessThan(0.1);
+    expect(c.text).toBeGreaterThan(0.6);
+    await signIn(megan);
+    c = await pageColours(page);
+    expect(c.background).toBeLessThan(0.1);
+    expect(c.text).toBeGreaterThan(0.6);
+  });
+});
