@@ -16,7 +16,8 @@ const ENUMS: Record<Exclude<EqField, "groupName">, readonly string[]> = {
   priority: ["None", "High", "Low"],
 };
 const EQ_FIELDS = new Set<string>(["readState", "userActionState", "status", "groupName", "priority"]);
-export const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+// Year 0000 does not exist in PostgreSQL (nor in ISO 8601's common profile).
+export const ISO_DATE_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 type Token =
   | { kind: "word"; text: string; at: number }

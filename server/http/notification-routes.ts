@@ -101,7 +101,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   /** `{id}` of /users/{id}: an object id (seen or not), or the UPN of a user already seen. */
   async function resolveUser(tenantId: string, idOrUpn: string): Promise<string> {
     if (GUID.test(idOrUpn)) return idOrUpn.toLowerCase();
-    if (idOrUpn.includes("@") && idOrUpn.length <= 256) {
+    if (idOrUpn.includes("@") && idOrUpn.length <= 256 && !idOrUpn.includes("\u0000")) {
       const sql = findUserByUpnQuery(tenantId, idOrUpn);
       const row = (await db.query<{ id: string }>(sql.text, sql.params)).rows[0];
       if (row) return row.id;

@@ -13,6 +13,7 @@ export function queryOptions(url: URL, allowed: readonly string[]): Map<string, 
       );
     }
     if (out.has(key)) throw badRequest(`Query option '${key}' is given more than once.`);
+    if (value.includes("\u0000")) throw badRequest(`Query option '${key}' contains a NUL character.`);
     out.set(key, value);
   }
   return out;

@@ -86,5 +86,20 @@ export async function readJsonObject(req: Request, opts: ReadJsonOptions = {}): 
   }
   if (Array.isArray(parsed)) throw badRequest("The request body is a JSON array; a single JSON object is required (no batches).");
   if (parsed === null || typeof parsed !== "object") throw badRequest("The request body must be a JSON object.");
+  const nul = findNul(parsed, "");
+  if (nul !== undefined) throw badRequest(`${nul || "body"} contains a NUL character.`);
   return parsed as Record<string, unknown>;
+}
+
+/** PostgreSQL text cannot hold U+0000: find the first string (or key) that has one. */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes("\u0000")) return at;
+    const found = findNul(child, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

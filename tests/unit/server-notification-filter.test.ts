@@ -50,6 +50,7 @@ describe("$filter parser", () => {
     ["a missing value", "readState eq", /expected a value/],
     ["an empty filter", "   ", /empty/],
     ["a non-date for createdDateTime", "createdDateTime ge 'yesterday'", /ISO 8601/],
+    ["year 0000, which PostgreSQL cannot store", "createdDateTime ge 0000-01-01T00:00:00Z", /ISO 8601/],
   ])("rejects %s", (_name, input, message) => {
     expect(() => parseFilter(input)).toThrow(message);
   });

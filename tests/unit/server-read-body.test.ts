@@ -50,6 +50,12 @@ describe("reading a JSON body", () => {
     expect(err.message).toMatch(message);
   });
 
+  it("refuses a NUL character anywhere in the body with 400 naming the field (PostgreSQL text cannot hold it)", async () => {
+    const err = await failure(req(JSON.stringify({ payload: { visualContent: { title: "a\u0000b" } } })));
+    expect(err.status).toBe(400);
+    expect(err.message).toBe("payload.visualContent.title contains a NUL character.");
+  });
+
   it("refuses corrupt gzip data with 400", async () => {
     expect((await failure(req("not gzip", { "content-encoding": "gzip" }))).status).toBe(400);
   });
