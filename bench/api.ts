@@ -6,10 +6,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEMO_USERS } from "../idp/demo-users";
+import { API_AUDIENCE, DEMO_USERS } from "../idp/demo-users";
 import { parseFilter } from "../server/domain/notification-filter";
 import { PLATFORM_TYPES } from "../server/http/schemas";
-import type { Queryable } from "../server/store/db";
+import type { Queryable, Sql } from "../server/store/db";
 import {
   countNotificationsQuery,
   getNotificationQuery,
@@ -94,6 +94,7 @@ async function run(opts: BenchOptions): Promise<string> {
   const stack: Stack = await startStack(path.join(os.tmpdir(), "bench-api-"));
   try {
     const db = stack.db;
+    const exec = (q: Sql) => db.query(q.text, q.params);
     let t = performance.now();
     const seeded = await seed(db, {
       tenantId: user.tenantId,
@@ -106,7 +107,7 @@ async function run(opts: BenchOptions): Promise<string> {
     log(`seeded ${seeded.rows.toLocaleString("en")} notifications in ${(seedMs / 1000).toFixed(1)} s`);
 
     const userToken = await stack.userToken(user.upn);
-    const appToken = (await getAppToken({ issuer: stack.issuer, clientId: stack.senderClientId, clientSecret: stack.senderSecret, scope: "api://notifications/.default" })).accessToken;
+    const appToken = (await getAppToken({ issuer: stack.issuer, clientId: stack.senderClientId, clientSecret: stack.senderSecret, scope: `${API_AUDIENCE}/.default` })).accessToken;
     const me = new Http(stack.apiBase, userToken);
     const app = new Http(stack.apiBase, appToken);
     const warmup = Math.min(20, opts.iterations);
@@ -124,7 +125,7 @@ async function run(opts: BenchOptions): Promise<string> {
     // 1. First page.
     const now = () => new Date();
     const firstPageSql = () => listNotificationsQuery({ ...owner, now: now(), filters: [], search: [], order: "desc", limit: 51 });
-    let r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", "/me/notifications?$top=50"), () => db.query(firstPageSql().text, firstPageSql().params));
+    let r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", "/me/notifications?$top=50"), () => exec(firstPageSql()));
     const first = await me.json<Page>("GET", "/me/notifications?$top=50");
     const q1 = firstPageSql();
     const firstRaw = (await db.query<NotificationRow>(q1.text, q1.params)).rows[0]?.id;
@@ -150,7 +151,7 @@ async function run(opts: BenchOptions): Promise<string> {
     const cursor = (await db.query<{ created: Date }>("SELECT created FROM notifications WHERE id = $1", [cursorId])).rows[0]!;
     const deepSql = () =>
       listNotificationsQuery({ ...owner, now: now(), filters: [], search: [], order: "desc", limit: 51, after: { created: cursor.created, id: cursorId } });
-    r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", link50), () => db.query(deepSql().text, deepSql().params));
+    r = await paired(opts.iterations, warmup, () => me.json<Page>("GET", link50), () => exec(deepSql()));
     const deep = await me.json<Page>("GET", link50);
     const q2 = deepSql();
     const firstDeepRaw = (await db.query<NotificationRow>(q2.text, q2.params)).rows[0]?.id;
@@ -169,7 +170,7 @@ async function run(opts: BenchOptions): Promise<string> {
     const countSql = () => countNotificationsQuery({ ...owner, now: now(), filters: parseFilter(unreadFilter), search: [] });
     const countUrl = `/me/notifications/$count?$filter=${encodeURIComponent(unreadFilter)}`;
     const measureCount = async (operation: string): Promise<Row> => {
-      const m = await paired(opts.iterations, warmup, () => me.call("GET", countUrl).then((res) => res.text()), () => db.query(countSql().text, countSql().params));
+      const m = await paired(opts.iterations, warmup, () => me.call("GET", countUrl).then((res) => res.text()), () => exec(countSql()));
       const httpCount = (await (await me.call("GET", countUrl)).text()).trim();
       const q = countSql();
       const rawCount = (await db.query<{ count: number }>(q.text, q.params)).rows[0]!.count;
