@@ -62,6 +62,7 @@ async function expectShown(items: StoredNotification[]): Promise<void> {
 
 test("a signed-out visitor sees what this is and a Sign in button", async () => {
   await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   await expect(ui.list).toHaveCount(0);
   await expect(ui.signOut).toHaveCount(0);
@@ -73,6 +74,7 @@ test("signing in through the local provider shows the user's seeded inbox, newes
 
   const stored = await api.list();
   expect(stored.length, "the demo seed gives each ordinary user about 20 notifications").toBeGreaterThanOrEqual(15);
+  expect(stored.length).toBeLessThanOrEqual(30);
   await expect(ui.items).toHaveCount(stored.length);
 
   // Newest first, as the service stores them: the same titles in the same order.
