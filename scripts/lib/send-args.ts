@@ -9,6 +9,7 @@ Sends one notification to a user through the notifications API, as an app
 server would (client-credentials token with the Notifications.Send.All role).
 Prints the new notification's id on stdout; details go to stderr. To capture
 it, keep npm quiet: id=$(npm run -s send -- --to … --title …)
+A 429 or 503 is sent again up to twice, after its Retry-After (at most 30 s).
 Exit status: 0 sent, 1 the issuer or the API refused or could not be reached,
 2 bad flags.
 

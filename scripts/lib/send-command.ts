@@ -13,11 +13,45 @@ export interface SendIo {
   /** Everything meant for a person: progress, details, errors, usage. */
   stderr: (line: string) => void;
   now?: Date;
+  /** Waits before a retry; injectable so tests do not sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/** 429 and 503 mean the service did not take the notification: safe to send again. */
+const RETRYABLE = new Set([429, 503]);
+const MAX_RETRIES = 2;
+/** A longer wait than this is reported instead of waited out: a CLI should not hang. */
+const MAX_RETRY_WAIT_MS = 30_000;
+
+/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+async function postWithRetry(
+  io: SendIo,
+  ...args: Parameters<typeof postNotification>
+): ReturnType<typeof postNotification> {
+  const sleep = io.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await postNotification(...args);
+    } catch (err) {
+      if (!(err instanceof GraphApiError) || !RETRYABLE.has(err.status) || attempt >= MAX_RETRIES) throw err;
+      const wait = retryAfterMs(err.retryAfter) ?? 1000 * 2 ** attempt;
+      if (wait > MAX_RETRY_WAIT_MS) throw err;
+      io.stderr(`send: ${err.status} ${err.code}; retrying in ${Math.ceil(wait / 1000)} s`);
+      await sleep(wait);
+    }
+  }
+}
 
 export async function runSend(argv: readonly string[], io: SendIo): Promise<number> {
   const parsed = parseSendArgs(argv, io.env, io.now);
@@ -36,7 +70,7 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
   try {
     const clientSecret = await resolveClientSecret(config, io.env);
     const token = await getAppToken({ issuer: config.issuer, clientId: config.clientId, clientSecret, scope: config.scope });
-    const created = await postNotification(config.apiUrl, token.accessToken, to, request);
+    const created = await postWithRetry(io, config.apiUrl, token.accessToken, to, request);
     io.stdout(created.id);
     const title = request.payload.visualContent?.title;
     io.stderr(

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "@/scripts/lib/send-args";
-import { runSend } from "@/scripts/lib/send-command";
+import { retryAfterMs, runSend } from "@/scripts/lib/send-command";
 
 interface Seen {
   method: string;
@@ -70,10 +70,16 @@ function secretSent(): string {
   return decodeURIComponent(secret.replace(/\+/g, " "));
 }
 
+const slept: number[] = [];
+
 async function send(argv: string[], extraEnv: Env = {}) {
   const out: string[] = [];
   const err: string[] = [];
+  slept.length = 0;
   const code = await runSend(argv, {
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
     env: { ISSUER: base, API_URL: `${base}/graph/beta`, SEND_CLIENT_SECRET: "s3cret", ...extraEnv },
     stdout: (l) => out.push(l),
     stderr: (l) => err.push(l),
@@ -150,6 +156,58 @@ describe("npm run send", () => {
     expect(r.stderr).toMatch(/client-request-id +[0-9a-f-]{36}/);
   });
 
+  it("sends again after a 429 once the Retry-After has passed", async () => {
+    let calls = 0;
+    apiHandler = (req, res) => {
+      calls++;
+      if (calls === 1) {
+        return json(res, 429, { error: { code: "activityLimitReached", message: "slow down", innerError: {} } }, { "retry-after": "2" });
+      }
+      okCreate(req, res);
+    };
+    const r = await send(["--to", "x@y.test", "--title", "t"]);
+    expect(r.code).toBe(0);
+    expect(calls).toBe(2);
+    expect(slept).toEqual([2000]);
+    expect(r.stderr).toMatch(/429 activityLimitReached; retrying in 2 s/);
+    expect(r.stdout).toBe("3407d93c-77f7-4bc0-8fbf-46221a7bed72");
+  });
+
+  it("gives up after two retries of a 503 and reports it", async () => {
+    let calls = 0;
+    apiHandler = (_req, res) => {
+      calls++;
+      json(res, 503, { error: { code: "serviceNotAvailable", message: "busy", innerError: {} } }, { "retry-after": "1" });
+    };
+    const r = await send(["--to", "x@y.test", "--title", "t"]);
+    expect(r.code).toBe(1);
+    expect(calls).toBe(3);
+    expect(r.stderr).toMatch(/503 serviceNotAvailable: busy/);
+    expect(r.stderr).toMatch(/retry after +1 s/);
+  });
+
+  it("does not wait out a Retry-After longer than 30 s", async () => {
+    let calls = 0;
+    apiHandler = (_req, res) => {
+      calls++;
+      json(res, 429, { error: { code: "activityLimitReached", message: "later", innerError: {} } }, { "retry-after": "120" });
+    };
+    const r = await send(["--to", "x@y.test", "--title", "t"]);
+    expect(r.code).toBe(1);
+    expect(calls).toBe(1);
+    expect(slept).toEqual([]);
+  });
+
+  it("never retries a 400", async () => {
+    let calls = 0;
+    apiHandler = (_req, res) => {
+      calls++;
+      json(res, 400, { error: { code: "invalidRequest", message: "bad", innerError: {} } });
+    };
+    expect((await send(["--to", "x@y.test", "--title", "t"])).code).toBe(1);
+    expect(calls).toBe(1);
+  });
+
   it("reports the issuer's OAuth error and exits 1 without calling the API", async () => {
     tokenHandler = (_req, res) => json(res, 401, { error: "invalid_client", error_description: "client authentication failed" });
     const r = await send(["--to", "x@y.test", "--title", "t"]);
@@ -177,5 +235,18 @@ describe("npm run send", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/Usage: npm run send/);
+  });
+});
+
+describe("retryAfterMs", () => {
+  it("reads delta-seconds and HTTP dates", () => {
+    expect(retryAfterMs("3")).toBe(3000);
+    expect(retryAfterMs("Fri, 27 Nov 2026 10:00:05 GMT", Date.parse("2026-11-27T10:00:00Z"))).toBe(5000);
+    expect(retryAfterMs("Fri, 27 Nov 2026 09:00:00 GMT", Date.parse("2026-11-27T10:00:00Z"))).toBe(0);
+  });
+
+  it("ignores a missing or unreadable value", () => {
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs("soon")).toBeUndefined();
   });
 });
