@@ -668,3 +668,43 @@ describe("listing, $count and query options", () => {
     expect(unread).not.toContain(items.l1.id);
   });
 });
+
+describe("concurrent requests", () => {
+  it("lets exactly one of two PATCHes with the same If-Match win; the other gets 412", async () => {
+    const item = await createForMe(stack, adele, visualNotification("Contested"));
+    const etag = item["@odata.etag"];
+    const results = await Promise.all([
+      patch(adele, item.id, { readState: "read" }, { "if-match": etag }),
+      patch(adele, item.id, { userActionState: "dismissed" }, { "if-match": etag }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.status === 200)!;
+    const after = await getOne(stack, adele, item.id);
+    expect(after["@odata.etag"]).toBe(winner.body["@odata.etag"]);
+    // Only the winner's change is applied.
+    expect(after.readState === "read").not.toBe(after.userActionState === "dismissed");
+  });
+
+  it("keeps one notification when the same appNotificationId is POSTed concurrently", async () => {
+    const bodies = Array.from({ length: 5 }, (_, i) =>
+      visualNotification(`Race ${i}`, { appNotificationId: "concurrent-upsert", groupName: "UpsertRace" }),
+    );
+    const results = await Promise.all(bodies.map((body) => postToMe(stack, adele, body)));
+    for (const res of results) expect(res.status, res.text).toBeLessThan(300);
+    const ids = new Set(results.map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    expect(await listIds(stack, adele, `?$filter=${encodeURIComponent("groupName eq 'UpsertRace'")}`)).toEqual([...ids]);
+  });
+
+  it("never counts an item twice when two markAllAsRead requests race", async () => {
+    for (let i = 0; i < 8; i++) await postToMe(stack, adele, visualNotification(`Bulk race ${i}`, { groupName: "BulkRace" }));
+    const results = await Promise.all(
+      [0, 1].map(() =>
+        call<{ updated: number }>(stack, "/me/notifications/markAllAsRead", { method: "POST", token: adele, json: { groupName: "BulkRace" } }),
+      ),
+    );
+    for (const res of results) expect(res.status, res.text).toBe(200);
+    expect(results.reduce((sum, r) => sum + r.body.updated, 0)).toBe(8);
+    expect(await countOf(stack, adele, "groupName eq 'BulkRace' and readState eq 'unread'")).toBe(0);
+  });
+});
