@@ -105,6 +105,15 @@ describe("POST /me/notifications", () => {
     expect(item["@odata.etag"]).toEqual(expect.any(String));
   });
 
+  it("echoes only visualContent, never rawContent, when both are sent", async () => {
+    const res = await postToMe(stack, adele, {
+      targetHostName: "tests.contoso.test",
+      payload: { rawContent: "{\"orderId\":42}", visualContent: { title: "Both kinds" } },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.payload).toEqual({ visualContent: { title: "Both kinds" } });
+  });
+
   it("defaults priority to None when only rawContent is sent", async () => {
     const res = await postToMe(stack, adele, { targetHostName: "tests.contoso.test", payload: { rawContent: "ping" } });
     expect(res.status, res.text).toBe(201);
