@@ -34,8 +34,12 @@ export interface ServiceOptions {
 
 /** Users are recorded as seen at most this often, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
-/** With the default 60 s interval: statistics and visibility map every 30 minutes. */
-const VACUUM_EVERY_PASSES = 30;
+/**
+ * PGlite runs no autovacuum: the service vacuums when, as autovacuum would,
+ * the rows it changed exceed 50 + 10% of the table (and once after start).
+ */
+const VACUUM_BASE_ROWS = 50;
+const VACUUM_SCALE = 0.1;
 
 export async function startService(config: ServiceConfig = loadConfig(), opts: ServiceOptions = {}): Promise<Service> {
   const now = opts.now ?? (() => new Date());
@@ -51,6 +55,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   }
 
   const touched = new Map<string, number>();
+  let writesSinceVacuum = Number.POSITIVE_INFINITY;
   const snoozes = createSnoozeWaker(db);
   const app = createApp({
     db,
@@ -59,6 +64,9 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     authenticate: createAuthenticator(config),
     tokens: createPageTokenCodec(store.tokenKey),
     snoozes,
+    noteWrites(rows) {
+      writesSinceVacuum += rows;
+    },
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -69,17 +77,27 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     },
   });
 
+  const vacuumDue = async (): Promise<boolean> => {
+    if (writesSinceVacuum === Number.POSITIVE_INFINITY) return true;
+    const { rows } = await db.query<{ tuples: number }>(
+      "SELECT greatest(reltuples, 0)::float8 AS tuples FROM pg_class WHERE relname = 'notifications'",
+    );
+    return writesSinceVacuum > VACUUM_BASE_ROWS + VACUUM_SCALE * (rows[0]?.tuples ?? 0);
+  };
+
   let running: Promise<void> | undefined;
-  let passes = 0;
   const runMaintenance = (): Promise<void> => {
     running ??= (async () => {
       const at = now();
-      await purgeExpired(db, at);
+      writesSinceVacuum += await purgeExpired(db, at);
       await snoozes.wakeIfDue(at);
       for (const sql of pruneHistoryQueries(new Date(at.getTime() - DELTA_RETENTION_MS))) await db.query(sql.text, sql.params);
-      // PGlite runs no autovacuum: without this the planner has no statistics
-      // and the unread count can never be an index-only scan.
-      if (!store.autovacuum && passes++ % VACUUM_EVERY_PASSES === 0) await db.exec("VACUUM (ANALYZE) notifications");
+      // Without this the planner has no statistics and the unread count can
+      // never be an index-only scan (the visibility map stays empty).
+      if (!store.autovacuum && (await vacuumDue())) {
+        writesSinceVacuum = 0;
+        await db.exec("VACUUM (ANALYZE) notifications");
+      }
     })().finally(() => {
       running = undefined;
     });

@@ -18,6 +18,8 @@ export interface AppDeps {
   authenticate: Authenticate;
   tokens: PageTokenCodec;
   snoozes: SnoozeWaker;
+  /** Counts changed rows, so maintenance knows when the store needs a VACUUM. */
+  noteWrites: (rows: number) => void;
   /** Records that a user signed in (throttled by the caller). */
   touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
 }

@@ -148,6 +148,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       },
       actor,
     );
+    deps.noteWrites(1);
     return json(c, 201, toCreatedResponse(row, deps.now(), contextUrl(c, owner.userId, "/$entity")), {
       Location: `${base(c)}/users/${owner.userId}/notifications/${row.id}`,
     });
@@ -336,6 +337,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
         actorId: u.userId,
         endpointId: endpointId(c),
       });
+      deps.noteWrites(updated);
       return json(c, 200, { updated });
     });
     api.all(`/me/notifications/${action}`, methodNotAllowed("POST"));
@@ -385,7 +387,10 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       case "invalid":
         throw badRequest(outcome.message);
       default: {
-        if (outcome.kind === "updated" && outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
+        if (outcome.kind === "updated") {
+          deps.noteWrites(1);
+          if (outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
+        }
         const resource = toResource(outcome.row, now);
         return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
           ETag: resource["@odata.etag"] as string,
@@ -402,6 +407,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const now = c.get("now");
     const deleted = await deleteNotification(db, ownerOf(u), id, now, { kind: "user", id: u.userId, endpointId: endpointId(c) });
     if (!deleted) throw notFound();
+    deps.noteWrites(1);
     return new Response(null, { status: 204 });
   });
   api.all("/me/notifications/:id", methodNotAllowed("GET, PATCH, DELETE"));
