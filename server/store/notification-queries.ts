@@ -393,7 +393,8 @@ export function touchUserQuery(o: Owner, upn: string | null, displayName: string
 
 export function findUserByUpnQuery(tenantId: string, upn: string): Sql {
   return {
-    text: "SELECT id FROM users WHERE tenant_id = $1 AND lower(upn) = lower($2) LIMIT 1",
+    // A UPN can move to another person: the one seen most recently holds it.
+    text: "SELECT id FROM users WHERE tenant_id = $1 AND lower(upn) = lower($2) ORDER BY last_seen DESC LIMIT 1",
     params: [tenantId, upn],
   };
 }
