@@ -31,7 +31,7 @@ import {
   parseTop,
   queryOptions,
 } from "./odata-query";
-import { PageTokenError, decodeListPosition, encodeListPosition } from "./page-token";
+import { PageTokenError, decodeListPosition, encodeListPosition, type ListPosition } from "./page-token";
 import { readJsonObject } from "./read-body";
 import {
   DEFAULT_EXPIRATION_DAYS,
@@ -196,7 +196,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const withCount = parseCount(q.get("$count"));
     const search = parseSearch(q.get("$search"));
     const binding = `${u.tenantId}|${u.userId}|${listShape(filters, order, search)}`;
-    let after;
+    let after: ListPosition | undefined;
     const skiptoken = q.get("$skiptoken");
     if (skiptoken !== undefined) {
       try {

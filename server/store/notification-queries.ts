@@ -364,12 +364,18 @@ export interface DeltaWindow extends Owner {
 
 /** Changed rows in (after, upTo], oldest change first. `liveOnly` for the first round. */
 export function deltaChangesQuery(w: DeltaWindow, liveOnly: boolean): Sql {
+  const base = `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
+      WHERE tenant_id = $1 AND user_id = $2 AND change_seq > $3::bigint AND change_seq <= $4::bigint`;
+  if (liveOnly) {
+    return {
+      text: `${base} AND status = 'active' AND expiration > $5 ORDER BY notifications.change_seq LIMIT $6`,
+      params: [w.tenantId, w.userId, w.after, w.upTo, w.now, w.limit],
+    };
+  }
+  // Later rounds return every changed row; the caller reports deleted and expired ones as removed.
   return {
-    text: `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-      WHERE tenant_id = $1 AND user_id = $2 AND change_seq > $3::bigint AND change_seq <= $4::bigint
-      ${liveOnly ? "AND status = 'active' AND expiration > $5" : "AND $5::timestamptz IS NOT NULL"}
-      ORDER BY notifications.change_seq LIMIT $6`,
-    params: [w.tenantId, w.userId, w.after, w.upTo, w.now, w.limit],
+    text: `${base} ORDER BY notifications.change_seq LIMIT $5`,
+    params: [w.tenantId, w.userId, w.after, w.upTo, w.limit],
   };
 }
 
