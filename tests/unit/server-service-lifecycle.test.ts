@@ -14,7 +14,7 @@ afterAll(async () => {
 async function folderConfig() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "svc-life-"));
   dirs.push(dir);
-  return { ...loadConfig({ DATA_DIR: dir } as NodeJS.ProcessEnv), seedDemo: true };
+  return { ...loadConfig({ ...process.env, DATA_DIR: dir }), seedDemo: true };
 }
 
 describe("the service's store lifecycle", () => {
@@ -42,7 +42,7 @@ describe("the service's store lifecycle", () => {
   });
 
   it("answers unknown routes and wrong methods with Graph errors that carry a request-id", async () => {
-    const service = await startService({ ...loadConfig({ DATA_DIR: "memory://" } as NodeJS.ProcessEnv), seedDemo: false });
+    const service = await startService({ ...loadConfig({ ...process.env, DATA_DIR: "memory://" }), seedDemo: false });
     try {
       const unknown = await service.fetch(new Request("http://localhost/nowhere"));
       expect(unknown.status).toBe(404);
