@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { API_AUDIENCE, DEMO_USERS } from "../idp/demo-users";
+import { DEMO_USERS, SENDER_CLIENT_ID } from "../idp/demo-users";
 import { parseFilter } from "../server/domain/notification-filter";
 import { PLATFORM_TYPES } from "../server/http/schemas";
 import type { Queryable, Sql } from "../server/store/db";
@@ -19,12 +19,11 @@ import {
   patchNotificationQuery,
   type NotificationRow,
 } from "../server/store/notification-queries";
-import { getAppToken } from "../scripts/lib/client-credentials";
 import { explainPlan } from "./lib/explain";
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from "./lib/options";
 import { renderTable, type Row } from "./lib/report";
 import { seed } from "./lib/seed";
-import type { Stack } from "./lib/stack";
+import type { Stack } from "../e2e/fixtures/stack";
 import { sample, sampleConcurrent, summarize } from "./lib/stats";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -90,8 +89,8 @@ async function run(opts: BenchOptions): Promise<string> {
 
   log(`starting the identity provider and the service (PGlite in a temp folder)…`);
   // Imported here so `--help` and flag errors do not load oidc-provider (and its start-up warnings).
-  const { startStack } = await import("./lib/stack");
-  const stack: Stack = await startStack(path.join(os.tmpdir(), "bench-api-"));
+  const { startStack } = await import("../e2e/fixtures/stack");
+  const stack: Stack = await startStack();
   try {
     const db = stack.db;
     const exec = (q: Sql) => db.query(q.text, q.params);
@@ -106,10 +105,10 @@ async function run(opts: BenchOptions): Promise<string> {
     const seedMs = performance.now() - t;
     log(`seeded ${seeded.rows.toLocaleString("en")} notifications in ${(seedMs / 1000).toFixed(1)} s`);
 
-    const userToken = await stack.userToken(user.upn);
-    const appToken = (await getAppToken({ issuer: stack.issuer, clientId: stack.senderClientId, clientSecret: stack.senderSecret, scope: `${API_AUDIENCE}/.default` })).accessToken;
-    const me = new Http(stack.apiBase, userToken);
-    const app = new Http(stack.apiBase, appToken);
+    const userToken = await stack.tokenFor(user.upn);
+    const appToken = await stack.appTokenFor();
+    const me = new Http(stack.baseUrl, userToken);
+    const app = new Http(stack.baseUrl, appToken);
     const warmup = Math.min(20, opts.iterations);
     const rows: Row[] = [];
     const loadBefore = os.loadavg()[0]!;
@@ -263,7 +262,7 @@ async function run(opts: BenchOptions): Promise<string> {
         const at = now();
         const q = insertSql(i, at);
         const row = (await tx.query<{ id: string; user_id: string }>(q.text, q.params)).rows[0]!;
-        const ev = insertEventQuery({ tenantId: user.tenantId, userId: row.user_id, notificationId: row.id, at, kind: "created", actorKind: "app", actorId: stack.senderClientId, endpointId: null });
+        const ev = insertEventQuery({ tenantId: user.tenantId, userId: row.user_id, notificationId: row.id, at, kind: "created", actorKind: "app", actorId: SENDER_CLIENT_ID, endpointId: null });
         await tx.query(ev.text, ev.params);
       });
     for (let i = 0; i < warmup; i++) {

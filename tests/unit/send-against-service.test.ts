@@ -1,9 +1,7 @@
 // The sender CLI against the real local provider and the real service (PGlite
 // in a temp folder, on loopback): the path a new user follows in the README.
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "@/bench/lib/stack";
+import { startStack, type Stack } from "@/e2e/fixtures/stack";
 import type { Env } from "@/scripts/lib/send-args";
 import { runSend } from "@/scripts/lib/send-command";
 
@@ -11,10 +9,10 @@ let stack: Stack;
 let adeleToken: string;
 
 beforeAll(async () => {
-  stack = await startStack(path.join(os.tmpdir(), "send-it-"));
-  adeleToken = await stack.userToken("adele@contoso.test");
+  stack = await startStack();
+  adeleToken = await stack.tokenFor("adele@contoso.test");
   // Adele signs in once, so the service has seen her UPN.
-  const res = await fetch(`${stack.apiBase}/me/notifications`, { headers: { authorization: `Bearer ${adeleToken}` } });
+  const res = await fetch(`${stack.baseUrl}/me/notifications`, { headers: { authorization: `Bearer ${adeleToken}` } });
   expect(res.status).toBe(200);
 });
 
@@ -27,7 +25,7 @@ async function send(argv: string[], env: Env = {}) {
   const err: string[] = [];
   const code = await runSend(argv, {
     // The secret comes from the file the provider wrote into the data folder, as with npm start.
-    env: { ISSUER: stack.issuer, API_URL: stack.apiBase, DATA_DIR: stack.dataDir, ...env },
+    env: { ISSUER: stack.issuer, API_URL: stack.baseUrl, DATA_DIR: stack.dataDir, ...env },
     stdout: (l) => out.push(l),
     stderr: (l) => err.push(l),
   });
@@ -35,7 +33,7 @@ async function send(argv: string[], env: Env = {}) {
 }
 
 async function inbox(): Promise<{ id: string; payload: { visualContent?: { title: string; body?: string } }; groupName: string | null; priority: string }[]> {
-  const res = await fetch(`${stack.apiBase}/me/notifications?$top=10`, { headers: { authorization: `Bearer ${adeleToken}` } });
+  const res = await fetch(`${stack.baseUrl}/me/notifications?$top=10`, { headers: { authorization: `Bearer ${adeleToken}` } });
   return ((await res.json()) as { value: never[] }).value;
 }
 
