@@ -43,8 +43,14 @@ export class ApiClient {
     return this.json<NotificationPage>("GET", `${this.baseUrl}/me/notifications?${buildListQuery(filters, top)}`);
   }
 
-  /** A later page: the service's `@odata.nextLink`, followed exactly as given. */
-  listPage(nextLink: string): Promise<NotificationPage> {
+  /**
+   * A later page: the service's `@odata.nextLink`, followed exactly as given — but only under the
+   * API's base URL, since the request carries the user's bearer token.
+   */
+  async listPage(nextLink: string): Promise<NotificationPage> {
+    if (!this.isUnderBase(nextLink)) {
+      throw new ApiError(0, "invalidResponse", "The service's next-page link points outside the notifications API.", undefined, undefined);
+    }
     return this.json<NotificationPage>("GET", nextLink);
   }
 
@@ -76,6 +82,24 @@ export class ApiClient {
 
   dismissAll(body: BulkActionBody = {}): Promise<{ updated: number }> {
     return this.json("POST", `${this.baseUrl}/me/notifications/dismissAll`, body);
+  }
+
+  /** Same origin (when one is known) and a path below the base path; no `..` tricks, as URL resolves them. */
+  private isUnderBase(link: string): boolean {
+    // A relative base is on the page's origin; without a page (tests, Node) only the path can be checked.
+    const pageOrigin = (globalThis as { location?: { origin?: string } }).location?.origin;
+    const reference = pageOrigin ?? "http://relative.invalid";
+    let base: URL;
+    let target: URL;
+    try {
+      base = new URL(this.baseUrl, reference);
+      target = new URL(link, base);
+    } catch {
+      return false;
+    }
+    const originKnown = pageOrigin !== undefined || /^[a-z][a-z0-9+.-]*:/i.test(this.baseUrl);
+    if (originKnown && target.origin !== base.origin) return false;
+    return target.pathname.startsWith(`${base.pathname.replace(/\/+$/, "")}/`);
   }
 
   private itemUrl(id: string): string {

@@ -89,6 +89,38 @@ describe("ApiClient", () => {
     expect(calls[0]!.url).toBe(next);
   });
 
+  it("refuses a nextLink outside the API base, before asking for a token", async () => {
+    let tokens = 0;
+    const fake = fakeFetch([]);
+    const api = new ApiClient({
+      baseUrl: "https://api.example/graph/beta",
+      getToken: async () => `token-${++tokens}`,
+      fetch: fake.fetch,
+    });
+    for (const link of [
+      "https://evil.example/graph/beta/me/notifications?$skiptoken=x",
+      "http://api.example/graph/beta/me/notifications?$skiptoken=x",
+      "https://api.example/graph/betamax/me/notifications",
+      "https://api.example/graph/beta/../other/me/notifications",
+      "//evil.example/graph/beta/me/notifications",
+    ]) {
+      await expect(api.listPage(link)).rejects.toMatchObject({ name: "ApiError", code: "invalidResponse" });
+    }
+    expect(fake.calls).toHaveLength(0);
+    expect(tokens).toBe(0);
+    await expect(
+      client([]).api.listPage("/elsewhere/me/notifications?$skiptoken=x"),
+    ).rejects.toMatchObject({ code: "invalidResponse" });
+  });
+
+  it("follows a nextLink on the API's own origin and path", async () => {
+    const fake = fakeFetch([Response.json({ value: [] })]);
+    const api = new ApiClient({ baseUrl: "https://api.example/graph/beta/", getToken: async () => "t", fetch: fake.fetch });
+    const next = "https://api.example/graph/beta/me/notifications?$skiptoken=abc";
+    await api.listPage(next);
+    expect(fake.calls.map((c) => c.url)).toEqual([next]);
+  });
+
   it("waits out Retry-After on 429 and 503, then succeeds", async () => {
     const { api, calls, slept } = client([
       graphError(429, "activityLimitReached", "Slow down", { "Retry-After": "2" }),
