@@ -68,6 +68,12 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
   const config = loadSenderConfig(io.env);
 
   try {
+    // The service accepts ISSUER as Entra's multi-tenant template; a token must come from one tenant.
+    if (/\{tenantid\}/i.test(config.issuer)) {
+      throw new Error(
+        `ISSUER ${config.issuer} is a template; run the sender with its tenant's issuer, e.g. ISSUER=https://login.microsoftonline.com/<tenant-id>/v2.0`,
+      );
+    }
     const clientSecret = await resolveClientSecret(config, io.env);
     const token = await getAppToken({ issuer: config.issuer, clientId: config.clientId, clientSecret, scope: config.scope });
     const created = await postWithRetry(io, config.apiUrl, token.accessToken, to, request);

@@ -222,6 +222,13 @@ describe("npm run send", () => {
     expect(r.stderr).toMatch(/cannot reach the notifications API at http:\/\/127.0.0.1:9\/graph\/beta\/users/);
   });
 
+  it("refuses Entra's {tenantid} issuer template with a clear message and makes no request", async () => {
+    const r = await send(["--to", "x@y.test", "--title", "t"], { ISSUER: `${base}/{tenantid}/v2.0` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\{tenantid\}\/v2\.0 is a template; run the sender with its tenant's issuer/);
+    expect(seen).toEqual([]);
+  });
+
   it("exits 2 with the usage on a bad flag and makes no request", async () => {
     const r = await send(["--to", "x@y.test", "--title", "t", "--priority", "urgent"]);
     expect(r.code).toBe(2);
