@@ -1,6 +1,7 @@
 // `npm run send` as a function of (argv, env, output streams) → exit code, so the
 // whole command — token, POST, error reporting — is tested against servers on
 // loopback without spawning a process.
+import { parseRetryAfter } from "../../lib/api/errors";
 import { getAppToken, TokenError } from "./client-credentials";
 import { GraphApiError, postNotification } from "./notifications-client";
 import { parseSendArgs, SEND_USAGE, type Env } from "./send-args";
@@ -29,10 +30,8 @@ const MAX_RETRY_WAIT_MS = 30_000;
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  const seconds = parseRetryAfter(value, now);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 async function postWithRetry(
