@@ -19,6 +19,7 @@ import {
   findDemoUser,
 } from "@/idp/demo-users";
 import { SENDER_SERVICE_PRINCIPAL_ID, startIdp, type RunningIdp } from "@/idp/index";
+import { localAuthorityMetadata } from "@/lib/runtime-config";
 import {
   CookieJar,
   USER_SCOPES,
@@ -137,6 +138,15 @@ describe("discovery", () => {
     const jwks = (await (await fetch(String(doc.jwks_uri))).json()) as JSONWebKeySet;
     expect(jwks.keys.length).toBeGreaterThan(0);
     expect(jwks.keys.every((k) => k.kty === "RSA" && !("d" in k))).toBe(true);
+  });
+
+  it("matches the metadata the PWA hands MSAL instead of fetching it", async () => {
+    const doc = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const pwa = localAuthorityMetadata(idp.issuer);
+    for (const key of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "end_session_endpoint", "userinfo_endpoint"]) {
+      expect(pwa[key], key).toBe(doc[key]);
+    }
+    expect(doc.code_challenge_methods_supported).toEqual(pwa.code_challenge_methods_supported);
   });
 });
 
