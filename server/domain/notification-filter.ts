@@ -19,6 +19,20 @@ const EQ_FIELDS = new Set<string>(["readState", "userActionState", "status", "gr
 // Year 0000 does not exist in PostgreSQL (nor in ISO 8601's common profile).
 export const ISO_DATE_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
+/**
+ * An ISO 8601 date-time the store can hold: the shape above, a real date, and
+ * a UTC year from 1 to 9999. The offset matters: 9999-12-31T23:59-23:59 is in
+ * year 10000 and 0001-01-01T00:00+23:59 in year 0, which PostgreSQL rejects
+ * (a 500 if it got that far).
+ */
+export function parseIsoDateTime(text: string): Date | undefined {
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const year = d.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? d : undefined;
+}
+
 type Token =
   | { kind: "word"; text: string; at: number }
   | { kind: "string"; text: string; at: number };
@@ -61,10 +75,8 @@ function tokenize(input: string): Token[] {
 }
 
 function parseDate(text: string): Date {
-  const d = new Date(text);
-  if (!ISO_DATE_TIME.test(text) || Number.isNaN(d.getTime())) {
-    throw new FilterError(`createdDateTime needs an ISO 8601 date-time, got '${text}'`);
-  }
+  const d = parseIsoDateTime(text);
+  if (!d) throw new FilterError(`createdDateTime needs an ISO 8601 date-time from year 1 to 9999, got '${text}'`);
   return d;
 }
 

@@ -16,7 +16,7 @@ import {
   type Owner,
 } from "../domain/notifications";
 import { parseActionTime } from "../domain/action-time";
-import { ISO_DATE_TIME } from "../domain/notification-filter";
+import { parseIsoDateTime } from "../domain/notification-filter";
 import { findUserByUpnQuery } from "../store/notification-queries";
 import type { AppContext, AppDeps, AppEnv } from "./app";
 import type { Principal } from "./auth";
@@ -365,7 +365,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const id = notificationId(c);
     const body = parseBody(patchNotificationSchema, await readJsonObject(c.req.raw), PATCH_READ_ONLY);
     const now = c.get("now");
-    const action = parseActionTime(c.req.header("x-action-time"), now, (s) => ISO_DATE_TIME.test(s));
+    const action = parseActionTime(c.req.header("x-action-time"), now, (s) => parseIsoDateTime(s) !== undefined);
     if (!action.ok) throw badRequest(action.message);
     let snoozedUntil: Date | null | undefined;
     if (body.userActionState !== undefined) {

@@ -1,7 +1,7 @@
 // zod schemas for every body the service accepts. Validation happens here,
 // once; a failure becomes a 400 whose message names the field.
 import { z } from "zod";
-import { ISO_DATE_TIME } from "../domain/notification-filter";
+import { ISO_DATE_TIME, parseIsoDateTime } from "../domain/notification-filter";
 import { badRequest, type GraphError } from "./graph-error";
 
 export const PRIORITIES = ["None", "High", "Low"] as const;
@@ -23,7 +23,10 @@ function caseInsensitiveEnum<const T extends readonly string[]>(members: T) {
   });
 }
 
-const isoDateTime = z.string().regex(ISO_DATE_TIME, "must be an ISO 8601 date-time").refine((s) => !Number.isNaN(Date.parse(s)), "must be a valid date-time");
+const isoDateTime = z
+  .string()
+  .regex(ISO_DATE_TIME, "must be an ISO 8601 date-time")
+  .refine((s) => parseIsoDateTime(s) !== undefined, "must be a valid date-time from year 1 to 9999");
 
 export const postNotificationSchema = z.strictObject({
   targetHostName: z.string().trim().min(1, "is required").max(255),

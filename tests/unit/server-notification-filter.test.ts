@@ -51,6 +51,8 @@ describe("$filter parser", () => {
     ["an empty filter", "   ", /empty/],
     ["a non-date for createdDateTime", "createdDateTime ge 'yesterday'", /ISO 8601/],
     ["year 0000, which PostgreSQL cannot store", "createdDateTime ge 0000-01-01T00:00:00Z", /ISO 8601/],
+    ["an offset that moves year 1 into year 0", "createdDateTime ge 0001-01-01T00:00:00+23:59", /year 1 to 9999/],
+    ["an offset that moves year 9999 into year 10000", "createdDateTime lt 9999-12-31T23:59:59-23:59", /year 1 to 9999/],
   ])("rejects %s", (_name, input, message) => {
     expect(() => parseFilter(input)).toThrow(message);
   });

@@ -107,4 +107,10 @@ describe("bulk action body", () => {
   it("rejects a before that is not a date-time", () => {
     expect(rejection(bulkActionSchema, { before: "soon" })).toMatch(/before/);
   });
+
+  it("rejects a before whose UTC year is outside 1-9999 (PostgreSQL cannot hold it)", () => {
+    expect(rejection(bulkActionSchema, { before: "9999-12-31T23:59:59-23:59" })).toMatch(/before .*year 1 to 9999/);
+    expect(rejection(bulkActionSchema, { before: "0001-01-01T00:00:00+23:59" })).toMatch(/before .*year 1 to 9999/);
+    expect(parseBody(bulkActionSchema, { before: "9999-12-31T23:59:59Z" }).before).toBe("9999-12-31T23:59:59Z");
+  });
 });
