@@ -43,21 +43,22 @@ function sourceFingerprint(): string {
   return hash.digest("hex");
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    onSpawn(child);
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
+async function buildIfNeeded(env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<void> {
   const stamp = path.join(root, distDir, ".source-fingerprint");
   const fingerprint = sourceFingerprint();
   const built = existsSync(path.join(root, distDir, "BUILD_ID"));
   if (built && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return;
   console.log(built ? "Sources changed since the last build: building…" : "First start: building the app…");
-  const code = await run(process.execPath, [nextBin, "build"], env);
+  const code = await run(process.execPath, [nextBin, "build"], env, onSpawn);
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
   writeFileSync(stamp, fingerprint);
 }
@@ -89,15 +90,17 @@ async function main(): Promise<void> {
     console.log(`[idp] ${started.issuer} (client credentials: notifications-sender / ${started.senderSecret})`);
   }
 
-  const running: { app?: ChildProcess } = {};
+  const running: { build?: ChildProcess; app?: ChildProcess } = {};
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    const app = running.app;
-    if (app && app.exitCode === null) {
-      app.kill("SIGTERM");
-      await new Promise((r) => app.once("exit", r));
+    // A SIGTERM (unlike Ctrl-C) reaches only this process: stop a build in progress as well as the app.
+    for (const child of [running.build, running.app]) {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
     }
     await idp?.close().catch(() => undefined);
     process.exit(code);
@@ -105,7 +108,12 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
-  if (!dev) await buildIfNeeded(env);
+  if (!dev) {
+    await buildIfNeeded(env, (child) => (running.build = child)).catch((err: unknown) => {
+      // A build stopped by stop() is not a failure to report: stop() finishes the shutdown.
+      if (!stopping) throw err;
+    });
+  }
   if (stopping) return;
 
   const app = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
