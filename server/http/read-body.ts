@@ -86,19 +86,29 @@ export async function readJsonObject(req: Request, opts: ReadJsonOptions = {}): 
   }
   if (Array.isArray(parsed)) throw badRequest("The request body is a JSON array; a single JSON object is required (no batches).");
   if (parsed === null || typeof parsed !== "object") throw badRequest("The request body must be a JSON object.");
-  const nul = findNul(parsed, "");
-  if (nul !== undefined) throw badRequest(`${nul || "body"} contains a NUL character.`);
+  const bad = findUnstorable(parsed, "");
+  if (bad !== undefined) {
+    throw badRequest(`${bad.path || "body"} contains ${bad.nul ? "a NUL character" : "an unpaired UTF-16 surrogate"}.`);
+  }
   return parsed as Record<string, unknown>;
 }
 
-/** PostgreSQL text cannot hold U+0000: find the first string (or key) that has one. */
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+// In unicode mode a well-formed pair is one code point, so \p{Cs} matches only lone surrogates.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * PostgreSQL text cannot hold U+0000, and jsonb rejects an unpaired surrogate
+ * escape (a text column would silently store U+FFFD instead): find the first
+ * string (or key) with either.
+ */
+function findUnstorable(value: unknown, path: string): { path: string; nul: boolean } | undefined {
+  const check = (text: string, at: string) =>
+    text.includes("\u0000") ? { path: at, nul: true } : LONE_SURROGATE.test(text) ? { path: at, nul: false } : undefined;
+  if (typeof value === "string") return check(value, path);
   if (value === null || typeof value !== "object") return undefined;
   for (const [key, child] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (key.includes("\u0000")) return at;
-    const found = findNul(child, at);
+    const found = check(key, at) ?? findUnstorable(child, at);
     if (found !== undefined) return found;
   }
   return undefined;

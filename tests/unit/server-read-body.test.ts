@@ -56,6 +56,15 @@ describe("reading a JSON body", () => {
     expect(err.message).toBe("payload.visualContent.title contains a NUL character.");
   });
 
+  it("refuses an unpaired surrogate in a value or key with 400 naming the field (jsonb rejects it), keeps a pair", async () => {
+    const inValue = await failure(req('{"fallbackPolicy":{"note":"x\\ud800"}}'));
+    expect(inValue.status).toBe(400);
+    expect(inValue.message).toBe("fallbackPolicy.note contains an unpaired UTF-16 surrogate.");
+    const inKey = await failure(req('{"fallbackPolicy":{"\\udc00":1}}'));
+    expect(inKey.message).toBe("fallbackPolicy.\udc00 contains an unpaired UTF-16 surrogate.");
+    await expect(readJsonObject(req('{"title":"\\ud83d\\ude80"}'))).resolves.toEqual({ title: "\u{1F680}" });
+  });
+
   it("refuses corrupt gzip data with 400", async () => {
     expect((await failure(req("not gzip", { "content-encoding": "gzip" }))).status).toBe(400);
   });
