@@ -98,7 +98,8 @@ export function parseSendArgs(
 
   const to = values.to?.trim();
   if (!to) return { kind: "error", message: "--to is required (a userPrincipalName or object id)" };
-  if (/[/?#\s]/.test(to)) return { kind: "error", message: `--to "${to}" is not a userPrincipalName or object id` };
+  // "." and ".." would be resolved away by URL parsing, e.g. /users/../notifications → /notifications.
+  if (/[/?#\s]/.test(to) || to === "." || to === "..") return { kind: "error", message: `--to "${to}" is not a userPrincipalName or object id` };
 
   const { title, body, raw, group } = values;
   if (title === undefined && raw === undefined) {

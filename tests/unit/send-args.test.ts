@@ -78,6 +78,8 @@ describe("parseSendArgs", () => {
 
   it("refuses a recipient that would change the request path", () => {
     expect(error(parseSendArgs(["--to", "../me", "--title", "t"], {}, NOW))).toMatch(/not a userPrincipalName or object id/);
+    expect(error(parseSendArgs(["--to", "..", "--title", "t"], {}, NOW))).toMatch(/not a userPrincipalName or object id/);
+    expect(error(parseSendArgs(["--to", ".", "--title", "t"], {}, NOW))).toMatch(/not a userPrincipalName or object id/);
   });
 
   it("requires --title or --raw", () => {
