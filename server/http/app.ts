@@ -7,7 +7,7 @@ import type { ServiceConfig } from "../config";
 import type { SnoozeWaker } from "../domain/snooze-waker";
 import type { Db } from "../store/db";
 import type { Authenticate, Principal } from "./auth";
-import { GraphError, errorBody } from "./graph-error";
+import { GraphError, echoableClientRequestId, errorBody } from "./graph-error";
 import { registerNotificationRoutes } from "./notification-routes";
 import type { PageTokenCodec } from "./page-token";
 
@@ -35,8 +35,6 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
-const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-
 export function errorResponse(c: AppContext, err: GraphError): Response {
   const body = errorBody(err, c.get("requestId"), c.get("clientRequestId"), new Date());
   const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", ...err.headers });
@@ -48,9 +46,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use("*", async (c, next) => {
     const requestId = randomUUID();
-    const clientRequestId = c.req.header("client-request-id");
     c.set("requestId", requestId);
-    c.set("clientRequestId", clientRequestId !== undefined && CLIENT_REQUEST_ID.test(clientRequestId) ? clientRequestId : undefined);
+    c.set("clientRequestId", echoableClientRequestId(c.req.header("client-request-id")));
     c.set("now", deps.now());
     await next();
     c.res.headers.set("request-id", requestId);

@@ -44,6 +44,13 @@ export class GraphError extends Error {
 export const badRequest = (message: string) => new GraphError("invalidRequest", message);
 export const notFound = (message = "The requested resource does not exist.") => new GraphError("itemNotFound", message);
 
+const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's client-request-id if it is one to echo (1-128 visible ASCII characters), else undefined. */
+export function echoableClientRequestId(value: string | null | undefined): string | undefined {
+  return value != null && CLIENT_REQUEST_ID.test(value) ? value : undefined;
+}
+
 /** Graph's innerError date: UTC, seconds precision, no zone letter. */
 function graphDate(d: Date): string {
   return d.toISOString().slice(0, 19);

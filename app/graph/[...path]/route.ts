@@ -1,5 +1,6 @@
 // The notifications service, mounted at /graph/* on the app's origin: every
 // method goes to the one per-process service (see server/index.ts).
+import { GraphError, echoableClientRequestId, errorBody } from "@/server/http/graph-error";
 import { getService } from "@/server/index";
 
 export const runtime = "nodejs";
@@ -11,18 +12,13 @@ async function handle(req: Request): Promise<Response> {
     service = await getService();
   } catch (err) {
     console.error("[service] unavailable:", err instanceof Error ? err.message : err);
+    // The same Graph error the service gives, request ids included, so clients can correlate it.
     const requestId = crypto.randomUUID();
-    const body = {
-      error: {
-        code: "serviceNotAvailable",
-        message: "The notifications service could not open its store.",
-        innerError: { "request-id": requestId, date: new Date().toISOString().slice(0, 19) },
-      },
-    };
-    return new Response(JSON.stringify(body), {
-      status: 503,
-      headers: { "Content-Type": "application/json; charset=utf-8", "Retry-After": "5", "request-id": requestId },
-    });
+    const clientRequestId = echoableClientRequestId(req.headers.get("client-request-id"));
+    const error = new GraphError("serviceNotAvailable", "The notifications service could not open its store.", { "Retry-After": "5" });
+    const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", ...error.headers, "request-id": requestId });
+    if (clientRequestId !== undefined) headers.set("client-request-id", clientRequestId);
+    return new Response(errorBody(error, requestId, clientRequestId, new Date()), { status: error.status, headers });
   }
   return service.fetch(req);
 }
