@@ -224,6 +224,25 @@ test("a delete left alone is sent once the Undo window closes", async () => {
   await expect(ui.item(title)).toHaveCount(0);
 });
 
+test("with a group selected, Mark all marks only that group's items read", async () => {
+  const stored = await api.list();
+  const unread = stored.filter((n) => n.readState === "unread" && n.groupName);
+  const group = unread[0]!.groupName!;
+  const otherUnread = stored.filter((n) => n.readState === "unread" && n.groupName !== group).length;
+  expect(otherUnread, "the seed leaves unread items in other groups").toBeGreaterThan(0);
+
+  const select = page.getByRole("combobox", { name: "Group" });
+  await select.selectOption({ label: group });
+  await page.getByRole("button", { name: `Mark all in ${group} read` }).click();
+  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(0);
+  await expectUnread(otherUnread);
+  const after = await api.list();
+  expect(after.filter((n) => n.groupName === group && n.readState === "unread")).toEqual([]);
+  expect(after.filter((n) => n.readState === "unread").length).toBe(otherUnread);
+  await select.selectOption({ index: 0 });
+  await expectShown(after);
+});
+
 test("Mark all read brings the count to zero", async () => {
   await ui.markAllRead.click();
   await expectUnread(0);

@@ -185,6 +185,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
     );
   }
 
+  // With a group selected, the bulk action follows what the list shows.
+  const markAllLabel = filters.group ? `Mark all in ${filters.group} read` : "Mark all read";
+
   return (
     <>
       <a className="skip-link" href="#notifications">
@@ -200,9 +203,15 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
             type="button"
             className="btn toolbar-end"
             disabled={unreadCount === 0}
-            onClick={() => void run("Mark all read", () => list.markAllRead(), "All notifications marked as read.")}
+            onClick={() =>
+              void run(
+                markAllLabel,
+                () => list.markAllRead(filters.group || undefined),
+                filters.group ? `All notifications in ${filters.group} marked as read.` : "All notifications marked as read.",
+              )
+            }
           >
-            Mark all read
+            {markAllLabel}
           </button>
         </div>
         {failure && <ActionError what={failure.what} error={failure.error} actionLabel="Close message" onAction={() => setFailure(null)} />}

@@ -102,27 +102,35 @@ export function useNotifications(filters: InboxFilters) {
     [client, mutate, adjustUnread, refreshUnread],
   );
 
-  const markAllRead = useCallback(async () => {
-    if (!client) return;
-    void mutateGlobal<number>(UNREAD_COUNT_KEY, 0, { revalidate: false });
-    try {
-      await mutate(
-        async (pages) => {
-          await client.markAllAsRead();
-          return mapItems(pages, (item) => ({ ...item, readState: "read" }));
-        },
-        {
-          optimisticData: (pages) => mapItems(pages, (item) => ({ ...item, readState: "read" })) ?? [],
-          rollbackOnError: true,
-          populateCache: true,
-          // Items beyond the loaded pages changed too: fetch the truth afterwards.
-          revalidate: true,
-        },
-      );
-    } finally {
-      refreshUnread();
-    }
-  }, [client, mutate, mutateGlobal, refreshUnread]);
+  /** Marks every unread item read, or only those of one group (what the group filter shows). */
+  const markAllRead = useCallback(
+    async (groupName?: string) => {
+      if (!client) return;
+      const inScope = (item: { groupName: string | null }) => groupName === undefined || item.groupName === groupName;
+      const markRead = (pages: Parameters<typeof mapItems>[0]) =>
+        mapItems(pages, (item) => (inScope(item) ? { ...item, readState: "read" } : item));
+      // Everything read means a badge of 0 at once; one group's share is known only to the server.
+      if (groupName === undefined) void mutateGlobal<number>(UNREAD_COUNT_KEY, 0, { revalidate: false });
+      try {
+        await mutate(
+          async (pages) => {
+            await client.markAllAsRead(groupName === undefined ? {} : { groupName });
+            return markRead(pages);
+          },
+          {
+            optimisticData: (pages) => markRead(pages) ?? [],
+            rollbackOnError: true,
+            populateCache: true,
+            // Items beyond the loaded pages changed too: fetch the truth afterwards.
+            revalidate: true,
+          },
+        );
+      } finally {
+        refreshUnread();
+      }
+    },
+    [client, mutate, mutateGlobal, refreshUnread],
+  );
 
   return {
     items,
