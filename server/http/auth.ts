@@ -12,7 +12,8 @@ export type Principal =
 /** Asymmetric algorithms only: `none` and HMAC (a shared-secret forgery path) never verify. */
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 const CLOCK_SKEW_SECONDS = 60;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A GUID as Entra writes object and tenant ids. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const unauthenticated = (message: string) =>
   new GraphError("unauthenticated", message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });

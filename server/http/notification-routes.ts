@@ -19,7 +19,7 @@ import { parseActionTime } from "../domain/action-time";
 import { parseIsoDateTime } from "../domain/notification-filter";
 import { findUserByUpnQuery } from "../store/notification-queries";
 import type { AppContext, AppDeps, AppEnv } from "./app";
-import type { Principal } from "./auth";
+import { GUID, type Principal } from "./auth";
 import { GraphError, badRequest, notFound } from "./graph-error";
 import { ODATA_JSON, toCreatedResponse, toResource } from "./notification-json";
 import {
@@ -45,7 +45,6 @@ import {
 } from "./schemas";
 
 const DAY_MS = 86_400_000;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENDPOINT_ID = /^[\x21-\x7e]{1,128}$/;
 /** How long a delta token stays usable: the history window. */
 export const DELTA_RETENTION_MS = 30 * DAY_MS;
