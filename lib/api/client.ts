@@ -130,6 +130,8 @@ export class ApiClient {
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
           cache: "no-store",
+          // A change sent as the page is hidden or closed (a pending delete) must outlive the page.
+          keepalive: method !== "GET",
         });
       } catch {
         // fetch rejects only when no response arrived (offline, DNS, CORS): status 0.

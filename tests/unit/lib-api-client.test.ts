@@ -158,6 +158,16 @@ describe("ApiClient", () => {
     expect(calls[0]!.init.body).toBe('{"readState":"read"}');
   });
 
+  it("sends changes with keepalive, so a delete flushed as the page closes still arrives, and reads without it", async () => {
+    const { api, calls } = client([new Response(null, { status: 204 }), new Response("3", { status: 200 })]);
+    await api.deleteNotification("n1");
+    await api.count();
+    expect(calls.map((c) => [c.init.method, c.init.keepalive])).toEqual([
+      ["DELETE", true],
+      ["GET", false],
+    ]);
+  });
+
   it("turns a failed fetch into a networkError with status 0", async () => {
     const api = new ApiClient({
       baseUrl: "/graph/beta",
