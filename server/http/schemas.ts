@@ -29,7 +29,8 @@ const isoDateTime = z
   .refine((s) => parseIsoDateTime(s) !== undefined, "must be a valid date-time from year 1 to 9999");
 
 export const postNotificationSchema = z.strictObject({
-  targetHostName: z.string().trim().min(1, "is required").max(255),
+  // A host name: letter case carries no meaning, so the upsert key and the stored value are lower case.
+  targetHostName: z.string().trim().min(1, "is required").max(255).toLowerCase(),
   appNotificationId: z.string().min(1).max(128).nullish(),
   groupName: z.string().max(128).nullish(),
   payload: z

@@ -84,3 +84,12 @@ describe("unpaired UTF-16 surrogates in a JSON body", () => {
     expect(read.fallbackPolicy).toEqual({ note: "🚀" });
   });
 });
+
+describe("targetHostName is a host name", () => {
+  it("differs only in letter case from an earlier send: the same appNotificationId updates that notification", async () => {
+    const first = await createForMe(stack, adele, visualNotification("v1", { targetHostName: "Builds.Contoso.test", appNotificationId: "case-1" }));
+    const second = await createForMe(stack, adele, visualNotification("v2", { targetHostName: "builds.contoso.TEST", appNotificationId: "case-1" }));
+    expect(second.id).toBe(first.id);
+    expect(second.targetHostName).toBe("builds.contoso.test");
+  });
+});
