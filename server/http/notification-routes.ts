@@ -67,6 +67,14 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   const contextUrl = (c: AppContext, userId: string, suffix = "") =>
     `${base(c)}/$metadata#users('${userId}')/notifications${suffix}`;
 
+  /** One notification as Graph returns an entity: its context, the resource, and its ETag header. */
+  function entity(c: AppContext, u: User, row: Parameters<typeof toResource>[0], now: Date): Response {
+    const resource = toResource(row, now);
+    return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
+      ETag: resource["@odata.etag"] as string,
+    });
+  }
+
   async function principal(c: AppContext): Promise<Principal> {
     const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
     if (p.kind === "user") await deps.touchUser(p, c.get("now"));
@@ -351,10 +359,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const now = c.get("now");
     const row = await getNotification(db, ownerOf(u), notificationId(c), now);
     if (!row) throw notFound();
-    const resource = toResource(row, now);
-    return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
-      ETag: resource["@odata.etag"] as string,
-    });
+    return entity(c, u, row, now);
   });
 
   api.patch("/me/notifications/:id", async (c) => {
@@ -390,10 +395,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
           deps.noteWrites(1);
           if (outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
         }
-        const resource = toResource(outcome.row, now);
-        return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
-          ETag: resource["@odata.etag"] as string,
-        });
+        return entity(c, u, outcome.row, now);
       }
     }
   });
