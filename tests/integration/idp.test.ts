@@ -26,6 +26,7 @@ import {
   appToken,
   appTokenResponse,
   refreshTokenResponse,
+  request,
   userToken,
   userTokenResponse,
 } from "@/e2e/fixtures/tokens";
@@ -73,14 +74,8 @@ function authorizeUrl(params: Record<string, string>): URL {
   return url;
 }
 
-async function get(jar: CookieJar, url: URL | string, init: RequestInit = {}): Promise<Response> {
-  const target = new URL(url);
-  const headers = new Headers(init.headers);
-  const cookie = jar.header(target);
-  if (cookie) headers.set("Cookie", cookie);
-  const res = await fetch(target, { ...init, headers, redirect: "manual" });
-  jar.store(res);
-  return res;
+function get(jar: CookieJar, url: URL | string, init: RequestInit = {}): Promise<Response> {
+  return request(jar, new URL(url), init);
 }
 
 /** Follows redirects inside the provider; returns the first response that is a page or leaves it. */
