@@ -19,6 +19,14 @@ export interface ServiceConfig {
   publicOrigin: string | undefined;
   /** Seed the demo tenants, users and notifications on an empty store. */
   seedDemo: boolean;
+  /** Web Push sender identity. Keys default to a pair generated into `$DATA_DIR/push/`. */
+  vapid: { publicKey: string | undefined; privateKey: string | undefined; subject: string };
+  /**
+   * Push services beyond the browser vendors' built-in allowlist, as origins
+   * (`https://127.0.0.1:9443`); `origin=display-only` marks one whose browsers
+   * must show a notification for every push (as Apple's do). Tests use this.
+   */
+  extraPushServices: string[];
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -42,5 +50,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     basePath: "/graph/beta",
     publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, "") || undefined,
     seedDemo: bool(env.SEED_DEMO, !env.DATABASE_URL),
+    vapid: {
+      publicKey: env.VAPID_PUBLIC_KEY || undefined,
+      privateKey: env.VAPID_PRIVATE_KEY || undefined,
+      subject: env.VAPID_SUBJECT || "mailto:notifications@localhost",
+    },
+    extraPushServices: (env.PUSH_SERVICES || "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

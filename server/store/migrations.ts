@@ -118,6 +118,68 @@ CREATE INDEX notifications_group ON notifications (tenant_id, user_id, group_nam
   WHERE status = 'active';
 `,
   },
+  {
+    version: 3,
+    name: "endpoints, push deliveries, the event outbox",
+    sql: `
+-- An endpoint: one browser installation (or device) of a user. Its id is the
+-- UNS id an app server may name in X-UNS-ID. platform 'webPush' has a push
+-- subscription; platform 'web' (no push permission) only attributes actions.
+CREATE TABLE endpoints (
+  id uuid PRIMARY KEY,
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  platform text NOT NULL,
+  target_host_name text,
+  app_display_name text,
+  -- Readable name ("Chrome on Android"), from the registering request.
+  device_name text,
+  push_endpoint text,
+  p256dh text,
+  auth text,
+  -- pushSubscription.expirationTime, when the browser gave one.
+  push_expiration timestamptz,
+  created timestamptz NOT NULL,
+  renewed timestamptz NOT NULL,
+  -- renewed + 60 days: an endpoint not re-registered by then is gone.
+  expiration timestamptz NOT NULL,
+  last_delivery_at timestamptz,
+  last_delivery_result text,
+  last_delivery_status integer
+);
+-- A push subscription belongs to one browser profile, so it is unique across
+-- users: registering it again (even as another user) takes the row over.
+CREATE UNIQUE INDEX endpoints_push_endpoint ON endpoints (push_endpoint) WHERE push_endpoint IS NOT NULL;
+CREATE INDEX endpoints_user ON endpoints (tenant_id, user_id, created);
+CREATE INDEX endpoints_expiration ON endpoints (expiration);
+
+-- The outbox: every event is written undispatched in its change's transaction;
+-- the push dispatcher turns undispatched events into queue jobs and marks them.
+-- Events that existed before push are not pushed.
+ALTER TABLE notification_events ADD COLUMN dispatched boolean NOT NULL DEFAULT true;
+ALTER TABLE notification_events ALTER COLUMN dispatched SET DEFAULT false;
+CREATE INDEX notification_events_undispatched ON notification_events (seq) WHERE NOT dispatched;
+
+-- One row per (event, endpoint) sent or being sent: a rerun of a job skips the
+-- endpoints already settled, so a restart sends nothing twice.
+CREATE TABLE push_deliveries (
+  event_seq bigint NOT NULL,
+  endpoint_id uuid NOT NULL,
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  notification_id uuid NOT NULL,
+  kind text NOT NULL,
+  status text NOT NULL,
+  status_code integer,
+  attempts integer NOT NULL DEFAULT 0,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (event_seq, endpoint_id)
+);
+-- Which endpoints show a notification (a display push was delivered there).
+CREATE INDEX push_deliveries_notification ON push_deliveries (notification_id, endpoint_id);
+CREATE INDEX push_deliveries_age ON push_deliveries (at);
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
