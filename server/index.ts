@@ -9,6 +9,9 @@ import { createSnoozeWaker } from "./domain/snooze-waker";
 import { createApp, type AppEnv } from "./http/app";
 import { createAuthenticator } from "./http/auth";
 import { createPageTokenCodec } from "./http/page-token";
+import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-token";
+import { createPushServiceRules } from "./push/push-services";
+import { loadVapidKeys } from "./push/vapid-keys";
 import { DELTA_RETENTION_MS } from "./http/notification-routes";
 import { pruneHistoryQueries, touchUserQuery } from "./store/notification-queries";
 import { openStore, type Store } from "./store/store";
@@ -54,6 +57,17 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     throw err;
   }
 
+  let vapid: Awaited<ReturnType<typeof loadVapidKeys>>;
+  let pushServices: ReturnType<typeof createPushServiceRules>;
+  try {
+    vapid = await loadVapidKeys(config);
+    pushServices = createPushServiceRules(config.extraPushServices);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
+
   const touched = new Map<string, number>();
   let writesSinceVacuum = Number.POSITIVE_INFINITY;
   const snoozes = createSnoozeWaker(db);
@@ -61,12 +75,17 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     db,
     config,
     now,
-    authenticate: createAuthenticator(config),
+    authenticate: createAuthenticator(config, actionTokens),
     tokens: createPageTokenCodec(store.tokenKey),
     snoozes,
     noteWrites(rows) {
       writesSinceVacuum += rows;
     },
+    vapidPublicKey: vapid.publicKey,
+    actionTokens,
+    pushServices,
+    // Placeholder: the push dispatcher (delivery pipeline) replaces this to wake at once.
+    changed: () => {},
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);

@@ -3,11 +3,14 @@
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "../../idp/demo-users";
 import type { ServiceConfig } from "../config";
+import { looksLikeActionToken, type ActionTokenCodec } from "../push/action-token";
 import { GraphError } from "./graph-error";
 
 export type Principal =
   | { kind: "user"; tenantId: string; userId: string; upn: string | null; name: string | null; support: boolean }
-  | { kind: "app"; tenantId: string; appId: string; canSendToAll: boolean };
+  | { kind: "app"; tenantId: string; appId: string; canSendToAll: boolean }
+  /** A push payload's action token: PATCH of one notification, on behalf of one endpoint. */
+  | { kind: "action"; tenantId: string; userId: string; notificationId: string; endpointId: string };
 
 /** Asymmetric algorithms only: `none` and HMAC (a shared-secret forgery path) never verify. */
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
@@ -20,7 +23,10 @@ const unauthenticated = (message: string) =>
 
 export type Authenticate = (authorization: string | undefined, now: Date) => Promise<Principal>;
 
-export function createAuthenticator(config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience">): Authenticate {
+export function createAuthenticator(
+  config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience">,
+  actionTokens?: ActionTokenCodec,
+): Authenticate {
   const templated = config.issuer.includes("{tenantid}");
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   let resolving: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
@@ -53,6 +59,19 @@ export function createAuthenticator(config: Pick<ServiceConfig, "issuer" | "jwks
     const m = /^Bearer\s+([A-Za-z0-9_\-.~+/]+=*)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated("The Authorization header is not a bearer token.");
     const token = m[1]!;
+
+    // Action tokens are never JWTs (see action-token.ts): checked first, by prefix.
+    if (looksLikeActionToken(token)) {
+      const claims = actionTokens?.verify(token, now);
+      if (!claims) throw unauthenticated("The action token is not valid or has expired.");
+      return {
+        kind: "action",
+        tenantId: claims.tenantId,
+        userId: claims.userId,
+        notificationId: claims.notificationId,
+        endpointId: claims.endpointId,
+      };
+    }
 
     let expectedIssuer = config.issuer;
     let unverified: JWTPayload;

@@ -75,8 +75,14 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     });
   }
 
-  async function principal(c: AppContext): Promise<Principal> {
+  /** The caller; an action token only where the route says so (the app's gate already allows one route). */
+  async function principal(c: AppContext): Promise<Exclude<Principal, { kind: "action" }>>;
+  async function principal(c: AppContext, allowAction: true): Promise<Principal>;
+  async function principal(c: AppContext, allowAction = false): Promise<Principal> {
     const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
+    if (p.kind === "action" && !allowAction) {
+      throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
+    }
     if (p.kind === "user") await deps.touchUser(p, c.get("now"));
     return p;
   }

@@ -1,0 +1,106 @@
+// Which push services the service sends to, and which of them get state pushes.
+//
+// THE RULE (cited by the delivery pipeline; contract: "What the service pushes"):
+// 1. Allowlist. A push endpoint must be `https:` and its host must be one of the
+//    browser vendors' push services below (exact host, or a documented
+//    `*.suffix` wildcard), or an origin listed in PUSH_SERVICES (scheme, host
+//    and port matched exactly). Anything else is refused at registration
+//    (400) and never sent to, so the service cannot be made to call arbitrary
+//    hosts.
+// 2. Display pushes (kind `created`/`updated`, and a snoozed item waking up)
+//    go to every allowed webPush endpoint whose notification's targetPolicy
+//    includes webPush.
+// 3. State pushes (kind `stateChanged`/`deleted`: read, dismissed, deleted
+//    elsewhere; they only close an OS notification and update the badge) go
+//    only to endpoints on a service with `statePushes: true`:
+//    - FCM (Chrome, Chromium, Android, Opera, Samsung) and WNS (Edge): Chromium
+//      tolerates a push that shows nothing and merely closes a notification.
+//    - Mozilla autopush: false. Firefox charges a push that shows nothing to a
+//      silent-push quota and drops the subscription when it runs out.
+//    - Apple (Safari, iOS): false. Safari revokes a subscription whose push
+//      does not show a notification.
+//    - A PUSH_SERVICES origin: true, unless written `origin=display-only`.
+//    The delivery pipeline refines this per endpoint: a state push goes only to
+//    an endpoint that was delivered a display push for that notification (it
+//    has something to close).
+// 4. Endpoints without state pushes are reconciled instead: their next display
+//    push carries `settledIds` (notifications settled since), and the app
+//    closes stale notifications against server state when it opens.
+export interface PushServiceCheck {
+  /** Whether the service may send to this endpoint at all. */
+  allowed: boolean;
+  /** scheme://host[:port] of the endpoint ("" when the URL does not parse). */
+  origin: string;
+  /** Whether this push service's browsers accept pushes that show no notification. */
+  statePushes: boolean;
+  /** Readable name of the push service ("FCM", "Mozilla", "Apple", "WNS", "configured", "unknown"). */
+  service: string;
+}
+
+export interface PushServiceRules {
+  check(endpointUrl: string): PushServiceCheck;
+}
+
+interface BuiltIn {
+  /** Exact host, or `.suffix` matching any subdomain of suffix (never suffix itself). */
+  host: string;
+  service: string;
+  statePushes: boolean;
+}
+
+const BUILT_IN: readonly BuiltIn[] = [
+  { host: "fcm.googleapis.com", service: "FCM", statePushes: true },
+  { host: ".notify.windows.com", service: "WNS", statePushes: true },
+  { host: ".push.services.mozilla.com", service: "Mozilla", statePushes: false },
+  { host: "web.push.apple.com", service: "Apple", statePushes: false },
+  { host: ".push.apple.com", service: "Apple", statePushes: false },
+];
+
+const DISPLAY_ONLY = "=display-only";
+
+function hostMatches(host: string, pattern: string): boolean {
+  if (!pattern.startsWith(".")) return host === pattern;
+  return host.length > pattern.length && host.endsWith(pattern);
+}
+
+/** Parses one PUSH_SERVICES entry; throws naming the entry when it is not an origin. */
+function parseExtra(entry: string): { origin: string; statePushes: boolean } {
+  const displayOnly = entry.endsWith(DISPLAY_ONLY);
+  const raw = displayOnly ? entry.slice(0, -DISPLAY_ONLY.length) : entry;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUSH_SERVICES entry '${entry}' is not an origin (https://host[:port]).`);
+  }
+  if (url.protocol !== "https:" || url.origin !== raw.replace(/\/$/, "")) {
+    throw new Error(`PUSH_SERVICES entry '${entry}' must be an https origin without a path (https://host[:port]).`);
+  }
+  return { origin: url.origin, statePushes: !displayOnly };
+}
+
+export function createPushServiceRules(extra: readonly string[]): PushServiceRules {
+  const configured = new Map(extra.map(parseExtra).map((e) => [e.origin, e.statePushes]));
+  return {
+    check(endpointUrl) {
+      let url: URL;
+      try {
+        url = new URL(endpointUrl);
+      } catch {
+        return { allowed: false, origin: "", statePushes: false, service: "unknown" };
+      }
+      const origin = url.protocol === "https:" || url.protocol === "http:" ? url.origin : "";
+      const refused = { allowed: false, origin, statePushes: false, service: "unknown" };
+      // Credentials in a push URL are never legitimate (and would leak to logs).
+      if (url.protocol !== "https:" || url.username !== "" || url.password !== "") return refused;
+      const extraRule = configured.get(url.origin);
+      if (extraRule !== undefined) return { allowed: true, origin, statePushes: extraRule, service: "configured" };
+      // The vendors serve on the default port only: any explicit port is not them.
+      if (url.port !== "") return refused;
+      const host = url.hostname.toLowerCase();
+      const rule = BUILT_IN.find((r) => hostMatches(host, r.host));
+      if (!rule) return refused;
+      return { allowed: true, origin, statePushes: rule.statePushes, service: rule.service };
+    },
+  };
+}
