@@ -16,6 +16,7 @@ import {
   type Owner,
 } from "../domain/notifications";
 import { parseActionTime } from "../domain/action-time";
+import { findEndpointOwner } from "../domain/endpoints";
 import { parseIsoDateTime } from "../domain/notification-filter";
 import { findUserByUpnQuery } from "../store/notification-queries";
 import type { AppContext, AppDeps, AppEnv } from "./app";
@@ -68,7 +69,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     `${base(c)}/$metadata#users('${userId}')/notifications${suffix}`;
 
   /** One notification as Graph returns an entity: its context, the resource, and its ETag header. */
-  function entity(c: AppContext, u: User, row: Parameters<typeof toResource>[0], now: Date): Response {
+  function entity(c: AppContext, u: { userId: string }, row: Parameters<typeof toResource>[0], now: Date): Response {
     const resource = toResource(row, now);
     return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
       ETag: resource["@odata.etag"] as string,
@@ -171,14 +172,17 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const p = await principal(c);
     if (p.kind === "user") return create(c, ownerOf(p), { kind: "user", id: p.userId, endpointId: endpointId(c) });
     if (!p.canSendToAll) throw new GraphError("accessDenied", "The app lacks the Notifications.Send.All role.");
-    // App servers address /me through a user's endpoint subscription (X-UNS-ID);
-    // endpoints arrive with the push issue, so no UNS id can match yet.
-    // Without X-UNS-ID an app token names no user here: it may not use /me.
+    // App servers address /me through one of the user's endpoints (X-UNS-ID),
+    // as Graph did. Unknown, expired and other tenants' ids get one answer.
     const uns = c.req.header("x-uns-id");
     if (!uns) {
       throw new GraphError("accessDenied", "An app-only token must name the recipient in X-UNS-ID, or POST to /users/{id}/notifications.");
     }
-    throw badRequest(`X-UNS-ID '${uns.slice(0, 64)}' does not name a known endpoint subscription.`);
+    const unknown = () => notFound(`X-UNS-ID '${uns.slice(0, 64)}' does not name a known endpoint subscription.`);
+    if (!GUID.test(uns.trim())) throw unknown();
+    const owner = await findEndpointOwner(db, p.tenantId, uns.trim().toLowerCase(), c.get("now"));
+    if (!owner) throw unknown();
+    return create(c, owner, { kind: "app", id: p.appId, endpointId: null });
   });
 
   api.post("/users/:userId/notifications", async (c) => {
@@ -370,7 +374,22 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
 
   api.patch("/me/notifications/:id", async (c) => {
     if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
-    const u = await me(c);
+    // A push payload's action token acts for its user, attributed to the
+    // endpoint it was minted for (X-Endpoint-Id cannot re-attribute it).
+    const p = await principal(c, true);
+    let owner: Owner;
+    let actingEndpoint: () => string | null;
+    if (p.kind === "action") {
+      if (c.req.param("id").toLowerCase() !== p.notificationId) {
+        throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
+      }
+      owner = { tenantId: p.tenantId, userId: p.userId };
+      actingEndpoint = () => p.endpointId;
+    } else {
+      const u = await me(c);
+      owner = ownerOf(u);
+      actingEndpoint = () => endpointId(c);
+    }
     queryOptions(new URL(c.req.url), []);
     const id = notificationId(c);
     const body = parseBody(patchNotificationSchema, await readJsonObject(c.req.raw), PATCH_READ_ONLY);
@@ -382,12 +401,12 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       snoozedUntil = body.snoozedUntilDateTime != null ? new Date(body.snoozedUntilDateTime) : null;
       if (snoozedUntil && snoozedUntil.getTime() <= now.getTime()) throw badRequest("snoozedUntilDateTime must be in the future");
     }
-    const outcome = await patchNotification(db, ownerOf(u), id, {
+    const outcome = await patchNotification(db, owner, id, {
       change: { readState: body.readState, userActionState: body.userActionState, snoozedUntil },
       ifMatch: c.req.header("if-match"),
       actionTime: action.at,
       now,
-      actor: { kind: "user", id: u.userId, endpointId: endpointId(c) },
+      actor: { kind: "user", id: owner.userId, endpointId: actingEndpoint() },
     });
     switch (outcome.kind) {
       case "notFound":
@@ -401,7 +420,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
           deps.noteWrites(1);
           if (outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
         }
-        return entity(c, u, outcome.row, now);
+        return entity(c, owner, outcome.row, now);
       }
     }
   });
