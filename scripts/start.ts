@@ -25,6 +25,8 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const BUILD_INPUTS = [
   "app", "components", "lib", "server", "public", "sw", "idp/demo-users.ts",
   "instrumentation.ts", "next.config.js", "tsconfig.json", "package-lock.json",
+  // The service worker build script (its sources are in sw/, above).
+  "scripts/build-sw.ts",
 ];
 
 function sourceFingerprint(): string {
@@ -55,11 +57,14 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onSpawn: (chil
 async function buildIfNeeded(env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<void> {
   const stamp = path.join(root, distDir, ".source-fingerprint");
   const fingerprint = sourceFingerprint();
-  const built = existsSync(path.join(root, distDir, "BUILD_ID"));
+  const built = existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(path.join(root, distDir, "sw", "sw.js"));
   if (built && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return;
   console.log(built ? "Sources changed since the last build: building…" : "First start: building the app…");
   const code = await run(process.execPath, [nextBin, "build"], env, onSpawn);
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  // The service worker is built after the app: its precache list is the app build's output.
+  const swCode = await run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build-sw.ts")], env, onSpawn);
+  if (swCode !== 0) throw new Error(`service worker build failed (exit ${swCode})`);
   writeFileSync(stamp, fingerprint);
 }
 

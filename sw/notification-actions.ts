@@ -1,0 +1,53 @@
+// Sending one notification action (PATCH with the push payload's action token)
+// and deciding what happens to it. Dependencies are passed in, so tests run it
+// against a fake fetch; the worker passes its own fetch and /runtime-config.
+import { actionOutcome, patchBody, type NotificationAction } from "./push-decisions";
+
+/** One action the user took, as queued while offline (kept until sent or refused). */
+export interface PendingAction {
+  id: string;
+  action: NotificationAction;
+  actionToken: string;
+  /** When the user acted (ISO 8601): sent as X-Action-Time, so a late replay loses to newer changes. */
+  actionTime: string;
+}
+
+export type SendResult = "done" | "drop" | "retry";
+
+export interface SendDeps {
+  fetch: (input: string, init: RequestInit) => Promise<Response>;
+  /** The API base URL, absolute (may throw when offline). */
+  apiBase: () => Promise<string>;
+}
+
+export function actionRequest(apiBase: string, entry: PendingAction): { url: string; init: RequestInit } {
+  return {
+    url: `${apiBase}/me/notifications/${encodeURIComponent(entry.id)}`,
+    init: {
+      method: "PATCH",
+      headers: {
+        Authorization: `Bearer ${entry.actionToken}`,
+        "Content-Type": "application/json",
+        "X-Action-Time": entry.actionTime,
+      },
+      body: JSON.stringify(patchBody(entry.action)),
+      // The worker holds no cookies or user tokens; the action token is the only credential.
+      credentials: "omit",
+    },
+  };
+}
+
+/** Sends one action: "done" (applied), "drop" (refused for good) or "retry" (offline, 429, 5xx). */
+export async function sendAction(entry: PendingAction, deps: SendDeps): Promise<SendResult> {
+  let res: Response;
+  try {
+    const { url, init } = actionRequest(await deps.apiBase(), entry);
+    res = await deps.fetch(url, init);
+  } catch {
+    // A network failure (offline, server down): keep it for background sync.
+    return "retry";
+  }
+  const outcome = actionOutcome(res.status);
+  if (outcome === "drop") console.warn(`[sw] ${entry.action} on ${entry.id} refused (HTTP ${res.status}); dropped`);
+  return outcome;
+}

@@ -1,0 +1,293 @@
+// The inbox's service worker: precached app shell, Web Push notifications,
+// notification actions through the payload's action token, and Workbox's
+// prompt-to-update flow. One named handler per event. Built by
+// scripts/build-sw.ts (esbuild, then workbox-build injects the precache list).
+import { cacheNames } from "workbox-core";
+import { PrecacheController, PrecacheRoute, type PrecacheEntry } from "workbox-precaching";
+import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCaches.js";
+import { NavigationRoute, Router } from "workbox-routing";
+import type { PushPayload, WorkerMessage } from "../lib/push/sw-protocol";
+import { enqueueAction, lastUnreadCount, pendingActions, rememberUnreadCount, removeAction } from "./action-queue";
+import { sendAction, type PendingAction } from "./notification-actions";
+import {
+  badgeAfterAction,
+  clickAction,
+  genericNotification,
+  isDisplayOnlyPushService,
+  openUrl,
+  parsePushPayload,
+  planPush,
+  readShownData,
+  resolveApiBase,
+  type NotificationAction,
+  type ShowNotification,
+} from "./push-decisions";
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+/** Background Sync's event (not in TypeScript's WebWorker lib). */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+/** The registration's optional Background Sync manager. */
+type SyncRegistration = ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
+
+const SYNC_TAG = "notification-actions";
+const SHELL_URL = "/";
+// Never answered by the worker: API calls, the runtime config and the worker itself always go to the network.
+const NETWORK_ONLY = [/^\/graph\//, /^\/runtime-config(\/|$)/, /^\/sw\.js$/];
+
+const precache = new PrecacheController();
+precache.addToCacheList(self.__WB_MANIFEST);
+
+const router = new Router();
+// Navigations first (registration order decides): network, and the precached shell when that fails.
+router.registerRoute(new NavigationRoute(handleNavigation, { denylist: NETWORK_ONLY }));
+// Everything in the precache list (hashed /_next/static files, icons, manifest): cache first.
+router.registerRoute(new PrecacheRoute(precache));
+
+/** Set at install, read at activate: whether an older worker was in charge (then the page must not be claimed). */
+let isFirstInstall = false;
+
+self.addEventListener("install", (e) => e.waitUntil(handleInstall(e)));
+self.addEventListener("activate", (e) => e.waitUntil(handleActivate(e)));
+self.addEventListener("fetch", handleFetch);
+self.addEventListener("push", (e) => extend(e, handlePush(e)));
+self.addEventListener("notificationclick", (e) => extend(e, handleNotificationClick(e)));
+self.addEventListener("notificationclose", (e) => extend(e, handleNotificationClose(e)));
+self.addEventListener("message", (e) => extend(e, handleMessage(e)));
+self.addEventListener("pushsubscriptionchange", (e) => extend(e, handlePushSubscriptionChange(e)));
+self.addEventListener("sync", (e) => extend(e as SyncEvent, handleSync(e as SyncEvent)));
+
+/**
+ * `waitUntil` that tolerates an event dispatched by script (tests dispatch a
+ * synthetic NotificationEvent on the worker; such events cannot be extended,
+ * but the work runs all the same).
+ */
+function extend(event: ExtendableEvent, work: Promise<unknown>): void {
+  const logged = work.catch((err: unknown) => console.error(`[sw] ${event.type} failed:`, err));
+  if (event.isTrusted) event.waitUntil(logged);
+}
+
+// Install: fetch the precache list (the app shell opens offline once this completes). No skipWaiting here:
+// an update waits until the user accepts it (message SKIP_WAITING).
+async function handleInstall(event: ExtendableEvent): Promise<void> {
+  isFirstInstall = !self.registration.active;
+  await precache.install(event);
+}
+
+// Activate: drop precache entries and caches of older builds; take control of open pages on the first install
+// only (an update takes over when the user reloads, through the prompt).
+async function handleActivate(event: ExtendableEvent): Promise<void> {
+  await precache.activate(event);
+  await deleteOutdatedCaches(cacheNames.precache);
+  if (isFirstInstall) await self.clients.claim();
+  await replayPendingActions().catch(() => undefined);
+}
+
+// Fetch: only the two routes above; anything else (API, runtime config, streams) is not touched at all.
+function handleFetch(event: FetchEvent): void {
+  const response = router.handleRequest({ event, request: event.request });
+  if (response) event.respondWith(response);
+}
+
+async function handleNavigation({ request }: { request: Request }): Promise<Response> {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    // Offline: the precached shell renders the app, which shows its own offline/error state.
+    const shell = await precache.matchPrecache(SHELL_URL);
+    if (shell) return shell;
+    throw err;
+  }
+}
+
+// Push: keep badge, OS notifications and open tabs in line with the server's view of this notification.
+async function handlePush(event: PushEvent): Promise<void> {
+  const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+  const displayOnly = isDisplayOnlyPushService(subscription?.endpoint);
+  let text: string | undefined;
+  try {
+    text = event.data?.text();
+  } catch {
+    text = undefined;
+  }
+  const payload = parsePushPayload(text);
+  if (!payload) {
+    console.warn("[sw] unreadable push payload ignored");
+    // Apple's services revoke subscriptions whose pushes show nothing.
+    if (displayOnly) await show(genericNotification());
+    return;
+  }
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const focused = windows.find((c) => c.visibilityState === "visible" && c.focused);
+  const plan = planPush(payload, { displayOnly, focusedWindow: !!focused });
+
+  await setBadge(plan.badge);
+  await closeTags(plan.close);
+  if (plan.show) await show(plan.show);
+  if (plan.toast && focused) {
+    post(focused, { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount });
+  }
+  postAll(windows, changed(payload));
+  // Being online right now is the best moment to flush actions queued offline.
+  await replayPendingActions().catch(() => undefined);
+}
+
+// Notification click: a button acts on that one notification with the action token; the body opens the app on it.
+async function handleNotificationClick(event: NotificationEvent): Promise<void> {
+  const actionTime = new Date().toISOString();
+  const action = clickAction(event.action);
+  const data = readShownData(event.notification.data);
+  event.notification.close();
+  if (!action) return;
+  // Opening a window is allowed only while the click is being handled: start it before the request.
+  const opening = action === "activate" ? openApp(data?.id) : Promise.resolve();
+  if (data) await act(data.id, data.actionToken, action, actionTime);
+  await opening;
+}
+
+// Notification closed by the user (not by the worker): the user dismissed it.
+async function handleNotificationClose(event: NotificationEvent): Promise<void> {
+  const data = readShownData(event.notification.data);
+  if (data) await act(data.id, data.actionToken, "close", new Date().toISOString());
+}
+
+// Message from a page: Workbox's update prompt accepted by the user; the only place skipWaiting is called.
+async function handleMessage(event: ExtendableMessageEvent): Promise<void> {
+  const data = event.data as { type?: unknown } | null;
+  if (data?.type === "SKIP_WAITING") await self.skipWaiting();
+}
+
+// The browser replaced (or dropped) the push subscription: resubscribe if needed, and let a page register it
+// (registration needs the user's token, which the worker does not hold).
+async function handlePushSubscriptionChange(event: PushSubscriptionChangeEvent): Promise<void> {
+  if (!event.newSubscription && event.oldSubscription) {
+    const { applicationServerKey, userVisibleOnly } = event.oldSubscription.options;
+    await self.registration.pushManager
+      .subscribe({ applicationServerKey: applicationServerKey ?? undefined, userVisibleOnly })
+      .catch((err: unknown) => console.warn("[sw] resubscribe failed:", err));
+  }
+  postAll(await self.clients.matchAll({ type: "window", includeUncontrolled: true }), { type: "push-subscription-changed" });
+}
+
+// Background sync: replay the actions taken offline; a rejection asks the browser to try again later.
+async function handleSync(event: SyncEvent): Promise<void> {
+  if (event.tag !== SYNC_TAG) return;
+  const left = await replayPendingActions();
+  if (left > 0) throw new Error(`${left} notification action(s) still pending`);
+}
+
+// --- helpers -------------------------------------------------------------
+
+let apiBaseCache: string | undefined;
+async function apiBase(): Promise<string> {
+  if (apiBaseCache) return apiBaseCache;
+  const res = await fetch("/runtime-config", { cache: "no-store", credentials: "omit" });
+  if (!res.ok) throw new Error(`/runtime-config: HTTP ${res.status}`);
+  const config = (await res.json()) as { apiBaseUrl?: unknown };
+  if (typeof config.apiBaseUrl !== "string") throw new Error("/runtime-config has no apiBaseUrl");
+  apiBaseCache = resolveApiBase(config.apiBaseUrl, self.location.origin);
+  return apiBaseCache;
+}
+
+const sendDeps = { fetch: (input: string, init: RequestInit) => fetch(input, init), apiBase };
+
+/** One action on one notification: sent now, or queued for background sync when it cannot be sent. */
+async function act(id: string, actionToken: string | undefined, action: NotificationAction, actionTime: string): Promise<void> {
+  if (!actionToken) {
+    console.warn(`[sw] no action token for ${id}; ${action} not sent`);
+    return;
+  }
+  const entry: PendingAction = { id, action, actionToken, actionTime };
+  const result = await sendAction(entry, sendDeps);
+  if (result === "retry") {
+    await enqueueAction(entry);
+    await (self.registration as SyncRegistration).sync?.register(SYNC_TAG).catch(() => undefined);
+    return;
+  }
+  if (result === "done") {
+    const before = await lastUnreadCount().catch(() => undefined);
+    if (before !== undefined) await setBadge(badgeAfterAction(before, action));
+    postAll(await self.clients.matchAll({ type: "window", includeUncontrolled: true }), {
+      type: "notifications-changed",
+      kind: "stateChanged",
+      notificationId: id,
+      unreadCount: before === undefined ? -1 : badgeAfterAction(before, action),
+    });
+  }
+}
+
+/** Sends queued actions in the order they were taken; returns how many are still pending. */
+async function replayPendingActions(): Promise<number> {
+  let left = 0;
+  let changedIds: string[] = [];
+  for (const [key, entry] of await pendingActions()) {
+    const result = await sendAction(entry, sendDeps);
+    if (result === "retry") {
+      left++;
+      continue;
+    }
+    await removeAction(key);
+    if (result === "done") changedIds = [...changedIds, entry.id];
+  }
+  if (changedIds.length > 0) {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const id of changedIds) {
+      postAll(windows, { type: "notifications-changed", kind: "stateChanged", notificationId: id, unreadCount: -1 });
+    }
+  }
+  return left;
+}
+
+async function setBadge(count: number): Promise<void> {
+  await rememberUnreadCount(count).catch(() => undefined);
+  const nav = self.navigator as WorkerNavigator & Partial<Pick<WorkerNavigator, "setAppBadge" | "clearAppBadge">>;
+  try {
+    if (count > 0) await nav.setAppBadge?.(count);
+    else await nav.clearAppBadge?.();
+  } catch {
+    // Not installed, or not allowed here: the badge is a nicety.
+  }
+}
+
+async function closeTags(tags: string[]): Promise<void> {
+  if (tags.length === 0) return;
+  const wanted = new Set(tags);
+  for (const n of await self.registration.getNotifications()) {
+    if (wanted.has(n.tag)) n.close();
+  }
+}
+
+async function show({ title, options }: ShowNotification): Promise<void> {
+  // `actions`, `renotify` and `timestamp` are real options TypeScript's lib does not list.
+  await self.registration.showNotification(title, options as NotificationOptions);
+}
+
+async function openApp(id: string | undefined): Promise<void> {
+  const url = id ? openUrl(self.location.origin, id) : new URL("/", self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const existing = windows.find((c) => c.focused) ?? windows[0];
+  if (existing) {
+    try {
+      const focused = await existing.focus();
+      await focused.navigate(url);
+      return;
+    } catch {
+      // An uncontrolled tab cannot be navigated by the worker: open a new one.
+    }
+  }
+  await self.clients.openWindow(url);
+}
+
+function changed(payload: PushPayload): WorkerMessage {
+  return { type: "notifications-changed", kind: payload.kind, notificationId: payload.notification.id, unreadCount: payload.unreadCount };
+}
+
+function post(client: Client, message: WorkerMessage): void {
+  client.postMessage(message);
+}
+
+function postAll(clients: readonly Client[], message: WorkerMessage): void {
+  for (const c of clients) post(c, message);
+}

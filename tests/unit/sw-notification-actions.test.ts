@@ -1,0 +1,67 @@
+// One notification action from the service worker: the request it sends with
+// the action token, and what happens to it on each kind of answer.
+import { describe, expect, it } from "vitest";
+import { actionRequest, sendAction, type PendingAction } from "@/sw/notification-actions";
+
+const entry: PendingAction = {
+  id: "3407d93c-77f7-4bc0-8fbf-46221a7bed72",
+  action: "mark-read",
+  actionToken: "the-token",
+  actionTime: "2026-11-27T01:02:03.000Z",
+};
+
+function fakeFetch(answer: number | Error) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  return {
+    calls,
+    fetch: async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      if (answer instanceof Error) throw answer;
+      return new Response(null, { status: answer });
+    },
+  };
+}
+
+describe("sendAction", () => {
+  it("PATCHes the one notification with the action token, the body and the time the user acted", async () => {
+    const f = fakeFetch(200);
+    expect(await sendAction(entry, { fetch: f.fetch, apiBase: async () => "http://localhost:3000/graph/beta" })).toBe("done");
+    expect(f.calls).toHaveLength(1);
+    const { url, init } = f.calls[0]!;
+    expect(url).toBe(`http://localhost:3000/graph/beta/me/notifications/${entry.id}`);
+    expect(init.method).toBe("PATCH");
+    expect(init.headers).toEqual({
+      Authorization: "Bearer the-token",
+      "Content-Type": "application/json",
+      "X-Action-Time": entry.actionTime,
+    });
+    expect(JSON.parse(init.body as string)).toEqual({ readState: "read" });
+    expect(init.credentials).toBe("omit");
+  });
+
+  it("keeps the action for a retry when the network fails or the config cannot be read", async () => {
+    expect(await sendAction(entry, { fetch: fakeFetch(new TypeError("Failed to fetch")).fetch, apiBase: async () => "http://x" })).toBe("retry");
+    const f = fakeFetch(200);
+    const offline = async (): Promise<string> => {
+      throw new TypeError("Failed to fetch");
+    };
+    expect(await sendAction(entry, { fetch: f.fetch, apiBase: offline })).toBe("retry");
+    expect(f.calls).toHaveLength(0);
+  });
+
+  it("drops the action when the token expired or the item is gone", async () => {
+    for (const status of [401, 403, 404]) {
+      expect(await sendAction(entry, { fetch: fakeFetch(status).fetch, apiBase: async () => "http://x" })).toBe("drop");
+    }
+  });
+
+  it("retries on 429 and 5xx", async () => {
+    for (const status of [429, 500, 503]) {
+      expect(await sendAction(entry, { fetch: fakeFetch(status).fetch, apiBase: async () => "http://x" })).toBe("retry");
+    }
+  });
+
+  it("escapes the id in the URL", () => {
+    expect(actionRequest("http://x/graph/beta", { ...entry, id: "a/b" }).url).toBe("http://x/graph/beta/me/notifications/a%2Fb");
+  });
+});
