@@ -156,7 +156,10 @@ function base64urlBytes(bytes: number, check?: (decoded: Buffer) => string | und
 function isP256Point(point: Buffer): boolean {
   try {
     // computeSecret rejects a point that is not on the curve: web-push would fail on it at every send.
-    createECDH("prime256v1").computeSecret(point);
+    // (computeSecret needs a key pair of its own first, or it rejects every point.)
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    ecdh.computeSecret(point);
     return true;
   } catch {
     return false;
