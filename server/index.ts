@@ -12,6 +12,7 @@ import { createPageTokenCodec } from "./http/page-token";
 import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-token";
 import { createPushServiceRules } from "./push/push-services";
 import { loadVapidKeys } from "./push/vapid-keys";
+import { startPushPipeline, type PushPipeline, type PushPipelineOptions } from "./push/pipeline";
 import { DELTA_RETENTION_MS } from "./http/notification-routes";
 import { pruneHistoryQueries, touchUserQuery } from "./store/notification-queries";
 import { openStore, type Store } from "./store/store";
@@ -25,6 +26,8 @@ export interface Service {
   store: Store;
   /** Runs one maintenance pass now (expiry purge, snooze wake-up, history pruning). */
   runMaintenance(): Promise<void>;
+  /** The push delivery pipeline (tests wait on `push.idle()`). */
+  push: Pick<PushPipeline, "idle" | "kick" | "totals" | "recovered">;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Maintenance interval; default 60 s. */
   maintenanceIntervalMs?: number;
+  /** Push delivery tuning; tests pass the fake push service's CA and short backoffs. */
+  push?: PushPipelineOptions;
 }
 
 /** Users are recorded as seen at most this often, so reads stay reads. */
@@ -67,6 +72,16 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     throw err;
   }
   const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
+  let push: PushPipeline;
+  try {
+    push = await startPushPipeline(
+      { db, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
+      opts.push,
+    );
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
   const touched = new Map<string, number>();
   let writesSinceVacuum = Number.POSITIVE_INFINITY;
@@ -84,8 +99,8 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     vapidPublicKey: vapid.publicKey,
     actionTokens,
     pushServices,
-    // Placeholder: the push dispatcher (delivery pipeline) replaces this to wake at once.
-    changed: () => {},
+    // Every write left undispatched outbox rows: the dispatcher enqueues them now.
+    changed: () => push.kick(),
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -110,7 +125,11 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
       const at = now();
       writesSinceVacuum += await purgeExpired(db, at);
       await snoozes.wakeIfDue(at);
-      for (const sql of pruneHistoryQueries(new Date(at.getTime() - DELTA_RETENTION_MS))) await db.query(sql.text, sql.params);
+      const cutoff = new Date(at.getTime() - DELTA_RETENTION_MS);
+      for (const sql of pruneHistoryQueries(cutoff)) await db.query(sql.text, sql.params);
+      await push.runMaintenance(at, cutoff);
+      // Expiry and wake-ups wrote outbox rows too.
+      push.kick();
       // Without this the planner has no statistics and the unread count can
       // never be an index-only scan (the visibility map stays empty).
       if (!store.autovacuum && (await vacuumDue())) {
@@ -134,10 +153,12 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     fetch: async (req) => app.fetch(req),
     store,
     runMaintenance,
+    push,
     close() {
       closed ??= (async () => {
         clearInterval(timer);
         await running?.catch(() => undefined);
+        await push.close().catch((err: unknown) => console.error("[service] push pipeline stop failed:", err));
         await store.close();
       })();
       return closed;

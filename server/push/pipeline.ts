@@ -1,0 +1,165 @@
+// The push delivery pipeline of one service process: the pg-boss queue, the
+// outbox dispatcher, the worker that runs delivery jobs, the sender, and the
+// pipeline's share of maintenance.
+import type { Db } from "../store/db";
+import { purgeExpiredEndpoints } from "../domain/endpoints";
+import { COUNT_UNDISPATCHED_SQL, purgeDeliveriesQuery } from "../store/push-queries";
+import type { ActionClaims } from "./action-token";
+import { deliverJob, type DeliveryOptions, type DeliverySummary } from "./delivery";
+import { createDispatcher, type Dispatcher } from "./dispatcher";
+import type { PushServiceRules } from "./push-services";
+import { PGBOSS_SCHEMA, PUSH_QUEUE, pgBossDb, startPushQueue, type PushJobData, type PushQueue } from "./queue";
+import { createPushSender, type PushSender, type VapidDetails } from "./sender";
+
+export interface PushPipelineOptions {
+  delivery?: DeliveryOptions;
+  /** Extra CA to trust for push services (tests); else NODE_EXTRA_CA_CERTS. */
+  ca?: string | Buffer;
+  /** Per-request timeout to a push service. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Jobs a worker fetches at once (run concurrently). Default 4. */
+  workerBatchSize?: number;
+  /** Idle polling of the worker (woken at once by the dispatcher otherwise). Default 0.5 s. */
+  pollingIntervalSeconds?: number;
+  /** Outbox safety-net interval. Default 1 s. */
+  dispatchIntervalMs?: number;
+}
+
+export interface PushPipelineDeps {
+  db: Db;
+  vapid: VapidDetails;
+  rules: PushServiceRules;
+  mintActionToken: (c: ActionClaims) => string;
+  now: () => Date;
+}
+
+export interface IdleOptions {
+  /** Also wait for retry jobs scheduled in the future. Default false. */
+  includeScheduledRetries?: boolean;
+  /** Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface PushPipeline {
+  /** Something was written: dispatch the outbox now. */
+  kick(): void;
+  /**
+   * Resolves when nothing is undispatched, no job is queued, due or running
+   * (and, if asked, no retry is scheduled): tests wait on it instead of sleeping.
+   */
+  idle(opts?: IdleOptions): Promise<void>;
+  /** Old delivery rows (older than `cutoff`) and expired endpoints go. */
+  runMaintenance(now: Date, cutoff: Date): Promise<void>;
+  /** Jobs recovered from a dead process at start. */
+  recovered: number;
+  /** Totals since start, for logs and benchmarks. */
+  totals: DeliverySummary & { jobs: number };
+  close(): Promise<void>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipelineOptions = {}): Promise<PushPipeline> {
+  const { db } = deps;
+  const queue: PushQueue = await startPushQueue(db);
+  const { boss } = queue;
+  const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
+  const totals = { jobs: 0, targets: 0, delivered: 0, gone: 0, failed: 0, retrying: 0 };
+  let inFlight = 0;
+
+  async function handle(job: { id: string; data: PushJobData }): Promise<void> {
+    inFlight++;
+    try {
+      const summary = await deliverJob(
+        {
+          db,
+          sender,
+          rules: deps.rules,
+          mintActionToken: deps.mintActionToken,
+          now: deps.now,
+          options: opts.delivery,
+          async enqueueRetry(tx, data, startAfter) {
+            await boss.insert([{ name: PUSH_QUEUE, data, startAfter: startAfter.toISOString() }], { db: pgBossDb(tx) });
+          },
+        },
+        job.data,
+      );
+      totals.jobs++;
+      for (const k of ["targets", "delivered", "gone", "failed", "retrying"] as const) totals[k] += summary[k];
+    } catch (err) {
+      // The store failed mid-job: pg-boss retries it (queue retryLimit), and the rerun skips settled endpoints.
+      console.error(`[push] job for event ${job.data.seq} failed:`, err);
+      await boss.fail(PUSH_QUEUE, job.id, { message: String(err) }).catch(() => undefined);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  const workerId = await boss.work<PushJobData>(
+    PUSH_QUEUE,
+    { batchSize: opts.workerBatchSize ?? 4, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
+    async (jobs) => {
+      await Promise.all(jobs.map(handle));
+    },
+  );
+
+  const dispatcher: Dispatcher = createDispatcher(
+    db,
+    boss,
+    () => boss.notifyWorker(workerId),
+    { intervalMs: opts.dispatchIntervalMs },
+  );
+  await dispatcher.run();
+  if (queue.recovered > 0) {
+    console.log(`[push] ${queue.recovered} delivery job(s) left active by a previous process are due again`);
+    boss.notifyWorker(workerId);
+  }
+
+  async function busy(includeScheduled: boolean): Promise<boolean> {
+    if (inFlight > 0) return true;
+    const undispatched = (await db.query<{ n: number }>(COUNT_UNDISPATCHED_SQL)).rows[0]!.n;
+    if (undispatched > 0) return true;
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${PGBOSS_SCHEMA}.job
+        WHERE name = $1 AND (state = 'active' OR (state IN ('created', 'retry') AND ($2 OR start_after <= now())))`,
+      [PUSH_QUEUE, includeScheduled],
+    );
+    return rows[0]!.n > 0;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    kick: () => dispatcher.kick(),
+    async idle(o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 30_000);
+      // Twice idle in a row: a job's completion is written just after its handler returns.
+      let quiet = 0;
+      while (quiet < 2) {
+        await dispatcher.run();
+        if (await busy(o.includeScheduledRetries ?? false)) {
+          quiet = 0;
+          boss.notifyWorker(workerId);
+        } else quiet++;
+        if (Date.now() > deadline) throw new Error("push pipeline did not become idle in time");
+        await sleep(20);
+      }
+    },
+    async runMaintenance(now, cutoff) {
+      const purge = purgeDeliveriesQuery(cutoff);
+      await db.query(purge.text, purge.params);
+      await purgeExpiredEndpoints(db, now);
+    },
+    recovered: queue.recovered,
+    totals,
+    close() {
+      closed ??= (async () => {
+        await dispatcher.stop();
+        await queue.stop();
+        sender.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The durable delivery queue: pg-boss 10 in schema `pgboss` of the service's
+// own database (PGlite in the embedded mode), so a job and the outbox row it
+// came from commit in one transaction.
+import PgBoss from "pg-boss";
+import type { Queryable } from "../store/db";
+
+export const PUSH_QUEUE = "push-delivery";
+export const PGBOSS_SCHEMA = "pgboss";
+
+/** What one delivery job carries. */
+export interface PushJobData {
+  /** notification_events.seq, as text (bigint). */
+  seq: string;
+  /** A retry job: only these endpoints (those whose last attempt must be retried). */
+  endpointIds?: string[];
+  /** 1 for the first send; a retry job carries the attempt it makes. */
+  attempt: number;
+}
+
+/**
+ * pg-boss speaks `executeSql(text, values)`. PGlite runs parameterless,
+ * multi-statement text (schema setup, maintenance in BEGIN…COMMIT) only
+ * through exec(), and everything else through query() (field notes).
+ */
+export function pgBossDb(q: Queryable): PgBoss.Db {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (values !== undefined && values.length > 0) return { rows: (await q.query(text, values)).rows };
+      try {
+        return { rows: (await q.query(text)).rows };
+      } catch (err) {
+        if (!/multiple commands/i.test(String((err as Error).message))) throw err;
+        await q.exec(text);
+        return { rows: [] };
+      }
+    },
+  };
+}
+
+/**
+ * A job id that only depends on the event: a second enqueue of the same event
+ * (were the outbox mark ever lost) hits the primary key and is a no-op.
+ */
+export function jobIdForEvent(seq: string): string {
+  const hex = BigInt(seq).toString(16).padStart(12, "0");
+  if (hex.length > 12) throw new Error(`event seq ${seq} does not fit a job id`);
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+export interface PushQueueOptions {
+  /** How often an idle worker polls when nothing notified it (pg-boss minimum 0.5 s). */
+  pollingIntervalSeconds?: number;
+  /** pg-boss maintenance (expiry of stuck jobs, archiving). */
+  maintenanceIntervalSeconds?: number;
+}
+
+export interface PushQueue {
+  boss: PgBoss;
+  /** Jobs left `active` by a process that died: made due again at once. */
+  recovered: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts pg-boss on `db` and creates the queue. In the embedded mode one
+ * process owns the data folder (its lock), so a job still `active` at start
+ * belonged to a dead process: it is set back to `retry`, due now, with one SQL
+ * statement on pg-boss's own table (pg-boss 10 would otherwise wait for the
+ * job's expireIn and the next maintenance). Its rerun skips the endpoints whose
+ * results were recorded. Not for a shared PostgreSQL with several workers.
+ */
+export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {}): Promise<PushQueue> {
+  const boss = new PgBoss({
+    db: pgBossDb(db),
+    schema: PGBOSS_SCHEMA,
+    migrate: true,
+    supervise: true,
+    // No cron schedules: the service's own timers drive maintenance.
+    schedule: false,
+    maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 60,
+    // Completed jobs leave the job table quickly: the fetch scans it.
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterDays: 2,
+  });
+  boss.on("error", (err: Error) => console.error("[push] queue error:", err.message));
+  await boss.start();
+  await boss.createQueue(PUSH_QUEUE, {
+    name: PUSH_QUEUE,
+    // A handler crash (e.g. the store failing) retries the job; push-service
+    // answers are retried by our own retry jobs, not by this.
+    retryLimit: 3,
+    retryDelay: 2,
+    retryBackoff: true,
+    // A fan-out to 10,000 endpoints takes seconds; one stuck longer is failed and retried.
+    expireInSeconds: 300,
+  });
+  const { rows } = await db.query<{ n: number }>(
+    `WITH r AS (UPDATE ${PGBOSS_SCHEMA}.job SET state = 'retry', start_after = now()
+       WHERE name = $1 AND state = 'active' RETURNING 1)
+     SELECT count(*)::int AS n FROM r`,
+    [PUSH_QUEUE],
+  );
+  return {
+    boss,
+    recovered: rows[0]?.n ?? 0,
+    async stop() {
+      // graceful: lets a running fan-out finish (bounded), then fails what is left
+      // (pg-boss sets it to retry, so the next start runs it).
+      await boss.stop({ graceful: true, timeout: 3000, close: false, wait: true });
+    },
+  };
+}

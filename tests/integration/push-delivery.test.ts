@@ -1,0 +1,344 @@
+// The push delivery pipeline end to end, in process: the real service (PGlite
+// in memory, pg-boss on it, the web-push sender) sends to a fake push service
+// on loopback that verifies the VAPID JWT and decrypts each body with http_ece.
+// Contract: "What the service pushes" in the API spec.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startIdp } from "../../idp/index";
+import { API_AUDIENCE, DEMO_USERS } from "../../idp/demo-users";
+import { loadConfig, type ServiceConfig } from "../../server/config";
+import { startService, type Service } from "../../server/index";
+import type { PushPayload } from "../../lib/push/sw-protocol";
+import { startFakePushService, type FakePushService, type TestSubscription } from "../../e2e/fixtures/fake-push-service";
+import { appToken, userToken } from "../../e2e/fixtures/tokens";
+
+const ADELE = DEMO_USERS.find((u) => u.upn.startsWith("adele"))!;
+const VAPID_SUBJECT = "mailto:push-tests@contoso.test";
+
+let root: string;
+let idp: Awaited<ReturnType<typeof startIdp>>;
+let fake: FakePushService;
+/** A second push service whose browsers must show every push (as Apple's). */
+let displayOnly: FakePushService;
+let service: Service;
+let adele: string;
+let app: string;
+
+const BASE = "http://localhost/graph/beta";
+
+interface Res<T = unknown> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+async function call<T = unknown>(method: string, p: string, token: string, json?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+  const res = await service.fetch(
+    new Request(`${BASE}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(json !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    }),
+  );
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body: body as T, text };
+}
+
+async function subscribe(on: FakePushService = fake): Promise<{ id: string; sub: TestSubscription }> {
+  const sub = on.createSubscription();
+  const res = await call<{ id: string }>("POST", "/me/notifications/subscriptions", adele, {
+    platform: "webPush",
+    targetHostName: "tests.contoso.test",
+    appDisplayName: "Inbox",
+    pushSubscription: sub,
+  });
+  expect(res.status, res.text).toBe(201);
+  return { id: res.body.id, sub };
+}
+
+async function send(overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await call<{ id: string }>("POST", "/me/notifications", adele, {
+    targetHostName: "tests.contoso.test",
+    payload: { visualContent: { title: "Build failed", body: "main is red since 10:02" } },
+    ...overrides,
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+async function unreadCount(): Promise<number> {
+  const filter = encodeURIComponent("readState eq 'unread' and status eq 'active'");
+  const res = await call("GET", `/me/notifications/$count?$filter=${filter}`, adele);
+  expect(res.status, res.text).toBe(200);
+  return Number(res.text);
+}
+
+function payloads(on: FakePushService, endpoint: string): PushPayload[] {
+  return on.deliveries(endpoint).map((d) => d.json as PushPayload);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "push-delivery-"));
+  [fake, displayOnly] = await Promise.all([startFakePushService(), startFakePushService()]);
+  idp = await startIdp({ port: 0, dataDir: root, appOrigins: ["http://localhost:3999"] });
+  const config: ServiceConfig = {
+    ...loadConfig({} as NodeJS.ProcessEnv),
+    dataDir: "memory://",
+    issuer: idp.issuer,
+    audience: API_AUDIENCE,
+    seedDemo: false,
+    vapid: { publicKey: undefined, privateKey: undefined, subject: VAPID_SUBJECT },
+    extraPushServices: [fake.origin, `${displayOnly.origin}=display-only`],
+  };
+  service = await startService(config, {
+    push: { ca: fake.caPem, delivery: { backoffBaseMs: 200, maxAttempts: 5 }, pollingIntervalSeconds: 0.5 },
+  });
+  [adele, app] = await Promise.all([userToken(idp.issuer, ADELE.upn), appToken(idp.issuer, idp.senderSecret)]);
+  expect((await call("GET", "/me/notifications", adele)).status).toBe(200);
+});
+
+afterAll(async () => {
+  await service?.close();
+  await idp?.close();
+  await Promise.all([fake?.close(), displayOnly?.close()]);
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await service.push.idle({ includeScheduledRetries: true });
+  // Each test starts with no endpoints and an empty inbox record on the fakes.
+  await service.store.db.query("DELETE FROM push_deliveries");
+  await service.store.db.query("DELETE FROM endpoints");
+  fake.reset();
+  displayOnly.reset();
+});
+
+describe("display pushes", () => {
+  it("deliver the contract's payload, VAPID-signed for the push service's origin, with TTL and Urgency", async () => {
+    const { id: endpointId, sub } = await subscribe();
+    const before = Date.now();
+    const id = await send({ groupName: "CI", priority: "High", displayTimeToLive: 600 });
+    await service.push.idle();
+
+    const [d, ...more] = fake.deliveries(sub.endpoint);
+    expect(more).toHaveLength(0);
+    expect(d).toBeDefined();
+    const full = (await call<Record<string, string>>("GET", `/me/notifications/${id}`, adele)).body;
+    const p = d!.json as PushPayload;
+    expect(Object.keys(p).sort()).toEqual(["actionToken", "kind", "notification", "unreadCount", "v"]);
+    expect(p).toMatchObject({ v: 1, kind: "created" });
+    expect(p.notification).toEqual({
+      id,
+      title: "Build failed",
+      body: "main is red since 10:02",
+      groupName: "CI",
+      priority: "High",
+      readState: "unread",
+      userActionState: "noInteraction",
+      status: "active",
+      createdDateTime: full.createdDateTime,
+      expirationDateTime: full.expirationDateTime,
+    });
+    expect(p.unreadCount).toBe(await unreadCount());
+    expect(Buffer.byteLength(d!.plaintext!, "utf8")).toBeLessThanOrEqual(3000);
+    // RFC 8292: aud is the push service's origin, exp within 24 h, sub the configured contact.
+    expect(d!.vapid.aud).toBe(fake.origin);
+    expect(d!.vapid.sub).toBe(VAPID_SUBJECT);
+    expect(d!.vapid.exp * 1000).toBeGreaterThan(Date.now());
+    expect(d!.vapid.exp * 1000).toBeLessThanOrEqual(before + 24 * 3600_000);
+    // TTL: capped by displayTimeToLive (600 s) rather than the 7-day expiration.
+    expect(d!.ttl).toBeGreaterThan(590);
+    expect(d!.ttl).toBeLessThanOrEqual(600);
+    expect(d!.urgency).toBe("high");
+    expect(d!.topic).toBeUndefined();
+
+    // The endpoint shows its last delivery.
+    const list = await call<{ value: Array<{ id: string; lastDeliveryResult: string | null }> }>(
+      "GET", "/me/notifications/subscriptions", adele,
+    );
+    expect(list.body.value.find((e) => e.id === endpointId)?.lastDeliveryResult).toBe("delivered");
+
+    // The action token PATCHes that notification (and only as the contract allows).
+    const acted = await call("PATCH", `/me/notifications/${id}`, p.actionToken!, { readState: "read" });
+    expect(acted.status, acted.text).toBe(200);
+  });
+
+  it("use Urgency normal for non-High priorities and the expiration as TTL without displayTimeToLive", async () => {
+    const { sub } = await subscribe();
+    await send({ priority: "Low" });
+    await service.push.idle();
+    const [d] = fake.deliveries(sub.endpoint);
+    expect(d?.urgency).toBe("normal");
+    expect(d!.ttl).toBeGreaterThan(7 * 86400 - 120);
+    expect(d!.ttl).toBeLessThanOrEqual(7 * 86400);
+  });
+
+  it("are not sent when targetPolicy leaves out webPush", async () => {
+    const { sub } = await subscribe();
+    await send({ targetPolicy: { platformTypes: ["windows", "android"] } });
+    await service.push.idle();
+    expect(fake.requests(sub.endpoint)).toHaveLength(0);
+  });
+
+  it("reach every endpoint of the user, app-sent ones included, and never rawContent", async () => {
+    const a = await subscribe();
+    const b = await subscribe();
+    const res = await call("POST", `/users/${ADELE.oid}/notifications`, app, {
+      targetHostName: "tests.contoso.test",
+      payload: { rawContent: "secret-app-data", visualContent: { title: "From the app" } },
+    });
+    expect(res.status, res.text).toBe(201);
+    await service.push.idle();
+    for (const e of [a, b]) {
+      const [d] = fake.deliveries(e.sub.endpoint);
+      expect(d?.plaintext).toBeDefined();
+      expect(d!.plaintext).not.toContain("secret-app-data");
+      expect((d!.json as PushPayload).notification.title).toBe("From the app");
+    }
+  });
+
+  it("cut an oversize multi-byte body on a code point boundary to fit 3,000 bytes, keeping the title", async () => {
+    const { sub } = await subscribe();
+    const body = "😀é".repeat(1024); // 2,048 UTF-16 code units, 6,144 bytes
+    await send({ payload: { visualContent: { title: "Ü".repeat(256), body } } });
+    await service.push.idle();
+    const [d] = fake.deliveries(sub.endpoint);
+    expect(Buffer.byteLength(d!.plaintext!, "utf8")).toBeLessThanOrEqual(3000);
+    const p = d!.json as PushPayload;
+    expect(p.notification.title).toBe("Ü".repeat(256));
+    expect(p.notification.body!.endsWith("…")).toBe(true);
+    expect(body.startsWith(p.notification.body!.slice(0, -1))).toBe(true);
+    expect(p.notification.body!).not.toMatch(/[\uD800-\uDBFF]…$/);
+  });
+});
+
+describe("state pushes", () => {
+  it("go to the other endpoints that showed the item (Topic = id), not to the acting endpoint", async () => {
+    const actor = await subscribe();
+    const other = await subscribe();
+    const id = await send();
+    await service.push.idle();
+    fake.reset();
+
+    const res = await call("PATCH", `/me/notifications/${id}`, adele, { readState: "read" }, { "X-Endpoint-Id": actor.id });
+    expect(res.status, res.text).toBe(200);
+    await service.push.idle();
+
+    expect(fake.requests(actor.sub.endpoint)).toHaveLength(0);
+    const [d, ...more] = fake.deliveries(other.sub.endpoint);
+    expect(more).toHaveLength(0);
+    const p = d!.json as PushPayload;
+    expect(p.kind).toBe("stateChanged");
+    expect(p.notification).toMatchObject({ id, readState: "read" });
+    expect(p.unreadCount).toBe(await unreadCount());
+    expect(p.actionToken).toBeUndefined();
+    expect(d!.topic).toBe(id.replace(/-/g, ""));
+    expect(d!.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it("are not sent to an endpoint that never showed the notification", async () => {
+    await send(); // before the endpoint existed
+    const id = (await call<{ value: Array<{ id: string }> }>("GET", "/me/notifications?$top=1", adele)).body.value[0]!.id;
+    const late = await subscribe();
+    await call("DELETE", `/me/notifications/${id}`, adele);
+    await service.push.idle();
+    expect(fake.requests(late.sub.endpoint)).toHaveLength(0);
+  });
+
+  it("skip display-only push services, which get settledIds on their next display push instead", async () => {
+    const apple = await subscribe(displayOnly);
+    const chrome = await subscribe(fake);
+    const first = await send();
+    await service.push.idle();
+    expect(displayOnly.deliveries(apple.sub.endpoint)).toHaveLength(1);
+
+    expect((await call("PATCH", `/me/notifications/${first}`, adele, { userActionState: "dismissed" })).status).toBe(200);
+    await service.push.idle();
+    expect(displayOnly.requests(apple.sub.endpoint)).toHaveLength(1); // no state push to Apple-like services
+    expect(fake.deliveries(chrome.sub.endpoint).map((d) => (d.json as PushPayload).kind)).toEqual(["created", "stateChanged"]);
+
+    const second = await send({ payload: { visualContent: { title: "Next" } } });
+    await service.push.idle();
+    const [, next] = payloads(displayOnly, apple.sub.endpoint);
+    expect(next?.notification.id).toBe(second);
+    expect(next?.settledIds).toEqual([first]);
+    // Endpoints that get state pushes need no reconcile list.
+    expect(payloads(fake, chrome.sub.endpoint)[2]?.settledIds).toBeUndefined();
+  });
+});
+
+describe("push service answers", () => {
+  it("404 and 410 remove the subscription", async () => {
+    const a = await subscribe();
+    const b = await subscribe();
+    const keep = await subscribe();
+    fake.respond(a.sub.endpoint, { status: 404 });
+    fake.respond(b.sub.endpoint, { status: 410 });
+    await send();
+    await service.push.idle();
+    const list = await call<{ value: Array<{ id: string }> }>("GET", "/me/notifications/subscriptions", adele);
+    expect(list.body.value.map((e) => e.id)).toEqual([keep.id]);
+  });
+
+  it("429 with Retry-After is retried no earlier than asked, and delivered once", async () => {
+    const { sub } = await subscribe();
+    fake.respond(sub.endpoint, { status: 429, headers: { "Retry-After": "2" } });
+    await send();
+    await service.push.idle({ includeScheduledRetries: true });
+    const reqs = fake.requests(sub.endpoint);
+    expect(reqs.map((r) => r.status)).toEqual([429, 201]);
+    expect(reqs[1]!.receivedAt - reqs[0]!.receivedAt).toBeGreaterThanOrEqual(2000);
+    expect(fake.deliveries(sub.endpoint)).toHaveLength(1);
+  });
+
+  it("500 three times then 201 is delivered exactly once", async () => {
+    const { id: endpointId, sub } = await subscribe();
+    fake.respond(sub.endpoint, { status: 500 }, { status: 502 }, { status: 503 });
+    await send();
+    await service.push.idle({ includeScheduledRetries: true });
+    expect(fake.requests(sub.endpoint).map((r) => r.status)).toEqual([500, 502, 503, 201]);
+    expect(fake.deliveries(sub.endpoint)).toHaveLength(1);
+    const row = (
+      await service.store.db.query<{ status: string; attempts: number }>(
+        "SELECT status, attempts FROM push_deliveries WHERE endpoint_id = $1",
+        [endpointId],
+      )
+    ).rows;
+    expect(row).toEqual([{ status: "delivered", attempts: 4 }]);
+  });
+
+  it("keeps failing 5xx recorded as failed after the bounded attempts", async () => {
+    const { id: endpointId, sub } = await subscribe();
+    fake.respond(sub.endpoint, ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    await send();
+    await service.push.idle({ includeScheduledRetries: true });
+    expect(fake.requests(sub.endpoint)).toHaveLength(5);
+    expect(fake.deliveries(sub.endpoint)).toHaveLength(0);
+    const list = await call<{ value: Array<{ id: string; lastDeliveryResult: string | null }> }>(
+      "GET", "/me/notifications/subscriptions", adele,
+    );
+    expect(list.body.value.find((e) => e.id === endpointId)?.lastDeliveryResult).toBe("failed");
+  });
+
+  it("413 is trimmed and resent at once", async () => {
+    const { sub } = await subscribe();
+    fake.respond(sub.endpoint, { status: 413 });
+    await send({ payload: { visualContent: { title: "Large", body: "x".repeat(2048) } } });
+    await service.push.idle();
+    const reqs = fake.requests(sub.endpoint);
+    expect(reqs.map((r) => r.status)).toEqual([413, 201]);
+    expect(reqs[1]!.bodyBytes).toBeLessThan(reqs[0]!.bodyBytes);
+    const [d] = fake.deliveries(sub.endpoint);
+    expect(Buffer.byteLength(d!.plaintext!, "utf8")).toBeLessThanOrEqual(1500);
+    expect((d!.json as PushPayload).notification.title).toBe("Large");
+    expect((d!.json as PushPayload).notification.body!.endsWith("…")).toBe(true);
+  });
+});
