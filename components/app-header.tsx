@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { BrandMark } from "./brand-mark";
 import { UnreadBadge } from "./unread-badge";
 
@@ -7,17 +8,30 @@ interface AppHeaderProps {
   upn: string;
   unreadCount: number | undefined;
   onSignOut: () => void;
+  /** The page shown, marked in the navigation. */
+  current?: "inbox" | "settings";
 }
 
-export function AppHeader({ name, upn, unreadCount, onSignOut }: AppHeaderProps) {
+export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox" }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="app-header-inner">
         <div className="brand">
           <BrandMark className="brand-mark" />
-          <h1 style={{ fontSize: "inherit" }}>Inbox</h1>
+          {current === "inbox" ? (
+            <h1 style={{ fontSize: "inherit" }}>Inbox</h1>
+          ) : (
+            <Link href="/" className="brand-link">
+              Inbox
+            </Link>
+          )}
           <UnreadBadge count={unreadCount} />
         </div>
+        <nav aria-label="App" className="app-nav">
+          <Link href="/settings" className="btn btn-quiet" aria-current={current === "settings" ? "page" : undefined}>
+            Settings
+          </Link>
+        </nav>
         <div className="user">
           <span className="user-name">{name}</span>
           <span className="user-upn">{upn}</span>

@@ -1,51 +1,46 @@
 "use client";
-import { useIsAuthenticated, useMsal } from "@azure/msal-react";
-import type { AccountInfo } from "@azure/msal-browser";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { SWRConfig, type SWRConfiguration } from "swr";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { GroupSelect } from "@/components/group-select";
-import { Landing } from "@/components/landing";
 import { ListSkeleton } from "@/components/list-skeleton";
-import { LiveRegionProvider, useAnnounce } from "@/components/live-region";
+import { useAnnounce } from "@/components/live-region";
 import { NotificationDialog } from "@/components/notification-dialog";
 import { notificationTitle, type ItemActions } from "@/components/notification-item";
 import { NotificationList } from "@/components/notification-list";
+import { NotificationToast } from "@/components/notification-toast";
+import { PushHint } from "@/components/push-hint";
 import { SearchBox } from "@/components/search-box";
+import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { UndoToast } from "@/components/undo-toast";
 import { ViewFilter } from "@/components/view-filter";
-import { ApiClientProvider } from "@/lib/api/api-client-context";
-import { ApiClient } from "@/lib/api/client";
+import { useApiClient } from "@/lib/api/api-client-context";
 import { ApiError } from "@/lib/api/errors";
 import type { InboxFilters, InboxView } from "@/lib/api/query";
 import type { Notification } from "@/lib/api/types";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
-import { getAccessToken, SignInRequiredError, signIn, signOut } from "@/lib/auth/token";
+import { SignInRequiredError, signIn } from "@/lib/auth/token";
 import { useNotifications } from "@/lib/hooks/use-notifications";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
+import { reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
+import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
+import { currentRegistration } from "@/lib/push/subscription";
 
 const UNDO_MS = 5000;
-
-const swrOptions: SWRConfiguration = {
-  // A 4xx will not change by asking again; 429/503 were already retried by the client.
-  onErrorRetry: (error, _key, _config, revalidate, { retryCount }) => {
-    if (error instanceof ApiError && error.status >= 400 && error.status < 500) return;
-    if (!(error instanceof ApiError) || retryCount >= 3) return;
-    setTimeout(() => revalidate({ retryCount }), 2000 * 2 ** retryCount);
-  },
-};
 
 interface PendingDelete {
   item: Notification;
   timer: ReturnType<typeof setTimeout>;
 }
 
-function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => void }) {
+function Inbox({ session }: { session: Session }) {
+  const { account } = session;
   const { msal, config } = useAuthRuntime();
+  const client = useApiClient();
   const announce = useAnnounce();
   const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
   const list = useNotifications(filters);
@@ -161,6 +156,69 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
   // The dialog shows the cached copy, so it reflects the state change it triggered.
   const openedItem = opened ? (list.items.find((i) => i.id === opened.id) ?? opened) : null;
 
+  // A push that arrived while this tab is in front is shown here, not by the OS.
+  const [arrived, setArrived] = useState<PushNotificationView | null>(null);
+  const { reload } = list;
+  const { mutate: refreshCount } = unread;
+  useWorkerMessages({
+    "notifications-changed": () => {
+      void reload();
+      void refreshCount();
+    },
+    "notification-received": (message) => {
+      setArrived(message.notification);
+      void reload();
+      void refreshCount();
+    },
+  });
+
+  // On app open and after every list revalidation, close OS notifications the server says are settled.
+  const listItems = list.items;
+  useEffect(() => {
+    if (!client || list.isLoading) return;
+    void reconcileShownNotifications({
+      getNotifications: () => shownNotifications(currentRegistration),
+      loaded: listItems,
+      fetchById: (id) => client.getNotification(id),
+    }).catch(() => undefined);
+  }, [client, listItems, list.isLoading]);
+
+  /** Opens one item by id: the loaded copy, else fetched; a clear message when it is gone. */
+  const openById = useCallback(
+    async (id: string) => {
+      if (!client) return;
+      const loaded = listItems.find((item) => item.id === id);
+      try {
+        const item = loaded ?? (await client.getNotification(id));
+        if (item.status !== "active") throw new ApiError(404, "itemNotFound", "", undefined, undefined);
+        actions.onOpen(item);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          setFailure({ what: "Opening", error: new Error("That notification no longer exists: it was deleted or has expired.") });
+        } else {
+          setFailure({ what: "Opening", error: error instanceof Error ? error : new Error(String(error)) });
+        }
+      }
+    },
+    [client, listItems, actions],
+  );
+
+  // `/?open=<id>` (a click on an OS notification): open that item once the list has loaded, then
+  // drop the parameter so a reload does not open it again.
+  const openHandled = useRef(false);
+  useEffect(() => {
+    if (openHandled.current || list.isLoading) return;
+    const params = new URLSearchParams(window.location.search);
+    const id = params.get(OPEN_PARAM);
+    if (!id) return;
+    openHandled.current = true;
+    params.delete(OPEN_PARAM);
+    const rest = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? `?${rest}` : "") + window.location.hash);
+    // After this effect, not inside it: opening sets state.
+    void Promise.resolve().then(() => openById(id));
+  }, [list.isLoading, openById]);
+
   let content;
   if (list.error instanceof SignInRequiredError) {
     content = <ErrorState title="Your session has ended" error={list.error} onRetry={() => void signIn(msal, config.scopes)} retryLabel="Sign in again" />;
@@ -193,8 +251,9 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
       <a className="skip-link" href="#notifications">
         Skip to notifications
       </a>
-      <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={onSignOut} />
+      <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={session.signOut} current="inbox" />
       <main className="shell">
+        <PushHint />
         <div className="toolbar">
           <ViewFilter value={filters.view} onChange={setView} />
           <SearchBox value={filters.search ?? ""} onSearch={(search) => setFilters((f) => ({ ...f, search: search || undefined }))} />
@@ -232,46 +291,22 @@ function Inbox({ account, onSignOut }: { account: AccountInfo; onSignOut: () => 
         onDelete={startDelete}
       />
       {pending && <UndoToast message="Notification deleted." onUndo={undoDelete} />}
-    </>
-  );
-}
-
-function InboxGate() {
-  const { msal, config } = useAuthRuntime();
-  const { accounts } = useMsal();
-  const signedIn = useIsAuthenticated();
-  const account = signedIn ? (msal.getActiveAccount() ?? accounts[0]) : undefined;
-
-  const client = useMemo(
-    () => (signedIn ? new ApiClient({ baseUrl: config.apiBaseUrl, getToken: () => getAccessToken(msal, config.scopes) }) : null),
-    [signedIn, msal, config],
-  );
-
-  if (!account || !client) {
-    return (
-      <Landing
-        heading="Your notifications, in one inbox"
-        lead="Inbox keeps what your apps have sent you — builds, approvals, reminders — for 30 days, in sync across every device you use."
-        identityProvider={config.identityProvider}
-        onSignIn={() => signIn(msal, config.scopes)}
+      <NotificationToast
+        notification={pending ? null : arrived}
+        onOpen={(id) => {
+          setArrived(null);
+          void openById(id);
+        }}
+        onClose={() => setArrived(null)}
       />
-    );
-  }
-  return (
-    <ApiClientProvider client={client}>
-      <SWRConfig value={swrOptions}>
-        <LiveRegionProvider>
-          <Inbox account={account} onSignOut={() => void signOut(msal)} />
-        </LiveRegionProvider>
-      </SWRConfig>
-    </ApiClientProvider>
+    </>
   );
 }
 
 export function InboxPageClient() {
   return (
     <AuthBoundary>
-      <InboxGate />
+      <SignedInApp>{(session) => <Inbox session={session} />}</SignedInApp>
     </AuthBoundary>
   );
 }

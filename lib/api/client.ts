@@ -3,7 +3,7 @@
 // Retry-After on 429/503 a bounded number of times, and throws ApiError for anything else non-2xx.
 import { ApiError, apiErrorFromResponse } from "./errors";
 import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query";
-import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "./types";
+import type { BulkActionBody, Endpoint, EndpointRegistration, Notification, NotificationPage, NotificationPatch } from "./types";
 
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */
@@ -16,6 +16,11 @@ export interface ApiClientOptions {
   maxRetryWaitSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
   newRequestId?: () => string;
+  /**
+   * This browser's endpoint id once it is registered: sent as `X-Endpoint-Id` so the service's event
+   * log attributes every change to the device that made it. Read on every request (it can change).
+   */
+  endpointId?: () => string | undefined;
 }
 
 const RETRYABLE = new Set([429, 503]);
@@ -84,6 +89,30 @@ export class ApiClient {
     return this.json("POST", `${this.baseUrl}/me/notifications/dismissAll`, body);
   }
 
+  /** The service's VAPID public key (base64url); the route needs no token, so none is sent. */
+  async vapidPublicKey(): Promise<string> {
+    const response = await this.send("GET", `${this.baseUrl}/notifications/vapidPublicKey`, undefined, undefined, false);
+    const body = (await response.json()) as { key?: unknown };
+    if (typeof body.key !== "string" || !/^[A-Za-z0-9_-]+={0,2}$/.test(body.key)) {
+      throw new ApiError(response.status, "invalidResponse", "The service sent no usable push key.", response.headers.get("request-id") ?? undefined, undefined);
+    }
+    return body.key;
+  }
+
+  /** Registers (or renews: the same push endpoint answers the same id) this browser as an endpoint. */
+  registerEndpoint(registration: EndpointRegistration): Promise<Endpoint> {
+    return this.json<Endpoint>("POST", `${this.baseUrl}/me/notifications/subscriptions`, registration);
+  }
+
+  async listEndpoints(): Promise<Endpoint[]> {
+    const page = await this.json<{ value?: Endpoint[] }>("GET", `${this.baseUrl}/me/notifications/subscriptions`);
+    return Array.isArray(page.value) ? page.value : [];
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.send("DELETE", `${this.baseUrl}/me/notifications/subscriptions/${encodeURIComponent(id)}`);
+  }
+
   /** Same origin (when one is known) and a path below the base path; no `..` tricks, as URL resolves them. */
   private isUnderBase(link: string): boolean {
     // A relative base is on the page's origin; without a page (tests, Node) only the path can be checked.
@@ -111,17 +140,18 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  private async send(method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<Response> {
+  private async send(method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>, authorize = true): Promise<Response> {
     // One id for every attempt: the service's logs tie the retries together.
     const clientRequestId = this.newRequestId();
     for (let attempt = 0; ; attempt++) {
-      const token = await this.options.getToken();
       const headers: Record<string, string> = {
         Accept: "application/json",
-        Authorization: `Bearer ${token}`,
         "client-request-id": clientRequestId,
         ...extraHeaders,
       };
+      if (authorize) headers.Authorization = `Bearer ${await this.options.getToken()}`;
+      const endpointId = this.options.endpointId?.();
+      if (endpointId) headers["X-Endpoint-Id"] = endpointId;
       if (body !== undefined) headers["Content-Type"] = "application/json";
       let response: Response;
       try {

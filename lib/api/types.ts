@@ -45,3 +45,36 @@ export interface BulkActionBody {
   groupName?: string;
   before?: string;
 }
+
+// Endpoints (contract: "Endpoints"): one browser installation of a user.
+
+export type EndpointPlatform = "webPush" | "web";
+
+export interface PushSubscriptionBody {
+  endpoint: string;
+  expirationTime: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
+export interface EndpointRegistration {
+  platform: EndpointPlatform;
+  targetHostName: string;
+  appDisplayName: string;
+  /** Readable name of this browser ("Chrome on Android"), shown in the device list. */
+  deviceName?: string;
+  /** Only for `webPush`: the browser's `PushSubscription.toJSON()`. */
+  pushSubscription?: PushSubscriptionBody;
+}
+
+export interface Endpoint {
+  id: string;
+  platform: EndpointPlatform | string;
+  targetHostName?: string | null;
+  appDisplayName?: string | null;
+  deviceName?: string | null;
+  createdDateTime: string;
+  expirationDateTime: string;
+  lastDeliveryDateTime?: string | null;
+  lastDeliveryResult?: string | null;
+  pushServiceHost?: string | null;
+}

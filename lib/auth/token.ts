@@ -34,7 +34,25 @@ export function signIn(msal: IPublicClientApplication, scopes: string[]): Promis
   return msal.loginRedirect({ scopes, redirectStartPage: window.location.origin + "/" });
 }
 
-export function signOut(msal: IPublicClientApplication): Promise<void> {
+/** The longest sign-out waits for the device clean-up (unregistering this browser) before it goes on. */
+export const SIGN_OUT_CLEANUP_MS = 2000;
+
+/**
+ * Signs out. `cleanUp` (this browser stops being the user's push endpoint) runs first, while the
+ * user's tokens still work, but never holds sign-out up for more than SIGN_OUT_CLEANUP_MS, nor
+ * stops it by failing.
+ */
+export async function signOut(msal: IPublicClientApplication, cleanUp?: () => Promise<unknown>): Promise<void> {
+  if (cleanUp) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.resolve()
+        .then(cleanUp)
+        .catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, SIGN_OUT_CLEANUP_MS))),
+    ]);
+    clearTimeout(timer);
+  }
   const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0] ?? null;
   // An OpenID provider honours post_logout_redirect_uri only when it knows the client: the ID token
   // hint tells it (MSAL sends none by itself), and client_id covers an ID token it no longer has.

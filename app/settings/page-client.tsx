@@ -1,0 +1,121 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import { AppHeader } from "@/components/app-header";
+import { AuthBoundary } from "@/components/auth-boundary";
+import { EndpointList } from "@/components/endpoint-list";
+import { useAnnounce } from "@/components/live-region";
+import { NotificationToast } from "@/components/notification-toast";
+import { PushControl } from "@/components/push-control";
+import { SignedInApp, type Session } from "@/components/signed-in-app";
+import { useApiClient } from "@/lib/api/api-client-context";
+import type { Endpoint } from "@/lib/api/types";
+import { useEndpoints } from "@/lib/hooks/use-endpoints";
+import { usePushState } from "@/lib/hooks/use-push-state";
+import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
+import { endpointName } from "@/lib/push/endpoint-display";
+import { reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
+import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
+import { currentRegistration } from "@/lib/push/subscription";
+
+function Settings({ session }: { session: Session }) {
+  const { account } = session;
+  const router = useRouter();
+  const client = useApiClient();
+  const announce = useAnnounce();
+  const unread = useUnreadCount();
+  const devices = useEndpoints();
+  const push = usePushState();
+  const [arrived, setArrived] = useState<PushNotificationView | null>(null);
+
+  useEffect(() => {
+    document.title = "Settings · Inbox";
+  }, []);
+
+  // The list shows this device once its registration settled (on, off or removed).
+  const { reload: reloadDevices } = devices;
+  useEffect(() => {
+    if (push.state !== "checking" && !push.busy) void reloadDevices();
+  }, [push.state, push.busy, push.endpointId, reloadDevices]);
+
+  useWorkerMessages({
+    "notifications-changed": () => {
+      void unread.mutate();
+      void reloadDevices();
+    },
+    "notification-received": (message) => {
+      setArrived(message.notification);
+      void unread.mutate();
+    },
+  });
+
+  // App open on this page: close OS notifications of items settled elsewhere.
+  useEffect(() => {
+    if (!client) return;
+    void reconcileShownNotifications({
+      getNotifications: () => shownNotifications(currentRegistration),
+      loaded: [],
+      fetchById: (id) => client.getNotification(id),
+    }).catch(() => undefined);
+  }, [client]);
+
+  const remove = useCallback(
+    async (endpoint: Endpoint) => {
+      const name = endpointName(endpoint);
+      if (endpoint.id === push.endpointId) {
+        // This browser: unsubscribe too, or its push service would keep a dead subscription.
+        await push.forgetThisBrowser();
+        await reloadDevices();
+      } else {
+        await devices.remove(endpoint);
+      }
+      announce(`Removed ${name}. It no longer gets notifications.`);
+    },
+    [push, devices, reloadDevices, announce],
+  );
+
+  return (
+    <>
+      <AppHeader
+        name={account.name ?? account.username}
+        upn={account.username}
+        unreadCount={unread.count}
+        onSignOut={session.signOut}
+        current="settings"
+      />
+      <main className="shell settings">
+        <h1 className="settings-title">Settings</h1>
+        <section aria-labelledby="this-device-heading" className="settings-section">
+          <h2 id="this-device-heading">Notifications on this device</h2>
+          <PushControl />
+        </section>
+        <section aria-labelledby="devices-heading" className="settings-section">
+          <h2 id="devices-heading">Your devices</h2>
+          <p className="settings-lead">Every browser where you use Inbox. Notifications go to the ones with push notifications on.</p>
+          <EndpointList
+            endpoints={devices.endpoints}
+            error={devices.error}
+            isLoading={devices.isLoading}
+            thisEndpointId={push.endpointId}
+            onRetry={() => void reloadDevices()}
+            onRemove={remove}
+          />
+        </section>
+      </main>
+      <NotificationToast
+        notification={arrived}
+        onOpen={(id) => router.push(`/?${OPEN_PARAM}=${encodeURIComponent(id)}`)}
+        onClose={() => setArrived(null)}
+      />
+    </>
+  );
+}
+
+export function SettingsPageClient() {
+  return (
+    <AuthBoundary>
+      <SignedInApp>{(session) => <Settings session={session} />}</SignedInApp>
+    </AuthBoundary>
+  );
+}

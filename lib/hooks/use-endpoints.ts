@@ -1,0 +1,31 @@
+"use client";
+// "Your devices": the user's endpoints, and removing one (optimistic, rolled back on failure).
+import useSWR from "swr";
+import { useCallback } from "react";
+import { useApiClient } from "@/lib/api/api-client-context";
+import type { Endpoint } from "@/lib/api/types";
+
+export const ENDPOINTS_KEY = ["endpoints"] as const;
+
+export function useEndpoints() {
+  const client = useApiClient();
+  const { data, error, isLoading, mutate } = useSWR(client ? ENDPOINTS_KEY : null, () => client!.listEndpoints(), {
+    revalidateOnFocus: true,
+  });
+
+  const remove = useCallback(
+    async (endpoint: Endpoint) => {
+      if (!client) return;
+      await mutate(
+        async (list) => {
+          await client.deleteEndpoint(endpoint.id);
+          return list?.filter((e) => e.id !== endpoint.id);
+        },
+        { optimisticData: (list) => (list ?? []).filter((e) => e.id !== endpoint.id), rollbackOnError: true, populateCache: true, revalidate: true },
+      );
+    },
+    [client, mutate],
+  );
+
+  return { endpoints: data, error: error as Error | undefined, isLoading, reload: () => mutate(), remove };
+}

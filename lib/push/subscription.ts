@@ -1,0 +1,266 @@
+// Turning push on and off for this browser, and keeping its endpoint registration true. Every
+// browser API and the API client come in through PushDeps, so each case is tested with fakes.
+import { deviceNameFromUserAgent } from "./endpoint-display";
+import { idbEndpointStore } from "./push-store";
+import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/lib/api/types";
+import type { EndpointStore, StoredEndpoint } from "./push-store";
+
+export const APP_DISPLAY_NAME = "Notifications inbox";
+/** Re-register (renew) when the registration is older than this: the service expires it after 60 days. */
+export const RENEW_AFTER_MS = 24 * 3600 * 1000;
+
+export interface SubscriptionLike {
+  readonly endpoint: string;
+  readonly options?: { readonly applicationServerKey?: ArrayBuffer | null };
+  toJSON(): PushSubscriptionJSON;
+  unsubscribe(): Promise<boolean>;
+}
+
+export interface RegistrationLike {
+  readonly pushManager: {
+    getSubscription(): Promise<SubscriptionLike | null>;
+    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array<ArrayBuffer> }): Promise<SubscriptionLike>;
+  };
+}
+
+export interface PushApi {
+  vapidPublicKey(): Promise<string>;
+  registerEndpoint(registration: EndpointRegistration): Promise<Endpoint>;
+  deleteEndpoint(id: string): Promise<void>;
+}
+
+export interface PushDeps {
+  api: PushApi;
+  store: EndpointStore;
+  /** The service worker registration; undefined when there is none (unsupported, or not yet running). */
+  getRegistration(): Promise<RegistrationLike | undefined>;
+  notification: { readonly permission: NotificationPermission; requestPermission(): Promise<NotificationPermission> } | undefined;
+  /** The signed-in user (MSAL homeAccountId). */
+  user: string;
+  /** The app's host name, registered as targetHostName. */
+  host: string;
+  deviceName: string;
+  now?: () => Date;
+}
+
+export class PushSetupError extends Error {
+  override readonly name = "PushSetupError";
+}
+
+export type EnableResult = { state: "on"; endpoint: StoredEndpoint } | { state: "denied" | "prompt" };
+
+// ---- small pure helpers (exported for tests) ----
+
+export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
+  const base64 = value.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function bytesToBase64Url(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let binary = "";
+  for (const b of view) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The subscription's body for the service, or undefined when the browser gave no keys. */
+export function subscriptionBody(subscription: SubscriptionLike): PushSubscriptionBody | undefined {
+  const json = subscription.toJSON();
+  const p256dh = json.keys?.p256dh;
+  const auth = json.keys?.auth;
+  if (!json.endpoint || !p256dh || !auth) return undefined;
+  return { endpoint: json.endpoint, expirationTime: json.expirationTime ?? null, keys: { p256dh, auth } };
+}
+
+/** Which VAPID key a subscription was made with: the browser says so (Chrome, Firefox); else what we stored. */
+export function subscriptionVapidKey(subscription: SubscriptionLike, stored: StoredEndpoint | undefined): string | null {
+  const key = subscription.options?.applicationServerKey;
+  if (key && key.byteLength > 0) return bytesToBase64Url(key);
+  return stored?.endpoint === subscription.endpoint ? stored.vapidKey : null;
+}
+
+function sameKey(a: string | null, b: string): boolean {
+  return a !== null && a.replace(/=+$/, "") === b.replace(/=+$/, "");
+}
+
+/** Does the stored registration already describe this subscription, for this user, recently enough? */
+export function registrationIsCurrent(stored: StoredEndpoint | undefined, user: string, body: PushSubscriptionBody | undefined, now: Date): boolean {
+  if (!stored || stored.user !== user) return false;
+  if (now.getTime() - Date.parse(stored.registeredAt) > RENEW_AFTER_MS || Number.isNaN(Date.parse(stored.registeredAt))) return false;
+  if (!body) return stored.platform === "web";
+  return (
+    stored.platform === "webPush" &&
+    stored.endpoint === body.endpoint &&
+    stored.keys?.p256dh === body.keys.p256dh &&
+    stored.keys?.auth === body.keys.auth
+  );
+}
+
+// ---- the operations ----
+
+async function deleteQuietly(api: PushApi, id: string): Promise<void> {
+  try {
+    await api.deleteEndpoint(id);
+  } catch {
+    // 404 is the goal reached; anything else is left to expire (60 days) rather than block the user.
+  }
+}
+
+async function register(deps: PushDeps, body: PushSubscriptionBody | undefined, vapidKey: string | null, previous: StoredEndpoint | undefined): Promise<StoredEndpoint> {
+  const registration: EndpointRegistration = {
+    platform: body ? "webPush" : "web",
+    targetHostName: deps.host,
+    appDisplayName: APP_DISPLAY_NAME,
+    deviceName: deps.deviceName,
+    ...(body ? { pushSubscription: body } : {}),
+  };
+  const endpoint = await deps.api.registerEndpoint(registration);
+  const stored: StoredEndpoint = {
+    id: endpoint.id,
+    platform: registration.platform,
+    endpoint: body?.endpoint ?? null,
+    keys: body?.keys ?? null,
+    vapidKey: body ? vapidKey : null,
+    user: deps.user,
+    registeredAt: (deps.now?.() ?? new Date()).toISOString(),
+    expirationDateTime: endpoint.expirationDateTime ?? null,
+  };
+  await deps.store.save(stored);
+  // The previous registration of this browser (an older subscription, or the "web" one that push
+  // replaces) is now a duplicate: one browser, one endpoint. Only the same user's can be deleted.
+  if (previous && previous.user === deps.user && previous.id !== endpoint.id) await deleteQuietly(deps.api, previous.id);
+  return stored;
+}
+
+async function subscribe(registration: RegistrationLike, vapidKey: string): Promise<SubscriptionLike> {
+  try {
+    return await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(vapidKey) });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PushSetupError(`This browser could not subscribe to push notifications: ${reason}`);
+  }
+}
+
+/**
+ * Turns push on. Call it ONLY from a click handler: the permission prompt is asked first, before
+ * any other await, because Safari allows it only within the user's gesture.
+ */
+export async function enablePush(deps: PushDeps): Promise<EnableResult> {
+  if (!deps.notification) throw new PushSetupError("This browser cannot show notifications.");
+  const permission = deps.notification.permission === "granted" ? "granted" : await deps.notification.requestPermission();
+  if (permission !== "granted") return { state: permission === "denied" ? "denied" : "prompt" };
+
+  const registration = await deps.getRegistration();
+  if (!registration) throw new PushSetupError("The app's service worker is not running. Reload the page and try again.");
+  const [vapidKey, stored] = await Promise.all([deps.api.vapidPublicKey(), deps.store.load()]);
+  let subscription = await registration.pushManager.getSubscription();
+  if (subscription && !sameKey(subscriptionVapidKey(subscription, stored), vapidKey)) {
+    await subscription.unsubscribe().catch(() => false);
+    subscription = null;
+  }
+  subscription ??= await subscribe(registration, vapidKey);
+  const body = subscriptionBody(subscription);
+  if (!body) throw new PushSetupError("The browser's push subscription has no encryption keys.");
+  const endpoint = await register(deps, body, vapidKey, stored);
+  return { state: "on", endpoint };
+}
+
+/** Turns push off for this browser; it stays registered as a "web" endpoint so its actions are attributed. */
+export async function disablePush(deps: PushDeps): Promise<StoredEndpoint> {
+  const registration = await deps.getRegistration();
+  const subscription = await registration?.pushManager.getSubscription();
+  await subscription?.unsubscribe().catch(() => false);
+  const stored = await deps.store.load();
+  return register(deps, undefined, null, stored);
+}
+
+export type SyncOutcome = "unchanged" | "registered" | "resubscribed";
+
+/**
+ * At start (signed in) and when the worker says the subscription changed: make the service's
+ * record of this browser match the browser. See the cases in the test file.
+ */
+export async function syncEndpoint(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outcome: SyncOutcome; subscribed: boolean }> {
+  const now = deps.now?.() ?? new Date();
+  let stored = await deps.store.load();
+  if (stored && stored.user !== deps.user) {
+    // Another account registered this browser (and did not sign out here): its id is not ours to
+    // delete. Forget it; a push subscription re-posted below is taken over by this user.
+    await deps.store.clear();
+    stored = undefined;
+  }
+
+  const registration = await deps.getRegistration().catch(() => undefined);
+  let subscription = (await registration?.pushManager.getSubscription().catch(() => null)) ?? null;
+  if (subscription && deps.notification?.permission !== "granted") {
+    // Permission revoked in the browser's settings: the subscription can no longer show anything.
+    await subscription.unsubscribe().catch(() => false);
+    subscription = null;
+  }
+
+  let outcome: SyncOutcome = "registered";
+  let vapidKey: string | null = null;
+  if (subscription && registration) {
+    vapidKey = await deps.api.vapidPublicKey();
+    if (!sameKey(subscriptionVapidKey(subscription, stored), vapidKey)) {
+      // The service's VAPID key changed (rotated, or a new data folder): the old subscription can
+      // never be delivered to again, so make a new one. Permission is granted, no prompt appears.
+      await subscription.unsubscribe().catch(() => false);
+      subscription = await subscribe(registration, vapidKey);
+      outcome = "resubscribed";
+    }
+  }
+  const body = subscription ? subscriptionBody(subscription) : undefined;
+  if (outcome === "registered" && stored && registrationIsCurrent(stored, deps.user, body, now)) {
+    return { endpoint: stored, outcome: "unchanged", subscribed: Boolean(body) };
+  }
+  const endpoint = await register(deps, body, vapidKey, stored);
+  return { endpoint, outcome, subscribed: Boolean(body) };
+}
+
+/**
+ * Sign-out: this browser stops being the user's endpoint. DELETE first (it needs the user's token,
+ * which logout ends), then unsubscribe. Errors are swallowed: sign-out must go on regardless.
+ */
+export async function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
+  const stored = await deps.store.load();
+  await deps.store.clear();
+  const registration = await deps.getRegistration().catch(() => undefined);
+  await Promise.allSettled([
+    stored ? deleteQuietly(deps.api, stored.id) : Promise.resolve(),
+    registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()),
+  ]);
+}
+
+/** How long a page waits for the service worker before saying it is not running. */
+const WORKER_WAIT_MS = 10_000;
+
+/** This page's service worker registration: the one already there, else the one becoming ready. */
+export async function currentRegistration(): Promise<ServiceWorkerRegistration | undefined> {
+  if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return undefined;
+  const existing = await navigator.serviceWorker.getRegistration();
+  if (existing) return existing;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WORKER_WAIT_MS)));
+  try {
+    return await Promise.race([navigator.serviceWorker.ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The real browser behind PushDeps. */
+export function browserPushDeps(api: PushApi, user: string): PushDeps {
+  return {
+    api,
+    store: idbEndpointStore,
+    getRegistration: currentRegistration,
+    notification: typeof Notification === "undefined" ? undefined : Notification,
+    user,
+    host: window.location.hostname,
+    deviceName: deviceNameFromUserAgent(navigator.userAgent, navigator.maxTouchPoints),
+  };
+}

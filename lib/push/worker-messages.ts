@@ -1,0 +1,54 @@
+// Messages from the service worker to this page (protocol: sw-protocol.ts). Validated before use:
+// anything can postMessage a window client's container only from our own worker, but a worker of
+// an older deployment may speak an older shape.
+import type { WorkerMessage } from "./sw-protocol";
+
+type Handlers = {
+  [K in WorkerMessage["type"]]?: (message: Extract<WorkerMessage, { type: K }>) => void;
+};
+
+const KINDS = new Set(["created", "updated", "stateChanged", "deleted"]);
+
+export function parseWorkerMessage(data: unknown): WorkerMessage | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const m = data as Record<string, unknown>;
+  switch (m.type) {
+    case "notifications-changed":
+      if (typeof m.notificationId !== "string" || typeof m.kind !== "string" || !KINDS.has(m.kind)) return undefined;
+      if (typeof m.unreadCount !== "number" || !Number.isFinite(m.unreadCount)) return undefined;
+      return data as WorkerMessage;
+    case "notification-received": {
+      const n = m.notification as Record<string, unknown> | null | undefined;
+      if (!n || typeof n !== "object" || typeof n.id !== "string") return undefined;
+      if (typeof m.unreadCount !== "number" || !Number.isFinite(m.unreadCount)) return undefined;
+      return data as WorkerMessage;
+    }
+    case "push-subscription-changed":
+      return { type: "push-subscription-changed" };
+    default:
+      return undefined;
+  }
+}
+
+export function dispatchWorkerMessage(data: unknown, handlers: Handlers): boolean {
+  const message = parseWorkerMessage(data);
+  if (!message) return false;
+  const handler = handlers[message.type] as ((m: WorkerMessage) => void) | undefined;
+  handler?.(message);
+  return handler !== undefined;
+}
+
+/** Listens to this page's service worker; returns the unsubscribe function. */
+export function listenToWorker(handlers: Handlers): () => void {
+  if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return () => {};
+  const container = navigator.serviceWorker;
+  const onMessage = (event: MessageEvent) => {
+    // Only our own worker (same origin) talks to this page.
+    if (event.origin && event.origin !== window.location.origin) return;
+    dispatchWorkerMessage(event.data, handlers);
+  };
+  container.addEventListener("message", onMessage);
+  // Messages queued before the page was ready are held until this is called.
+  container.startMessages();
+  return () => container.removeEventListener("message", onMessage);
+}

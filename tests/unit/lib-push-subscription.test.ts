@@ -1,0 +1,335 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "@/lib/api/errors";
+import type { Endpoint, EndpointRegistration } from "@/lib/api/types";
+import type { EndpointStore, StoredEndpoint } from "@/lib/push/push-store";
+import {
+  base64UrlToBytes,
+  bytesToBase64Url,
+  disablePush,
+  enablePush,
+  syncEndpoint,
+  unregisterThisBrowser,
+  type PushDeps,
+  type RegistrationLike,
+  type SubscriptionLike,
+} from "@/lib/push/subscription";
+
+const VAPID_A = bytesToBase64Url(new Uint8Array(65).fill(4));
+const VAPID_B = bytesToBase64Url(new Uint8Array(65).fill(7));
+const NOW = new Date("2026-11-27T05:00:00Z");
+const USER = "oid-adele.tid-contoso";
+
+let serial = 0;
+
+class FakeSubscription implements SubscriptionLike {
+  unsubscribed = false;
+  readonly options: { applicationServerKey: ArrayBuffer | null };
+  constructor(
+    readonly endpoint: string,
+    key: string | null,
+    readonly keys = { p256dh: `p256-${serial}`, auth: `auth-${serial}` },
+  ) {
+    this.options = { applicationServerKey: key ? base64UrlToBytes(key).buffer : null };
+  }
+  toJSON(): PushSubscriptionJSON {
+    return { endpoint: this.endpoint, expirationTime: null, keys: { ...this.keys } };
+  }
+  async unsubscribe() {
+    this.unsubscribed = true;
+    return true;
+  }
+}
+
+class FakeRegistration implements RegistrationLike {
+  current: FakeSubscription | null = null;
+  subscribeCalls: string[] = [];
+  readonly pushManager = {
+    getSubscription: async () => (this.current && !this.current.unsubscribed ? this.current : null),
+    subscribe: async (options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array<ArrayBuffer> }) => {
+      if (!options.userVisibleOnly) throw new Error("userVisibleOnly must be true");
+      const key = bytesToBase64Url(options.applicationServerKey);
+      this.subscribeCalls.push(key);
+      serial++;
+      this.current = new FakeSubscription(`https://push.example/sub-${serial}`, key);
+      return this.current;
+    },
+  };
+}
+
+class FakeApi {
+  vapid = VAPID_A;
+  registered: EndpointRegistration[] = [];
+  deleted: string[] = [];
+  rows = new Map<string, Endpoint>();
+  failRegister: Error | null = null;
+  private byPushEndpoint = new Map<string, string>();
+  async vapidPublicKey() {
+    return this.vapid;
+  }
+  async registerEndpoint(body: EndpointRegistration): Promise<Endpoint> {
+    if (this.failRegister) throw this.failRegister;
+    this.registered.push(body);
+    // Idempotent per push endpoint, as the contract says; a "web" registration is a new row.
+    const push = body.pushSubscription?.endpoint;
+    const id = (push && this.byPushEndpoint.get(push)) || `ep-${this.registered.length}`;
+    if (push) this.byPushEndpoint.set(push, id);
+    const row: Endpoint = { id, platform: body.platform, createdDateTime: NOW.toISOString(), expirationDateTime: "2027-01-26T05:00:00Z" };
+    this.rows.set(id, row);
+    return row;
+  }
+  async deleteEndpoint(id: string) {
+    this.deleted.push(id);
+    if (!this.rows.delete(id)) throw new ApiError(404, "itemNotFound", "not found", "r", "c");
+  }
+}
+
+class MemoryStore implements EndpointStore {
+  value: StoredEndpoint | undefined;
+  async load() {
+    return this.value;
+  }
+  async save(v: StoredEndpoint) {
+    this.value = v;
+  }
+  async clear() {
+    this.value = undefined;
+  }
+}
+
+function setup(permission: NotificationPermission = "default", answer: NotificationPermission = "granted") {
+  const api = new FakeApi();
+  const store = new MemoryStore();
+  const registration = new FakeRegistration();
+  const notification = {
+    permission,
+    prompts: 0,
+    async requestPermission() {
+      this.prompts++;
+      this.permission = answer;
+      return answer;
+    },
+  };
+  const deps: PushDeps = {
+    api,
+    store,
+    getRegistration: async () => registration,
+    notification,
+    user: USER,
+    host: "localhost",
+    deviceName: "Chrome on Linux",
+    now: () => NOW,
+  };
+  return { api, store, registration, notification, deps };
+}
+
+describe("enablePush", () => {
+  it("asks permission, subscribes with the service's VAPID key and registers webPush with the subscription", async () => {
+    const { api, store, registration, notification, deps } = setup();
+    const result = await enablePush(deps);
+    expect(notification.prompts).toBe(1);
+    expect(registration.subscribeCalls).toEqual([VAPID_A]);
+    expect(api.registered).toHaveLength(1);
+    expect(api.registered[0]).toMatchObject({
+      platform: "webPush",
+      targetHostName: "localhost",
+      appDisplayName: "Notifications inbox",
+      deviceName: "Chrome on Linux",
+      pushSubscription: { endpoint: registration.current!.endpoint, expirationTime: null, keys: registration.current!.keys },
+    });
+    expect(result.state).toBe("on");
+    expect(store.value).toMatchObject({ id: "ep-1", platform: "webPush", endpoint: registration.current!.endpoint, vapidKey: VAPID_A, user: USER });
+  });
+
+  it("calls requestPermission synchronously, before any other await (Safari needs the user's gesture)", () => {
+    const { deps, notification } = setup();
+    void enablePush(deps);
+    expect(notification.prompts).toBe(1);
+  });
+
+  it("stops at a refusal without subscribing or registering", async () => {
+    const { api, registration, deps } = setup("default", "denied");
+    expect(await enablePush(deps)).toEqual({ state: "denied" });
+    expect(registration.subscribeCalls).toEqual([]);
+    expect(api.registered).toEqual([]);
+  });
+
+  it("replaces this browser's web registration with the push one (one browser, one endpoint)", async () => {
+    const { api, store, deps } = setup();
+    await syncEndpoint(deps);
+    expect(store.value?.platform).toBe("web");
+    const webId = store.value!.id;
+    await enablePush(deps);
+    expect(api.deleted).toEqual([webId]);
+    expect(store.value?.platform).toBe("webPush");
+  });
+
+  it("fails clearly when there is no service worker", async () => {
+    const { deps } = setup("granted");
+    deps.getRegistration = async () => undefined;
+    await expect(enablePush(deps)).rejects.toThrow(/service worker/);
+  });
+});
+
+describe("syncEndpoint", () => {
+  it("registers a browser without push as platform web, once", async () => {
+    const { api, store, deps } = setup();
+    const first = await syncEndpoint(deps);
+    expect(first).toMatchObject({ outcome: "registered", subscribed: false });
+    expect(api.registered[0]).toEqual({ platform: "web", targetHostName: "localhost", appDisplayName: "Notifications inbox", deviceName: "Chrome on Linux" });
+    const second = await syncEndpoint(deps);
+    expect(second.outcome).toBe("unchanged");
+    expect(api.registered).toHaveLength(1);
+    expect(store.value?.id).toBe(first.endpoint.id);
+  });
+
+  it("leaves a current push registration alone", async () => {
+    const { api, deps } = setup();
+    await enablePush(deps);
+    const result = await syncEndpoint(deps);
+    expect(result).toMatchObject({ outcome: "unchanged", subscribed: true });
+    expect(api.registered).toHaveLength(1);
+  });
+
+  it("renews a registration older than a day by posting it again (same id)", async () => {
+    const { api, store, deps } = setup();
+    await enablePush(deps);
+    store.value = { ...store.value!, registeredAt: "2026-11-25T00:00:00Z" };
+    const result = await syncEndpoint(deps);
+    expect(result.outcome).toBe("registered");
+    expect(api.registered).toHaveLength(2);
+    expect(result.endpoint.id).toBe("ep-1");
+    expect(api.deleted).toEqual([]);
+  });
+
+  it("posts a subscription the browser replaced and deletes the old registration", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    const oldId = store.value!.id;
+    serial++;
+    registration.current = new FakeSubscription("https://push.example/renewed", VAPID_A);
+    const result = await syncEndpoint(deps);
+    expect(result.outcome).toBe("registered");
+    expect(api.registered.at(-1)?.pushSubscription?.endpoint).toBe("https://push.example/renewed");
+    expect(api.deleted).toEqual([oldId]);
+    expect(store.value?.endpoint).toBe("https://push.example/renewed");
+  });
+
+  it("posts again when only the keys changed", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    registration.current = new FakeSubscription(registration.current!.endpoint, VAPID_A, { p256dh: "new-p256", auth: "new-auth" });
+    await syncEndpoint(deps);
+    expect(api.registered).toHaveLength(2);
+    expect(store.value?.keys).toEqual({ p256dh: "new-p256", auth: "new-auth" });
+  });
+
+  it("resubscribes with the new key when the service's VAPID key changed", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    const old = registration.current!;
+    api.vapid = VAPID_B;
+    const result = await syncEndpoint(deps);
+    expect(result.outcome).toBe("resubscribed");
+    expect(old.unsubscribed).toBe(true);
+    expect(registration.subscribeCalls).toEqual([VAPID_A, VAPID_B]);
+    expect(store.value).toMatchObject({ vapidKey: VAPID_B, endpoint: registration.current!.endpoint });
+    expect(api.deleted).toEqual(["ep-1"]);
+  });
+
+  it("uses the stored VAPID key when the browser does not report the subscription's key", async () => {
+    const { api, registration, deps } = setup();
+    await enablePush(deps);
+    (registration.current!.options as { applicationServerKey: ArrayBuffer | null }).applicationServerKey = null;
+    expect((await syncEndpoint(deps)).outcome).toBe("unchanged");
+    api.vapid = VAPID_B;
+    expect((await syncEndpoint(deps)).outcome).toBe("resubscribed");
+  });
+
+  it("drops another account's registration without deleting it, and registers this user", async () => {
+    const { api, store, deps } = setup();
+    await enablePush(deps);
+    const adeles = store.value!;
+    const megan = { ...deps, user: "oid-megan.tid-contoso" };
+    const result = await syncEndpoint(megan);
+    expect(api.deleted).toEqual([]);
+    expect(result.outcome).toBe("registered");
+    expect(store.value?.user).toBe("oid-megan.tid-contoso");
+    // The same push subscription, now posted by Megan: the service takes the row over.
+    expect(api.registered.at(-1)?.pushSubscription?.endpoint).toBe(adeles.endpoint);
+  });
+
+  it("unsubscribes and falls back to web when permission was revoked in the browser's settings", async () => {
+    const { api, store, registration, notification, deps } = setup();
+    await enablePush(deps);
+    const sub = registration.current!;
+    notification.permission = "denied";
+    const result = await syncEndpoint(deps);
+    expect(sub.unsubscribed).toBe(true);
+    expect(result).toMatchObject({ subscribed: false, outcome: "registered" });
+    expect(api.registered.at(-1)?.platform).toBe("web");
+    expect(api.deleted).toEqual(["ep-1"]);
+    expect(store.value?.platform).toBe("web");
+  });
+
+  it("still registers as web when the service worker is missing", async () => {
+    const { api, deps } = setup();
+    deps.getRegistration = async () => {
+      throw new Error("no worker");
+    };
+    const result = await syncEndpoint(deps);
+    expect(result.subscribed).toBe(false);
+    expect(api.registered[0]?.platform).toBe("web");
+  });
+
+  it("fails (and keeps the old registration) when the service refuses", async () => {
+    const { api, store, deps } = setup();
+    await syncEndpoint(deps);
+    const before = store.value;
+    store.value = { ...before!, registeredAt: "2026-01-01T00:00:00Z" };
+    api.failRegister = new ApiError(503, "serviceNotAvailable", "down", "r", "c");
+    await expect(syncEndpoint(deps)).rejects.toBeInstanceOf(ApiError);
+    expect(store.value?.id).toBe(before?.id);
+  });
+});
+
+describe("disablePush and sign-out", () => {
+  it("disable unsubscribes, deletes the push endpoint and keeps this browser registered as web", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    const sub = registration.current!;
+    await disablePush(deps);
+    expect(sub.unsubscribed).toBe(true);
+    expect(api.deleted).toEqual(["ep-1"]);
+    expect(store.value?.platform).toBe("web");
+  });
+
+  it("sign-out deletes this endpoint, unsubscribes and forgets it", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    const sub = registration.current!;
+    await unregisterThisBrowser(deps);
+    expect(api.deleted).toEqual(["ep-1"]);
+    expect(sub.unsubscribed).toBe(true);
+    expect(store.value).toBeUndefined();
+  });
+
+  it("sign-out's clean-up never rejects, even when the service is unreachable", async () => {
+    const { api, store, deps } = setup();
+    await syncEndpoint(deps);
+    api.deleteEndpoint = async () => {
+      throw new ApiError(0, "networkError", "offline", undefined, "c");
+    };
+    await expect(unregisterThisBrowser(deps)).resolves.toBeUndefined();
+    expect(store.value).toBeUndefined();
+  });
+});
+
+describe("base64url", () => {
+  it("round-trips bytes, with or without padding", () => {
+    const bytes = new Uint8Array([0, 1, 250, 251, 252, 253, 254, 255]);
+    const text = bytesToBase64Url(bytes);
+    expect(text).not.toMatch(/[+/=]/);
+    expect([...base64UrlToBytes(text)]).toEqual([...bytes]);
+    expect([...base64UrlToBytes(text + "=")]).toEqual([...bytes]);
+  });
+});
