@@ -15,10 +15,10 @@ function recorder(body: unknown = {}, status = 200) {
 describe("API client: endpoints and X-Endpoint-Id", () => {
   it("sends X-Endpoint-Id once this browser's id is known, read on every request", async () => {
     const rec = recorder({ value: [] });
-    let id: string | undefined;
-    const api = new ApiClient({ baseUrl: "/graph/beta", getToken: async () => "t", fetch: rec.fetch, endpointId: () => id });
+    const known: { id?: string } = {};
+    const api = new ApiClient({ baseUrl: "/graph/beta", getToken: async () => "t", fetch: rec.fetch, endpointId: () => known.id });
     await api.listEndpoints();
-    id = "ep-9";
+    known.id = "ep-9";
     await api.listEndpoints();
     expect(rec.calls[0]?.headers["X-Endpoint-Id"]).toBeUndefined();
     expect(rec.calls[1]?.headers["X-Endpoint-Id"]).toBe("ep-9");
