@@ -62,6 +62,8 @@ export interface EndpointRegistration {
   appDisplayName: string;
   /** Readable name of this browser ("Chrome on Android"), shown in the device list. */
   deviceName?: string;
+  /** Only for `web`: renews this browser's earlier push-less registration instead of adding a row. */
+  id?: string;
   /** Only for `webPush`: the browser's `PushSubscription.toJSON()`. */
   pushSubscription?: PushSubscriptionBody;
 }

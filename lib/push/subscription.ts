@@ -117,6 +117,8 @@ async function register(deps: PushDeps, body: PushSubscriptionBody | undefined, 
     deviceName: deps.deviceName,
     ...(body ? { pushSubscription: body } : {}),
   };
+  // A push-less endpoint has no push URL to be recognised by: name it, so a renewal keeps its id.
+  if (!body && previous?.platform === "web" && previous.user === deps.user) registration.id = previous.id;
   const endpoint = await deps.api.registerEndpoint(registration);
   const stored: StoredEndpoint = {
     id: endpoint.id,

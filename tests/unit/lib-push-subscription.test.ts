@@ -71,7 +71,8 @@ class FakeApi {
     this.registered.push(body);
     // Idempotent per push endpoint, as the contract says; a "web" registration is a new row.
     const push = body.pushSubscription?.endpoint;
-    const id = (push && this.byPushEndpoint.get(push)) || `ep-${this.registered.length}`;
+    const renew = body.id && this.rows.get(body.id)?.platform === "web" ? body.id : undefined;
+    const id = (push && this.byPushEndpoint.get(push)) || renew || `ep-${this.registered.length}`;
     if (push) this.byPushEndpoint.set(push, id);
     const row: Endpoint = { id, platform: body.platform, createdDateTime: NOW.toISOString(), expirationDateTime: "2027-01-26T05:00:00Z" };
     this.rows.set(id, row);
@@ -180,6 +181,16 @@ describe("syncEndpoint", () => {
     expect(second.outcome).toBe("unchanged");
     expect(api.registered).toHaveLength(1);
     expect(store.value?.id).toBe(first.endpoint.id);
+  });
+
+  it("renews an old web registration by its id, so the service keeps one row", async () => {
+    const { api, store, deps } = setup();
+    const first = await syncEndpoint(deps);
+    store.value = { ...store.value!, registeredAt: "2026-11-20T00:00:00Z" };
+    const again = await syncEndpoint(deps);
+    expect(api.registered[1]).toMatchObject({ platform: "web", id: first.endpoint.id });
+    expect(again.endpoint.id).toBe(first.endpoint.id);
+    expect(api.deleted).toEqual([]);
   });
 
   it("leaves a current push registration alone", async () => {
