@@ -1,5 +1,6 @@
 // Small HTTP client and Graph-shaped assertions shared by the integration suites.
 // Everything goes over real HTTP to the stack; nothing here knows the service's internals.
+import { createECDH, randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { Stack } from "../../../e2e/fixtures/stack";
 
@@ -192,4 +193,47 @@ export async function inBatches<T, R>(items: T[], width: number, task: (item: T,
     results.push(...(await Promise.all(batch.map((item, offset) => task(item, start + offset)))));
   }
   return results;
+}
+
+/** An endpoint (push subscription) as GET/POST /me/notifications/subscriptions return it. */
+export interface EndpointResource {
+  id: string;
+  platform: "webPush" | "web";
+  targetHostName: string | null;
+  appDisplayName: string | null;
+  deviceName: string | null;
+  createdDateTime: string;
+  expirationDateTime: string;
+  lastDeliveryDateTime: string | null;
+  lastDeliveryResult: string | null;
+  pushServiceHost: string | null;
+}
+
+export interface TestPushSubscription {
+  endpoint: string;
+  expirationTime: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
+/**
+ * A browser-shaped push subscription with real P-256 keys, on `origin` (default FCM, which the
+ * service allows out of the box and never contacts at registration).
+ */
+export function newPushSubscription(origin = "https://fcm.googleapis.com"): TestPushSubscription {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return {
+    endpoint: `${origin}/fcm/send/${randomBytes(12).toString("base64url")}:APA91b${randomBytes(24).toString("base64url")}`,
+    expirationTime: null,
+    keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") },
+  };
+}
+
+export async function registerEndpoint(
+  stack: Stack,
+  token: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<CallResult<EndpointResource>> {
+  return call<EndpointResource>(stack, "/me/notifications/subscriptions", { method: "POST", token, json: body, headers });
 }
