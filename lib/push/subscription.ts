@@ -2,6 +2,7 @@
 // browser API and the API client come in through PushDeps, so each case is tested with fakes.
 import { deviceNameFromUserAgent } from "./endpoint-display";
 import { idbEndpointStore } from "./push-store";
+import { registerServiceWorker } from "./sw-registration";
 import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/lib/api/types";
 import type { EndpointStore, StoredEndpoint } from "./push-store";
 
@@ -240,11 +241,15 @@ export async function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store"
 /** How long a page waits for the service worker before saying it is not running. */
 const WORKER_WAIT_MS = 10_000;
 
-/** This page's service worker registration: the one already there, else the one becoming ready. */
+/**
+ * This page's service worker registration once its worker is active (pushManager.subscribe needs an
+ * active worker): registered by sw-registration (the root layout), waited for at most WORKER_WAIT_MS.
+ */
 export async function currentRegistration(): Promise<ServiceWorkerRegistration | undefined> {
   if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return undefined;
-  const existing = await navigator.serviceWorker.getRegistration();
-  if (existing) return existing;
+  const registered = (await registerServiceWorker()) ?? (await navigator.serviceWorker.getRegistration());
+  if (!registered) return undefined;
+  if (registered.active) return registered;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WORKER_WAIT_MS)));
   try {
