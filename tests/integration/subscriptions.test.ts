@@ -60,7 +60,7 @@ async function newUser(tenantId = TENANT_A): Promise<{ oid: string; token: () =>
 const appToken = (tenantId = TENANT_A) =>
   sign({ tid: tenantId, oid: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", sub: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", azp: "notifications-sender", roles: [SEND_ROLE] });
 
-const webPushBody = (sub = newPushSubscription(), extra: Record<string, unknown> = {}) => ({
+const webPushBody = (sub: unknown = newPushSubscription(), extra: Record<string, unknown> = {}) => ({
   platform: "webPush",
   targetHostName: "inbox.contoso.test",
   appDisplayName: "Inbox",
