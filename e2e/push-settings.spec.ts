@@ -119,7 +119,8 @@ test("a notification arriving while the tab is in front shows as an in-app toast
   const worker = await appServiceWorker(page);
   // The real worker posts to its window clients, as its push handler does for a focused tab.
   await worker.evaluate(async (n) => {
-    const clients = await (self as unknown as { clients: Clients }).clients.matchAll({ type: "window" });
+    type WorkerClients = { matchAll(options: { type: "window" }): Promise<{ postMessage(message: unknown): void }[]> };
+    const clients = await (self as unknown as { clients: WorkerClients }).clients.matchAll({ type: "window" });
     for (const client of clients) {
       client.postMessage({
         type: "notification-received",
