@@ -27,5 +27,8 @@ export function useEndpoints() {
     [client, mutate],
   );
 
-  return { endpoints: data, error: error as Error | undefined, isLoading, reload: () => mutate(), remove };
+  // Stable, so pages can list it in effect dependencies.
+  const reload = useCallback(() => mutate(), [mutate]);
+
+  return { endpoints: data, error: error as Error | undefined, isLoading, reload, remove };
 }
