@@ -1,0 +1,361 @@
+// The service worker itself, in Debian's chromium against `npm start`: how it
+// is served, the offline app shell, pushes handed to it through the DevTools
+// Protocol (ServiceWorker.deliverPushMessage), notification actions run through
+// its real handler, and the prompt-to-update flow. The full two-context journey
+// with the real delivery pipeline is push.spec.ts's (helper E's) business.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { BrowserContext, CDPSession, Page, Worker } from "@playwright/test";
+import type { PushPayload } from "@/lib/push/sw-protocol";
+import { appOrigin, distDir, repoRoot } from "./fixtures/e2e-env";
+import { expect, test } from "./fixtures/test";
+
+/** The little of ServiceWorkerGlobalScope these tests touch inside the worker (the root tsconfig has no WebWorker lib). */
+interface WorkerScope {
+  registration: ServiceWorkerRegistration;
+  clients: { matchAll(options: object): Promise<{ focused: boolean; visibilityState: string }[]> };
+  dispatchEvent(event: Event): boolean;
+  serviceWorker?: ServiceWorker;
+  e2eVersion?: string;
+}
+/** The worker's NotificationEvent constructor (exists only inside the worker). */
+declare const NotificationEvent: new (type: string, init: { notification: Notification; action?: string }) => Event;
+
+const ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+
+function payload(over: Partial<PushPayload> = {}, item: Partial<PushPayload["notification"]> = {}): PushPayload {
+  return {
+    v: 1,
+    kind: "created",
+    notification: {
+      id: ID,
+      title: "Build 1432 failed",
+      body: "main: 3 tests failed",
+      groupName: "Builds",
+      priority: "High",
+      readState: "unread",
+      userActionState: "noInteraction",
+      status: "active",
+      createdDateTime: new Date().toISOString(),
+      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      ...item,
+    },
+    unreadCount: 4,
+    actionToken: "e2e-action-token",
+    ...over,
+  };
+}
+
+/** Opens the app and waits until its service worker is activated and controls the page. */
+async function openControlled(page: Page): Promise<void> {
+  await page.goto("/");
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (reg.active?.state !== "activated") {
+      await new Promise<void>((resolve) => reg.active?.addEventListener("statechange", () => reg.active?.state === "activated" && resolve()));
+    }
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+  });
+}
+
+/** The app's worker as a Playwright Worker (to evaluate inside the ServiceWorkerGlobalScope). */
+async function workerOf(context: BrowserContext): Promise<Worker> {
+  const existing = context.serviceWorkers().find((w) => w.url() === `${appOrigin}/sw.js`);
+  return existing ?? (await context.waitForEvent("serviceworker", (w) => w.url() === `${appOrigin}/sw.js`));
+}
+
+/** CDP access to the registration, for deliverPushMessage and dispatchSyncEvent. */
+async function devtools(page: Page): Promise<{ cdp: CDPSession; registrationId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const reg = registrations.find((r) => r.scopeURL === `${appOrigin}/` && !r.isDeleted);
+      if (reg) resolve(reg.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  return { cdp, registrationId: await registrationId };
+}
+
+async function deliver(page: Page, p: PushPayload | string): Promise<void> {
+  const { cdp, registrationId } = await devtools(page);
+  const data = typeof p === "string" ? p : JSON.stringify(p);
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: appOrigin, registrationId, data });
+  await cdp.detach();
+}
+
+interface ShownNotification {
+  tag: string;
+  title: string;
+  body: string;
+  actions: { action: string; title: string }[];
+  data: unknown;
+}
+
+async function shown(page: Page): Promise<ShownNotification[]> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    const list = await reg.getNotifications();
+    return list.map((n) => ({
+      tag: n.tag,
+      title: n.title,
+      body: n.body,
+      actions: [...((n as Notification & { actions?: { action: string; title: string }[] }).actions ?? [])].map((a) => ({ action: a.action, title: a.title })),
+      data: n.data as unknown,
+    }));
+  });
+}
+
+/** Collects what the worker posts to this page. */
+async function recordMessages(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { swMessages: unknown[] };
+    w.swMessages = [];
+    navigator.serviceWorker.addEventListener("message", (e) => w.swMessages.push(e.data));
+  });
+}
+
+async function messages(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
+  return page.evaluate(() => (window as unknown as { swMessages: { type: string }[] }).swMessages);
+}
+
+/** Replaces the Badging API inside the worker with a recorder (the real badge cannot be read back). */
+async function recordBadges(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    const g = self as unknown as { badges: number[]; navigator: object };
+    g.badges = [];
+    Object.defineProperty(g.navigator, "setAppBadge", { configurable: true, value: async (n: number) => void g.badges.push(n) });
+    Object.defineProperty(g.navigator, "clearAppBadge", { configurable: true, value: async () => void g.badges.push(0) });
+  });
+}
+
+async function badges(worker: Worker): Promise<number[]> {
+  return worker.evaluate(() => (self as unknown as { badges: number[] }).badges);
+}
+
+/**
+ * Runs the worker's real `notificationclick` handler for the displayed
+ * notification with this tag: a NotificationEvent dispatched inside the worker.
+ */
+async function clickNotification(worker: Worker, tag: string, action: string): Promise<void> {
+  await worker.evaluate(
+    async ({ tag, action }) => {
+      const sw = self as unknown as WorkerScope;
+      const [notification] = await sw.registration.getNotifications({ tag });
+      if (!notification) throw new Error(`no notification with tag ${tag}`);
+      sw.dispatchEvent(new NotificationEvent("notificationclick", { notification, action }));
+    },
+    { tag, action },
+  );
+}
+
+/**
+ * Puts the page in the background, as another tab in front does (the worker then shows OS notifications instead
+ * of posting an in-page toast). Playwright emulates focus for every page, so that is turned off too, for as long
+ * as the returned session stays attached.
+ */
+async function unfocus(page: Page): Promise<CDPSession> {
+  const other = await page.context().newPage();
+  await other.bringToFront();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setFocusEmulationEnabled", { enabled: false });
+  return cdp;
+}
+
+test.describe("service worker", () => {
+  test.beforeEach(async ({ context }) => {
+    await context.grantPermissions(["notifications"], { origin: appOrigin });
+  });
+
+  test("is served with no-cache from /sw.js and activates with scope /", async ({ page, request }) => {
+    const res = await request.get("/sw.js");
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toBe("no-cache");
+    expect(res.headers()["content-type"]).toMatch(/^text\/javascript/);
+    expect(res.headers()["service-worker-allowed"]).toBe("/");
+    const body = await res.text();
+    expect(body).not.toContain("__WB_MANIFEST");
+    expect(body).toContain("/_next/static/");
+    // Unchanged bytes revalidate to 304 (the browser's update checks are cheap).
+    const again = await request.get("/sw.js", { headers: { "If-None-Match": res.headers()["etag"]! } });
+    expect(again.status()).toBe(304);
+
+    await openControlled(page);
+    const reg = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.ready;
+      return { scope: r.scope, state: r.active?.state, script: r.active?.scriptURL, controlled: !!navigator.serviceWorker.controller };
+    });
+    expect(reg).toEqual({ scope: `${appOrigin}/`, state: "activated", script: `${appOrigin}/sw.js`, controlled: true });
+  });
+
+  test("opens the app shell offline, on any path", async ({ page, context }) => {
+    await openControlled(page);
+    await context.setOffline(true);
+    try {
+      // A path the server does not know: only the worker's fallback to the precached shell answers 200 offline.
+      const res = await page.goto("/offline-deep-link");
+      expect(res?.status()).toBe(200);
+      expect(res?.fromServiceWorker()).toBe(true);
+      await expect(page).toHaveTitle(/Inbox/);
+      // The shell's scripts came from the precache and rendered the app, which reports it cannot start offline.
+      await expect(page.getByText("The app could not start")).toBeVisible();
+      await page.reload();
+      await expect(page.getByText("The app could not start")).toBeVisible();
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  test("never answers API calls or the runtime config itself", async ({ page }) => {
+    await openControlled(page);
+    const [config, api] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${appOrigin}/runtime-config`),
+      page.waitForResponse((r) => r.url().startsWith(`${appOrigin}/graph/beta/`)),
+      page.evaluate(() => Promise.all([fetch("/runtime-config"), fetch("/graph/beta/me/notifications")])),
+    ]);
+    expect(config.fromServiceWorker()).toBe(false);
+    expect(api.fromServiceWorker()).toBe(false);
+    expect(api.status()).toBe(401);
+  });
+
+  test("a push shows a notification with tag = id, title, body and two actions; a state push closes it", async ({ page, context }) => {
+    await openControlled(page);
+    await recordMessages(page);
+    const worker = await workerOf(context);
+    await recordBadges(worker);
+    await unfocus(page);
+
+    await deliver(page, payload());
+    await expect.poll(() => shown(page)).toEqual([
+      {
+        tag: ID,
+        title: "Build 1432 failed",
+        body: "main: 3 tests failed",
+        actions: [
+          { action: "mark-read", title: "Mark as read" },
+          { action: "dismiss", title: "Dismiss" },
+        ],
+        data: { id: ID, actionToken: "e2e-action-token" },
+      },
+    ]);
+    await expect.poll(() => badges(worker)).toEqual([4]);
+    await expect.poll(() => messages(page)).toEqual([{ type: "notifications-changed", kind: "created", notificationId: ID, unreadCount: 4 }]);
+
+    await deliver(page, payload({ kind: "stateChanged", unreadCount: 3 }, { readState: "read" }));
+    await expect.poll(() => shown(page)).toEqual([]);
+    await expect.poll(() => badges(worker)).toEqual([4, 3]);
+    await expect.poll(async () => (await messages(page)).length).toBe(2);
+    expect((await messages(page))[1]).toEqual({ type: "notifications-changed", kind: "stateChanged", notificationId: ID, unreadCount: 3 });
+  });
+
+  test("with a tab of the app visible and focused, a push becomes an in-page message, not an OS notification", async ({ page, context }) => {
+    await openControlled(page);
+    await page.bringToFront();
+    await recordMessages(page);
+    const focused = await (await workerOf(context)).evaluate(async () => {
+      const sw = self as unknown as WorkerScope;
+      const windows = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
+      return windows.some((c) => c.focused && c.visibilityState === "visible");
+    });
+    expect(focused).toBe(true);
+    await deliver(page, payload());
+    await expect.poll(async () => (await messages(page)).map((m) => m.type).sort()).toEqual(["notification-received", "notifications-changed"]);
+    expect(await shown(page)).toEqual([]);
+  });
+
+  test("Mark as read runs through the worker's handler with the action token; offline it is queued and replayed by sync", async ({ page, context }) => {
+    await openControlled(page);
+    await recordMessages(page);
+    const worker = await workerOf(context);
+    await recordBadges(worker);
+    await unfocus(page);
+
+    const patches: { url: string; auth?: string; time?: string; body: unknown }[] = [];
+    let online = false;
+    await context.route(`${appOrigin}/graph/beta/me/notifications/*`, async (route) => {
+      const req = route.request();
+      if (req.method() !== "PATCH") return route.fallback();
+      if (!online) return route.abort("internetdisconnected");
+      patches.push({ url: req.url(), auth: req.headers()["authorization"], time: req.headers()["x-action-time"], body: req.postDataJSON() });
+      await route.fulfill({ status: 200, contentType: "application/json", body: "{}" });
+    });
+
+    await deliver(page, payload());
+    await expect.poll(async () => (await shown(page)).length).toBe(1);
+    const clickedBefore = Date.now();
+    await clickNotification(worker, ID, "mark-read");
+    // Closed at once, and the failed request waits in the queue.
+    await expect.poll(() => shown(page)).toEqual([]);
+    await page.waitForTimeout(300);
+    expect(patches).toEqual([]);
+
+    online = true;
+    const { cdp, registrationId } = await devtools(page);
+    await cdp.send("ServiceWorker.dispatchSyncEvent", { origin: appOrigin, registrationId, tag: "notification-actions", lastChance: false });
+    await expect.poll(() => patches.length).toBe(1);
+    expect(patches[0]).toMatchObject({ url: `${appOrigin}/graph/beta/me/notifications/${ID}`, auth: "Bearer e2e-action-token", body: { readState: "read" } });
+    // The replay keeps the time the user acted, not the time it was sent.
+    expect(Date.parse(patches[0]!.time!)).toBeGreaterThanOrEqual(clickedBefore - 1000);
+    expect(Date.parse(patches[0]!.time!)).toBeLessThan(Date.now() - 250);
+
+    // Online, a Dismiss is sent at once and the badge stays (dismissing does not read it).
+    await deliver(page, payload({ unreadCount: 2 }));
+    await expect.poll(async () => (await shown(page)).length).toBe(1);
+    await clickNotification(worker, ID, "dismiss");
+    await expect.poll(() => patches.length).toBe(2);
+    expect(patches[1]!.body).toEqual({ userActionState: "dismissed" });
+    await expect.poll(() => badges(worker)).toEqual([4, 2, 2]);
+    await cdp.detach();
+  });
+
+  test("an updated worker waits for the prompt; Reload hands over and reloads once", async ({ page, context }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await openControlled(page);
+
+    const file = path.resolve(repoRoot, distDir, "sw", "sw.js");
+    const original = readFileSync(file);
+    const marker = `e2e-${Date.now()}`;
+    try {
+      // New bytes: the browser's update check installs a second worker, which must wait.
+      writeFileSync(file, Buffer.concat([original, Buffer.from(`\nself.e2eVersion=${JSON.stringify(marker)};\n`)]));
+      await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+      const prompt = page.getByRole("status").filter({ hasText: "A new version is ready" });
+      await expect(prompt).toBeVisible();
+      const reload = prompt.getByRole("button", { name: "Reload" });
+      const box = await reload.boundingBox();
+      expect(box?.height).toBeGreaterThanOrEqual(44);
+      expect(await page.evaluate(async () => !!(await navigator.serviceWorker.ready).waiting)).toBe(true);
+
+      let loads = 0;
+      page.on("load", () => loads++);
+      await reload.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => loads).toBe(1);
+      await page.waitForTimeout(1500);
+      expect(loads).toBe(1);
+      await expect(prompt).toHaveCount(0);
+      const state = await page.evaluate(async () => {
+        const r = await navigator.serviceWorker.ready;
+        return { waiting: !!r.waiting, controlled: !!navigator.serviceWorker.controller };
+      });
+      expect(state).toEqual({ waiting: false, controlled: true });
+      // The worker in charge now is the new one.
+      const versions = await Promise.all(
+        context.serviceWorkers().map((w) =>
+          w.evaluate(() => {
+            const g = self as unknown as WorkerScope;
+            return g.serviceWorker?.state === "activated" ? (g.e2eVersion ?? "old") : undefined;
+          }).catch(() => undefined),
+        ),
+      );
+      expect(versions.filter(Boolean)).toEqual([marker]);
+      expect(errors).toEqual([]);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
