@@ -63,6 +63,17 @@ export async function registerEndpoint(db: Db, owner: Owner, reg: Registration, 
     renewed: now,
     expiration,
   };
+  try {
+    return await registerOnce(db, owner, reg, fields);
+  } catch (err) {
+    // Two first registrations of one push URL at once (PostgreSQL runs them in
+    // parallel): the loser hits the unique index; rerun, it is then a renewal.
+    if ((err as { code?: unknown }).code !== "23505") throw err;
+    return registerOnce(db, owner, reg, fields);
+  }
+}
+
+async function registerOnce(db: Db, owner: Owner, reg: Registration, fields: EndpointFields): Promise<RegisterOutcome> {
   return db.transaction(async (tx) => {
     const removed: string[] = [];
     const remove = async (o: Owner, id: string) => {

@@ -170,6 +170,16 @@ describe("registering an endpoint", () => {
     }
   });
 
+  it("gives one endpoint for ten simultaneous first registrations of one push URL (one 201, nine 200)", async () => {
+    const u = await newUser();
+    const token = await u.token();
+    const sub = newPushSubscription();
+    const results = await Promise.all(Array.from({ length: 10 }, () => registerEndpoint(stack, token, webPushBody(sub))));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(await rowCount(u.oid)).toBe(1);
+  });
+
   it("renews a web endpoint by its id instead of adding another, and upgrades it to webPush", async () => {
     const u = await newUser();
     const web = await registerEndpoint(stack, await u.token(), { platform: "web" });
