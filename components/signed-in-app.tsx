@@ -4,7 +4,7 @@
 // service at start), the app badge, and a sign-out that unregisters this browser first.
 import { useIsAuthenticated, useMsal } from "@azure/msal-react";
 import type { AccountInfo } from "@azure/msal-browser";
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { SWRConfig, type SWRConfiguration } from "swr";
 import { Landing } from "@/components/landing";
 import { LiveRegionProvider } from "@/components/live-region";
@@ -15,7 +15,7 @@ import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { getAccessToken, signIn, signOut } from "@/lib/auth/token";
 import { PushStateProvider, usePushController } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
-import { currentEndpointId } from "@/lib/push/push-store";
+import { currentEndpointId, idbEndpointStore } from "@/lib/push/push-store";
 import { setAppBadge } from "@/lib/push/reconcile";
 
 const swrOptions: SWRConfiguration = {
@@ -44,11 +44,22 @@ function AppBadge() {
 
 function SignedIn({ account, client, children }: { account: AccountInfo; client: ApiClient; children: (session: Session) => ReactNode }) {
   const { msal } = useAuthRuntime();
+  // The stored endpoint id is read (a few ms of IndexedDB) before the first request, so even that
+  // one carries X-Endpoint-Id.
+  const [storeRead, setStoreRead] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void idbEndpointStore.load().finally(() => live && setStoreRead(true));
+    return () => {
+      live = false;
+    };
+  }, []);
   const push = usePushController(client, account.homeAccountId);
   const session = useMemo<Session>(
     () => ({ account, signOut: () => void signOut(msal, push.unregister) }),
     [account, msal, push.unregister],
   );
+  if (!storeRead) return null;
   return (
     <PushStateProvider value={push}>
       <AppBadge />

@@ -1,11 +1,11 @@
 // The page side of push, in Settings: turning push on for this browser, the device list, Remove,
 // the states that block push (denied, unsupported), the in-app toast, the inbox hint, and sign-out
 // unregistering this browser. Bruno's inbox only (no other spec changes his endpoints).
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
 import { apiAs } from "./fixtures/api";
 import { appOrigin, issuer, pushOrigin } from "./fixtures/e2e-env";
 import { appServiceWorker } from "./fixtures/push-browser";
-import { deviceOptions, expect, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
+import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
 import { userToken } from "./fixtures/tokens";
 
 const bruno = users.bruno;
@@ -80,7 +80,9 @@ test("turning push on in Settings registers this browser, and Settings lists it 
   const id = await ui.thisDevice.getAttribute("data-endpoint-id");
   const stored = (await endpoints()).find((e) => e.id === id);
   expect(stored).toMatchObject({ platform: "webPush", pushServiceHost: new URL(pushOrigin).host });
-  expect(stored?.deviceName).toMatch(/^Chrom(e|ium) on Linux$/);
+  // A readable name from the browser's user agent (Playwright's desktop Chrome says Windows).
+  expect(stored?.deviceName).toMatch(/^Chrome on (Windows|Linux)$/);
+  await expect(ui.thisDevice.getByRole("heading")).toHaveText(stored!.deviceName!);
   // Only one row for this browser: the push-less one registered at sign-in was replaced.
   expect((await endpoints()).filter((e) => e.deviceName === stored?.deviceName)).toHaveLength(1);
 });
@@ -88,9 +90,20 @@ test("turning push on in Settings registers this browser, and Settings lists it 
 test("every API request from the page names this browser's endpoint in X-Endpoint-Id", async () => {
   const { page } = device;
   const id = await settings(page).thisDevice.getAttribute("data-endpoint-id");
-  const request = page.waitForRequest((r) => r.url().includes("/graph/beta/me/notifications?"));
+  // A fresh page load: even its first requests carry the id kept in IndexedDB.
+  const seen: (string | undefined)[] = [];
+  const record = (r: Request) => {
+    if (r.url().includes("/graph/beta/me/notifications")) seen.push(r.headers()["x-endpoint-id"]);
+  };
+  page.on("request", record);
+  await page.goto("/");
+  await expect(inbox(page).list).toBeVisible();
+  await expect.poll(() => seen.length).toBeGreaterThan(1);
+  page.off("request", record);
+  expect(seen.every((header) => header === id), `X-Endpoint-Id of each request: ${seen.join(", ")}`).toBe(true);
+  await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("link", { name: "Inbox" }).click();
-  expect((await request).headers()["x-endpoint-id"]).toBe(id);
+  await expect(inbox(page).list).toBeVisible();
 });
 
 test("Remove asks first, then takes another device off the list and the service", async () => {
