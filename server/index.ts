@@ -85,7 +85,9 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
 
   const touched = new Map<string, number>();
   let writesSinceVacuum = Number.POSITIVE_INFINITY;
-  const snoozes = createSnoozeWaker(db);
+  const snoozes = createSnoozeWaker(db, { now, onWoke: () => push.kick() });
+  // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
+  snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
   const app = createApp({
     db,
     config,
@@ -157,6 +159,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     close() {
       closed ??= (async () => {
         clearInterval(timer);
+        snoozes.stop();
         await running?.catch(() => undefined);
         await push.close().catch((err: unknown) => console.error("[service] push pipeline stop failed:", err));
         await store.close();

@@ -275,6 +275,26 @@ describe("state pushes", () => {
   });
 });
 
+describe("snoozed items", () => {
+  it("are pushed again (kind updated) when the snooze ends, with nobody reading", async () => {
+    const { sub } = await subscribe();
+    const id = await send();
+    await service.push.idle();
+    const until = new Date(Date.now() + 1500).toISOString();
+    const snoozed = await call("PATCH", `/me/notifications/${id}`, adele, { userActionState: "snoozed", snoozedUntilDateTime: until });
+    expect(snoozed.status, snoozed.text).toBe(200);
+    await service.push.idle();
+    // The snooze itself is a state change: it closes the OS notification.
+    expect(payloads(fake, sub.endpoint).map((p) => p.kind)).toEqual(["created", "stateChanged"]);
+
+    await fake.waitForDeliveries(3, { endpoint: sub.endpoint, timeoutMs: 10_000 });
+    const woke = payloads(fake, sub.endpoint)[2]!;
+    expect(woke.kind).toBe("updated");
+    expect(woke.notification).toMatchObject({ id, userActionState: "noInteraction" });
+    expect(fake.deliveries(sub.endpoint)[2]!.receivedAt).toBeGreaterThanOrEqual(Date.parse(until));
+  });
+});
+
 describe("push service answers", () => {
   it("404 and 410 remove the subscription", async () => {
     const a = await subscribe();
