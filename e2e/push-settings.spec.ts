@@ -129,6 +129,8 @@ test("a notification arriving while the tab is in front shows as an in-app toast
   const [item] = await (await apiAs(bruno.upn)).list("readState eq 'unread'");
   expect(item, "Bruno's seed has an unread notification").toBeDefined();
   await page.goto("/");
+  // The page listens once the inbox is up (a message before that is dropped, as the browser does).
+  await expect(inbox(page).list).toBeVisible();
   const worker = await appServiceWorker(page);
   // The real worker posts to its window clients, as its push handler does for a focused tab.
   await worker.evaluate(async (n) => {
@@ -154,7 +156,7 @@ test("a notification arriving while the tab is in front shows as an in-app toast
 test("/?open=<id> of a notification that no longer exists says so", async () => {
   const { page } = device;
   await page.goto("/?open=00000000-0000-4000-8000-000000000000");
-  await expect(page.getByRole("alert")).toContainText("That notification no longer exists");
+  await expect(page.getByRole("alert").filter({ hasText: "Opening failed" })).toContainText("That notification no longer exists");
   await expect(page).toHaveURL(`${appOrigin}/`);
 });
 
