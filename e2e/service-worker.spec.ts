@@ -151,16 +151,26 @@ async function clickNotification(worker: Worker, tag: string, action: string): P
   );
 }
 
+/** Whether the worker sees a tab of the app that is visible and focused (then it toasts instead of showing). */
+async function workerSeesFocusedTab(worker: Worker): Promise<boolean> {
+  return worker.evaluate(async () => {
+    const sw = self as unknown as WorkerScope;
+    const windows = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
+    return windows.some((c) => c.focused && c.visibilityState === "visible");
+  });
+}
+
 /**
- * Puts the page in the background, as another tab in front does (the worker then shows OS notifications instead
- * of posting an in-page toast). Playwright emulates focus for every page, so that is turned off too, for as long
- * as the returned session stays attached.
+ * Puts the page in the background, as another tab in front does, and waits until the worker sees it so (it then
+ * shows OS notifications instead of posting an in-page toast). Playwright emulates focus for every page, so that
+ * is turned off too, for as long as the returned session stays attached.
  */
-async function unfocus(page: Page): Promise<CDPSession> {
+async function unfocus(page: Page, worker: Worker): Promise<CDPSession> {
   const other = await page.context().newPage();
   await other.bringToFront();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Emulation.setFocusEmulationEnabled", { enabled: false });
+  await expect.poll(() => workerSeesFocusedTab(worker)).toBe(false);
   return cdp;
 }
 
@@ -225,7 +235,7 @@ test.describe("service worker", () => {
     await recordMessages(page);
     const worker = await workerOf(context);
     await recordBadges(worker);
-    await unfocus(page);
+    await unfocus(page, worker);
 
     await deliver(page, payload());
     await expect.poll(() => shown(page)).toEqual([
@@ -254,12 +264,8 @@ test.describe("service worker", () => {
     await openControlled(page);
     await page.bringToFront();
     await recordMessages(page);
-    const focused = await (await workerOf(context)).evaluate(async () => {
-      const sw = self as unknown as WorkerScope;
-      const windows = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
-      return windows.some((c) => c.focused && c.visibilityState === "visible");
-    });
-    expect(focused).toBe(true);
+    const worker = await workerOf(context);
+    await expect.poll(() => workerSeesFocusedTab(worker)).toBe(true);
     await deliver(page, payload());
     await expect.poll(async () => (await messages(page)).map((m) => m.type).sort()).toEqual(["notification-received", "notifications-changed"]);
     expect(await shown(page)).toEqual([]);
@@ -270,7 +276,7 @@ test.describe("service worker", () => {
     await recordMessages(page);
     const worker = await workerOf(context);
     await recordBadges(worker);
-    await unfocus(page);
+    await unfocus(page, worker);
 
     const patches: { url: string; auth?: string; time?: string; body: unknown }[] = [];
     let online = false;

@@ -213,6 +213,7 @@ async function act(id: string, actionToken: string | undefined, action: Notifica
       type: "notifications-changed",
       kind: "stateChanged",
       notificationId: id,
+      // -1: unknown here (no push set a badge yet); pages revalidate their own count on this message.
       unreadCount: before === undefined ? -1 : badgeAfterAction(before, action),
     });
   }
@@ -234,6 +235,7 @@ async function replayPendingActions(): Promise<number> {
   if (changedIds.length > 0) {
     const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
     for (const id of changedIds) {
+      // The count after a late replay is unknown to the worker (-1); the server's next push sets the badge.
       postAll(windows, { type: "notifications-changed", kind: "stateChanged", notificationId: id, unreadCount: -1 });
     }
   }
