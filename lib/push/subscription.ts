@@ -102,6 +102,16 @@ export function registrationIsCurrent(stored: StoredEndpoint | undefined, user: 
 
 // ---- the operations ----
 
+// One operation at a time per page: the start-up sync of one page, a click on "Turn on" and the
+// sync of the next page (client-side navigation) would otherwise each read the store before the
+// other saved, and register this browser twice.
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(operation: () => Promise<T>): Promise<T> {
+  const run = queue.then(operation, operation);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 async function deleteQuietly(api: PushApi, id: string): Promise<void> {
   try {
     await api.deleteEndpoint(id);
@@ -155,7 +165,10 @@ export async function enablePush(deps: PushDeps): Promise<EnableResult> {
   if (!deps.notification) throw new PushSetupError("This browser cannot show notifications.");
   const permission = deps.notification.permission === "granted" ? "granted" : await deps.notification.requestPermission();
   if (permission !== "granted") return { state: permission === "denied" ? "denied" : "prompt" };
+  return exclusive(() => subscribeAndRegister(deps));
+}
 
+async function subscribeAndRegister(deps: PushDeps): Promise<EnableResult> {
   const registration = await deps.getRegistration();
   if (!registration) throw new PushSetupError("The app's service worker is not running. Reload the page and try again.");
   const [vapidKey, stored] = await Promise.all([deps.api.vapidPublicKey(), deps.store.load()]);
@@ -172,12 +185,14 @@ export async function enablePush(deps: PushDeps): Promise<EnableResult> {
 }
 
 /** Turns push off for this browser; it stays registered as a "web" endpoint so its actions are attributed. */
-export async function disablePush(deps: PushDeps): Promise<StoredEndpoint> {
-  const registration = await deps.getRegistration();
-  const subscription = await registration?.pushManager.getSubscription();
-  await subscription?.unsubscribe().catch(() => false);
-  const stored = await deps.store.load();
-  return register(deps, undefined, null, stored);
+export function disablePush(deps: PushDeps): Promise<StoredEndpoint> {
+  return exclusive(async () => {
+    const registration = await deps.getRegistration();
+    const subscription = await registration?.pushManager.getSubscription();
+    await subscription?.unsubscribe().catch(() => false);
+    const stored = await deps.store.load();
+    return register(deps, undefined, null, stored);
+  });
 }
 
 export type SyncOutcome = "unchanged" | "registered" | "resubscribed";
@@ -186,7 +201,11 @@ export type SyncOutcome = "unchanged" | "registered" | "resubscribed";
  * At start (signed in) and when the worker says the subscription changed: make the service's
  * record of this browser match the browser. See the cases in the test file.
  */
-export async function syncEndpoint(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outcome: SyncOutcome; subscribed: boolean }> {
+export function syncEndpoint(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outcome: SyncOutcome; subscribed: boolean }> {
+  return exclusive(() => syncNow(deps));
+}
+
+async function syncNow(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outcome: SyncOutcome; subscribed: boolean }> {
   const now = deps.now?.() ?? new Date();
   let stored = await deps.store.load();
   if (stored && stored.user !== deps.user) {
@@ -228,7 +247,11 @@ export async function syncEndpoint(deps: PushDeps): Promise<{ endpoint: StoredEn
  * Sign-out: this browser stops being the user's endpoint. DELETE first (it needs the user's token,
  * which logout ends), then unsubscribe. Errors are swallowed: sign-out must go on regardless.
  */
-export async function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
+export function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
+  return exclusive(() => unregisterNow(deps));
+}
+
+async function unregisterNow(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
   const stored = await deps.store.load();
   await deps.store.clear();
   const registration = await deps.getRegistration().catch(() => undefined);

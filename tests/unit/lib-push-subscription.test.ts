@@ -303,6 +303,25 @@ describe("syncEndpoint", () => {
   });
 });
 
+describe("one operation at a time", () => {
+  it("a click on Turn on during the start-up sync does not register this browser twice", async () => {
+    const { api, store, deps } = setup();
+    const [synced, enabled] = await Promise.all([syncEndpoint(deps), enablePush(deps)]);
+    expect(synced.endpoint.platform).toBe("web");
+    expect(enabled.state).toBe("on");
+    // The web row the sync made is replaced by the push one, and the store ends on the push one.
+    expect(api.deleted).toEqual([synced.endpoint.id]);
+    expect([...api.rows.keys()]).toEqual([store.value!.id]);
+    expect(store.value?.platform).toBe("webPush");
+  });
+
+  it("two pages' syncs at once register once", async () => {
+    const { api, deps } = setup();
+    await Promise.all([syncEndpoint(deps), syncEndpoint(deps)]);
+    expect(api.registered).toHaveLength(1);
+  });
+});
+
 describe("disablePush and sign-out", () => {
   it("disable unsubscribes, deletes the push endpoint and keeps this browser registered as web", async () => {
     const { api, store, registration, deps } = setup();
