@@ -1,0 +1,200 @@
+// One user, two browsers (a desktop one and a phone-sized one), both with push
+// turned on through the settings page: a notification sent with the CLI becomes
+// an OS notification on both, and "Mark as read" pressed on one (the real
+// service worker's handler, with the payload's action token, no page involved)
+// reaches the server and clears the notification, the list and the badge on
+// the other. The push service is the loopback fake (e2e/fixtures/fake-push-
+// service.ts); pushes reach each browser's worker through the DevTools Protocol.
+//
+// Sam (support staff) is the user: his inbox is not seeded and no other spec
+// uses it, so the counts here are exact.
+import { DEMO_USERS } from "../idp/demo-users";
+import { issuer, appOrigin } from "./fixtures/e2e-env";
+import type { FakeDelivery } from "./fixtures/fake-push-service";
+import {
+  appServiceWorker,
+  clickNotification,
+  connectPushBridge,
+  lastWorkerBadge,
+  recordWorkerBadge,
+  shownNotifications,
+  type PushBridge,
+} from "./fixtures/push-browser";
+import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, type PushDevice } from "./fixtures/test";
+import { send } from "./fixtures/send";
+import { userToken } from "./fixtures/tokens";
+import type { PushPayload } from "../lib/push/sw-protocol";
+
+const sam = DEMO_USERS.find((u) => u.upn === "support@contoso.test")!;
+const base = `${appOrigin}/graph/beta/me/notifications`;
+
+test.describe.configure({ mode: "serial" });
+
+interface Device extends PushDevice {
+  name: "desktop" | "phone";
+  bridge: PushBridge;
+  endpoint: string;
+}
+
+let token: string;
+let desktop: Device;
+let phone: Device;
+let id: string;
+let title: string;
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status} ${await res.text()}`);
+  return res;
+}
+
+async function unreadCount(): Promise<number> {
+  const filter = encodeURIComponent("readState eq 'unread' and status eq 'active'");
+  return Number(await (await api(`/$count?$filter=${filter}`)).text());
+}
+
+/** The header's unread badge as a number (hidden or empty = 0). */
+async function shownUnread(device: Device): Promise<number> {
+  const badge = inbox(device.page).unreadCount;
+  if (!(await badge.isVisible())) return 0;
+  return Number(/\d+/.exec((await badge.textContent()) ?? "")?.[0] ?? 0);
+}
+
+/**
+ * Every page Playwright drives counts as focused, and the worker shows an
+ * in-app toast instead of an OS notification to a focused tab. A person who
+ * gets a notification is usually elsewhere: put another tab in front.
+ */
+async function lookElsewhere(device: Device): Promise<void> {
+  const cdp = await device.context.newCDPSession(device.page);
+  await cdp.send("Emulation.setFocusEmulationEnabled", { enabled: false });
+  await cdp.detach();
+  const other = await device.context.newPage();
+  await other.goto("about:blank");
+  await other.bringToFront();
+}
+
+test.beforeAll(async ({ browser, pushService }) => {
+  test.setTimeout(120_000);
+  token = await userToken(issuer, sam.upn);
+  // Endpoints left by an earlier run on a reused server (CI starts on a fresh data folder).
+  const { value: stale } = (await (await api("/subscriptions")).json()) as { value: { id: string }[] };
+  for (const e of stale) await api(`/subscriptions/${e.id}`, { method: "DELETE" });
+  // Sam has an empty inbox and the service has not seen him yet: send by object id, so the inbox has an item.
+  await send({ to: sam.oid, title: `Welcome, Sam ${Date.now()}`, body: "Your inbox works." });
+
+  const open = async (name: Device["name"]): Promise<Device> => {
+    const device = await newPushDevice(browser, pushService, deviceOptions[name]);
+    await signIn(device.page, sam);
+    await turnOnPush(device.page);
+    const endpoint = device.stub.current()?.endpoint;
+    if (!endpoint) throw new Error(`${name}: the app turned push on without subscribing`);
+    const bridge = await connectPushBridge(device.page, pushService, device.stub);
+    await device.page.goto("/");
+    await expect(inbox(device.page).list).toBeVisible();
+    return { ...device, name, bridge, endpoint };
+  };
+  desktop = await open("desktop");
+  phone = await open("phone");
+  await lookElsewhere(desktop);
+  await lookElsewhere(phone);
+});
+
+test.afterAll(async () => {
+  for (const d of [desktop, phone]) {
+    await d?.bridge.close();
+    await d?.context.close();
+  }
+});
+
+test("both browsers are registered as web push endpoints of the user", async ({ pushService }) => {
+  const { value } = (await (await api("/subscriptions")).json()) as { value: { id: string; platform: string; pushServiceHost?: string }[] };
+  const push = value.filter((e) => e.platform === "webPush");
+  expect(push).toHaveLength(2);
+  expect(new Set(push.map((e) => e.id)).size).toBe(2);
+  if (push.every((e) => e.pushServiceHost !== undefined)) {
+    expect(push.map((e) => e.pushServiceHost)).toEqual([new URL(pushService.origin).host, new URL(pushService.origin).host]);
+  }
+  expect(desktop.endpoint).not.toBe(phone.endpoint);
+});
+
+test("a notification sent with the CLI arrives as an OS notification in both browsers", async ({ pushService }) => {
+  title = `Deploy 77 needs approval ${Date.now()}`;
+  id = await send({ to: sam.upn, title, body: "Production, region west.", group: "Deploys", priority: "High" });
+  const unread = await unreadCount();
+
+  for (const device of [desktop, phone]) {
+    const [delivery] = (await pushService.waitForDeliveries(1, { endpoint: device.endpoint, timeoutMs: 15_000 })).filter(
+      (d) => (d.json as PushPayload | undefined)?.notification?.id === id,
+    );
+    expect(delivery, `${device.name}: a push for ${id}`).toBeDefined();
+    const payload = delivery!.json as PushPayload;
+    // The contract's payload, VAPID-signed for this push service, urgent because the priority is High.
+    expect(payload).toMatchObject({
+      v: 1,
+      kind: "created",
+      unreadCount: unread,
+      notification: { id, title, body: "Production, region west.", groupName: "Deploys", priority: "High", readState: "unread", status: "active" },
+    });
+    expect(typeof payload.actionToken).toBe("string");
+    expect(Buffer.byteLength(delivery!.plaintext!)).toBeLessThanOrEqual(3000);
+    expect(delivery!.urgency).toBe("high");
+    expect(delivery!.ttl).toBeGreaterThan(0);
+    expect(delivery!.vapid.aud).toBe(pushService.origin);
+
+    await expect
+      .poll(async () => (await shownNotifications(device.page, id)).map((n) => ({ title: n.title, body: n.body, actions: n.actions.map((a) => a.title) })), {
+        message: `${device.name}: OS notification tagged ${id}`,
+      })
+      .toEqual([{ title, body: "Production, region west.", actions: ["Mark as read", "Dismiss"] }]);
+  }
+  // (The fake is shared by the worker's spec files: only this user's two endpoints matter here.)
+  expect(pushService.rejected().filter((r) => r.endpoint === desktop.endpoint || r.endpoint === phone.endpoint)).toEqual([]);
+});
+
+test("Mark as read on the desktop notification reads it on the server and clears it on the phone", async ({ pushService }) => {
+  const phoneWorker = await appServiceWorker(phone.page);
+  await recordWorkerBadge(phoneWorker);
+  const before = await unreadCount();
+  const phonePushes = pushService.deliveries(phone.endpoint).length;
+  const desktopPushes = pushService.deliveries(desktop.endpoint).length;
+  await expect.poll(() => shownUnread(phone)).toBe(before);
+
+  await clickNotification(await appServiceWorker(desktop.page), id, "mark-read");
+
+  // The worker acted with the action token (it holds no user token): the server has it read.
+  await expect.poll(async () => ((await (await api(`/${id}`)).json()) as { readState: string }).readState).toBe("read");
+  await expect.poll(async () => (await shownNotifications(desktop.page, id)).length, { message: "desktop notification closed" }).toBe(0);
+
+  // The phone hears of it by push, closes its notification, and its list, header and app badge follow.
+  const [change] = (await pushService.waitForDeliveries(phonePushes + 1, { endpoint: phone.endpoint, timeoutMs: 15_000 })).slice(phonePushes);
+  expect((change as FakeDelivery).json).toMatchObject({ kind: "stateChanged", notification: { id, readState: "read" }, unreadCount: before - 1 });
+  await expect.poll(async () => (await shownNotifications(phone.page, id)).length, { message: "phone notification closed" }).toBe(0);
+  await expect(inbox(phone.page).item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+  await expect.poll(() => shownUnread(phone)).toBe(before - 1);
+  await expect.poll(() => lastWorkerBadge(phoneWorker), { message: "the phone worker's app badge" }).toBe(before - 1);
+  expect(await unreadCount()).toBe(before - 1);
+  // The action token names the desktop's endpoint, so the change is the desktop's own: no push back to it.
+  expect(pushService.deliveries(desktop.endpoint)).toHaveLength(desktopPushes);
+});
+
+test("deleting a notification in the phone's inbox closes it on the desktop and drops it from the desktop's list", async ({ pushService }) => {
+  const other = `Invoice 5512 is overdue ${Date.now()}`;
+  const otherId = await send({ to: sam.upn, title: other, body: "Contoso Ltd., 30 days." });
+  await expect.poll(async () => (await shownNotifications(desktop.page, otherId)).length, { message: "desktop shows it" }).toBe(1);
+  await expect.poll(async () => (await shownNotifications(phone.page, otherId)).length, { message: "phone shows it" }).toBe(1);
+  await expect(inbox(desktop.page).item(other)).toBeVisible();
+  const desktopPushes = pushService.deliveries(desktop.endpoint).length;
+
+  await inbox(phone.page).item(other).getByRole("button", { name: "Delete" }).click();
+  // The delete is sent when the phone's Undo window closes.
+  await expect.poll(() => pushService.deliveries(desktop.endpoint).length, { timeout: 20_000 }).toBe(desktopPushes + 1);
+  expect(pushService.deliveries(desktop.endpoint).at(-1)?.json).toMatchObject({ kind: "deleted", notification: { id: otherId } });
+  await expect.poll(async () => (await shownNotifications(desktop.page, otherId)).length, { message: "desktop notification closed" }).toBe(0);
+  await expect(inbox(desktop.page).item(other)).toHaveCount(0);
+  // The phone acted itself, so it gets no push about it; at the latest when the app opens again it
+  // reconciles its notifications with the server and closes the one for the deleted item.
+  await phone.page.reload();
+  await expect(inbox(phone.page).list).toBeVisible();
+  await expect.poll(async () => (await shownNotifications(phone.page, otherId)).length, { message: "phone notification closed" }).toBe(0);
+});
