@@ -136,18 +136,18 @@ async function badges(worker: Worker): Promise<number[]> {
 }
 
 /**
- * Runs the worker's real `notificationclick` handler for the displayed
- * notification with this tag: a NotificationEvent dispatched inside the worker.
+ * Runs the worker's real `notificationclick` (or `notificationclose`) handler for the displayed notification with
+ * this tag: a NotificationEvent dispatched inside the worker (browsers offer no way to click an OS notification).
  */
-async function clickNotification(worker: Worker, tag: string, action: string): Promise<void> {
+async function clickNotification(worker: Worker, tag: string, action: string, type = "notificationclick"): Promise<void> {
   await worker.evaluate(
-    async ({ tag, action }) => {
+    async ({ tag, action, type }) => {
       const sw = self as unknown as WorkerScope;
       const [notification] = await sw.registration.getNotifications({ tag });
       if (!notification) throw new Error(`no notification with tag ${tag}`);
-      sw.dispatchEvent(new NotificationEvent("notificationclick", { notification, action }));
+      sw.dispatchEvent(new NotificationEvent(type, { notification, action }));
     },
-    { tag, action },
+    { tag, action, type },
   );
 }
 
@@ -230,7 +230,7 @@ test.describe("service worker", () => {
     expect(api.status()).toBe(401);
   });
 
-  test("a push shows a notification with tag = id, title, body and two actions; a state push closes it", async ({ page, context }) => {
+  test("a push shows a notification with tag = id, title, body and two actions; a state push closes it; an unreadable one is ignored", async ({ page, context }) => {
     await openControlled(page);
     await recordMessages(page);
     const worker = await workerOf(context);
@@ -258,6 +258,21 @@ test.describe("service worker", () => {
     await expect.poll(() => badges(worker)).toEqual([4, 3]);
     await expect.poll(async () => (await messages(page)).length).toBe(2);
     expect((await messages(page))[1]).toEqual({ type: "notifications-changed", kind: "stateChanged", notificationId: ID, unreadCount: 3 });
+
+    // An unreadable push (not the contract's JSON) shows and posts nothing; the next good one still works.
+    await deliver(page, "Hello World!");
+    const other = "0f1e2d3c-4b5a-4968-8776-655443322110";
+    await deliver(page, payload({ unreadCount: 5 }, { id: other, title: "Deploy done" }));
+    await expect.poll(async () => (await shown(page)).map((n) => [n.tag, n.title])).toEqual([[other, "Deploy done"]]);
+    await expect.poll(async () => (await messages(page)).length).toBe(3);
+    expect(await badges(worker)).toEqual([4, 3, 5]);
+
+    // The browser replaced the push subscription: the page is told to register the new one.
+    await worker.evaluate(() => {
+      const Ctor = (self as unknown as { PushSubscriptionChangeEvent: new (type: string) => Event }).PushSubscriptionChangeEvent;
+      (self as unknown as WorkerScope).dispatchEvent(new Ctor("pushsubscriptionchange"));
+    });
+    await expect.poll(async () => (await messages(page)).at(-1)).toEqual({ type: "push-subscription-changed" });
   });
 
   test("with a tab of the app visible and focused, a push becomes an in-page message, not an OS notification", async ({ page, context }) => {
@@ -271,7 +286,7 @@ test.describe("service worker", () => {
     expect(await shown(page)).toEqual([]);
   });
 
-  test("Mark as read runs through the worker's handler with the action token; offline it is queued and replayed by sync", async ({ page, context }) => {
+  test("Mark as read, Dismiss and close run through the worker's handlers with the action token; offline they are queued and replayed by sync", async ({ page, context }) => {
     await openControlled(page);
     await recordMessages(page);
     const worker = await workerOf(context);
@@ -313,6 +328,13 @@ test.describe("service worker", () => {
     await expect.poll(() => patches.length).toBe(2);
     expect(patches[1]!.body).toEqual({ userActionState: "dismissed" });
     await expect.poll(() => badges(worker)).toEqual([4, 2, 2]);
+
+    // Closing the notification (not a button) dismisses it too.
+    await deliver(page, payload({ unreadCount: 2 }));
+    await expect.poll(async () => (await shown(page)).length).toBe(1);
+    await clickNotification(worker, ID, "", "notificationclose");
+    await expect.poll(() => patches.length).toBe(3);
+    expect(patches[2]).toMatchObject({ auth: "Bearer e2e-action-token", body: { userActionState: "dismissed" } });
     await cdp.detach();
   });
 
