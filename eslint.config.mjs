@@ -6,7 +6,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**", "public/sw.js", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", ".data-*/**", "test-results/**", "test-results-*/**", "playwright-report/**", "public/sw.js", "next-env.d.ts"],
   },
   {
     // The service worker runs in a ServiceWorkerGlobalScope, not a window.
