@@ -103,9 +103,13 @@ export function createActionTokenCodec(key: Buffer): ActionTokenCodec {
       const [body, sig] = parts as [string, string];
       if (!B64URL.test(body) || !B64URL.test(sig)) return undefined;
       const given = Buffer.from(sig, "base64url");
+      const bytes = Buffer.from(body, "base64url");
+      // Canonical encodings only: a last character differing in bits the decoder
+      // drops would otherwise give a second spelling of the same token.
+      if (given.toString("base64url") !== sig || bytes.toString("base64url") !== body) return undefined;
       const expected = mac(body);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      const claims = decodeClaims(Buffer.from(body, "base64url"));
+      const claims = decodeClaims(bytes);
       if (!claims || claims.expiresAt.getTime() <= now.getTime()) return undefined;
       return claims;
     },
