@@ -13,6 +13,7 @@ import {
   pushedNotificationQuery,
   recordDeliveriesQuery,
   settledSinceQuery,
+  skipRetriesQuery,
   unreadCountQuery,
   type DeliveryEvent,
   type DeliveryResult,
@@ -191,12 +192,20 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   const kind = payloadKindOf(event.kind);
   if (!kind) return EMPTY;
   const owner = { tenantId: event.tenant_id, userId: event.user_id };
+  /** Nothing to send (any more): a retry job settles the endpoints it carried. */
+  const nothing = async (): Promise<DeliverySummary> => {
+    if (job.endpointIds && job.endpointIds.length > 0) {
+      const sql = skipRetriesQuery(job.seq, owner, job.endpointIds, deps.now());
+      await db.query(sql.text, sql.params);
+    }
+    return EMPTY;
+  };
   const rowSql = pushedNotificationQuery(owner, event.notification_id);
   const row = (await db.query<PushedNotificationRow>(rowSql.text, rowSql.params)).rows[0];
-  if (!row) return EMPTY; // expired and purged: the app learns it from delta
-  if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return EMPTY;
+  if (!row) return nothing(); // expired and purged: the app learns it from delta
+  if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return nothing();
   const state = isStateKind(kind);
-  if (!state && !isDisplayable(row, event.kind, now)) return EMPTY;
+  if (!state && !isDisplayable(row, event.kind, now)) return nothing();
 
   const targetsSql = deliveryTargetsQuery({
     ...owner,
@@ -209,7 +218,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   });
   const candidates = (await db.query<TargetRow>(targetsSql.text, targetsSql.params)).rows;
   const { send: targets } = chooseTargets(kind, candidates, deps.rules);
-  if (targets.length === 0) return EMPTY;
+  if (targets.length === 0) return nothing();
 
   const countSql = unreadCountQuery(owner, now);
   const unreadCount = (await db.query<{ count: number }>(countSql.text, countSql.params)).rows[0]!.count;
@@ -313,7 +322,12 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       await tx.query(note.text, note.params);
       await deps.enqueueRetry(
         tx,
-        { seq: job.seq, endpointIds: retry.map((r) => r.target.id), attempt: Math.max(...retry.map((r) => r.attempts)) + 1 },
+        {
+          seq: job.seq,
+          ...(job.user !== undefined ? { user: job.user } : {}),
+          endpointIds: retry.map((r) => r.target.id),
+          attempt: Math.max(...retry.map((r) => r.attempts)) + 1,
+        },
         startAfter,
       );
     });

@@ -38,11 +38,16 @@ export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, o
     for (;;) {
       const n = await db.transaction(async (tx) => {
         const sql = undispatchedEventsQuery(batchSize);
-        const rows = (await tx.query<{ seq: string; kind: string }>(sql.text, sql.params)).rows;
+        const rows = (await tx.query<{ seq: string; kind: string; tenant_id: string; user_id: string }>(sql.text, sql.params))
+          .rows;
         if (rows.length === 0) return 0;
         const jobs: PgBoss.JobInsert<PushJobData>[] = rows
           .filter((r) => PUSHED.has(r.kind))
-          .map((r) => ({ id: jobIdForEvent(r.seq), name: PUSH_QUEUE, data: { seq: r.seq, attempt: 1 } }));
+          .map((r) => ({
+            id: jobIdForEvent(r.seq),
+            name: PUSH_QUEUE,
+            data: { seq: r.seq, user: `${r.tenant_id}|${r.user_id}`, attempt: 1 },
+          }));
         if (jobs.length > 0) await boss.insert(jobs, { db: pgBossDb(tx) });
         const mark = markDispatchedQuery(rows.map((r) => r.seq));
         await tx.query(mark.text, mark.params);

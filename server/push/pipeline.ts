@@ -17,7 +17,7 @@ export interface PushPipelineOptions {
   ca?: string | Buffer;
   /** Per-request timeout to a push service. Default 10 s. */
   requestTimeoutMs?: number;
-  /** Jobs a worker fetches at once (run concurrently). Default 4. */
+  /** Jobs a worker fetches at once (per user in order, users concurrently). Default 16. */
   workerBatchSize?: number;
   /** Idle polling of the worker (woken at once by the dispatcher otherwise). Default 0.5 s. */
   pollingIntervalSeconds?: number;
@@ -99,9 +99,20 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
 
   const workerId = await boss.work<PushJobData>(
     PUSH_QUEUE,
-    { batchSize: opts.workerBatchSize ?? 4, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
+    { batchSize: opts.workerBatchSize ?? 16, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
     async (jobs) => {
-      await Promise.all(jobs.map(handle));
+      // One user's jobs run one after another in event order (a state push must
+      // see the display push before it recorded); different users' side by side.
+      const byUser = new Map<string, typeof jobs>();
+      for (const job of jobs) {
+        const key = job.data.user ?? job.id;
+        byUser.set(key, [...(byUser.get(key) ?? []), job]);
+      }
+      await Promise.all(
+        [...byUser.values()].map(async (chain) => {
+          for (const job of chain) await handle(job);
+        }),
+      );
     },
   );
 

@@ -11,6 +11,8 @@ export const PGBOSS_SCHEMA = "pgboss";
 export interface PushJobData {
   /** notification_events.seq, as text (bigint). */
   seq: string;
+  /** `tenant|user` of the event: one user's jobs run in order, different users' side by side. */
+  user?: string;
   /** A retry job: only these endpoints (those whose last attempt must be retried). */
   endpointIds?: string[];
   /** 1 for the first send; a retry job carries the attempt it makes. */

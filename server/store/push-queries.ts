@@ -9,7 +9,7 @@ export const PUSHED_EVENT_KINDS = ["created", "updated", "stateChanged", "delete
 
 export function undispatchedEventsQuery(limit: number): Sql {
   return {
-    text: `SELECT seq::text AS seq, kind FROM notification_events
+    text: `SELECT seq::text AS seq, kind, tenant_id, user_id FROM notification_events
       WHERE NOT dispatched ORDER BY seq LIMIT $1 FOR UPDATE`,
     params: [limit],
   };
@@ -143,7 +143,8 @@ export function settledSinceQuery(o: Owner, since: Date, excludeId: string, limi
   };
 }
 
-export type DeliveryStatus = "delivered" | "retrying" | "failed" | "gone";
+/** `skipped`: a retry found the push no longer needed (the item was read, dismissed or deleted meanwhile). */
+export type DeliveryStatus = "delivered" | "retrying" | "failed" | "gone" | "skipped";
 
 export interface DeliveryResult {
   endpointId: string;
@@ -215,6 +216,15 @@ export function deleteGoneEndpointsQueries(o: Owner, ids: readonly string[]): Sq
       params: [o.tenantId, o.userId, ids],
     },
   ];
+}
+
+/** A retry job's endpoints, settled without a send. */
+export function skipRetriesQuery(seq: string, o: Owner, endpointIds: readonly string[], at: Date): Sql {
+  return {
+    text: `UPDATE push_deliveries SET status = 'skipped', at = $5
+      WHERE event_seq = $1 AND tenant_id = $2 AND user_id = $3 AND endpoint_id = ANY($4::uuid[]) AND status = 'retrying'`,
+    params: [seq, o.tenantId, o.userId, endpointIds, at],
+  };
 }
 
 /** Delivery rows older than the events' retention go with them. */

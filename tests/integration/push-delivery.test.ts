@@ -244,6 +244,22 @@ describe("state pushes", () => {
     expect(d!.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 
+  it("never leave a notification shown that was read right after it was sent (pushes of one user run in order)", async () => {
+    const a = await subscribe();
+    const b = await subscribe();
+    for (let i = 0; i < 5; i++) {
+      const id = await send({ payload: { visualContent: { title: `Race ${i}` } } });
+      expect((await call("PATCH", `/me/notifications/${id}`, adele, { readState: "read" })).status).toBe(200);
+    }
+    await service.push.idle({ includeScheduledRetries: true });
+    for (const e of [a, b]) {
+      const byId = new Map<string, string[]>();
+      for (const p of payloads(fake, e.sub.endpoint)) byId.set(p.notification.id, [...(byId.get(p.notification.id) ?? []), p.kind]);
+      // Either never shown (read before its push went out), or shown and then closed.
+      for (const kinds of byId.values()) expect(kinds).toEqual(["created", "stateChanged"]);
+    }
+  });
+
   it("are not sent to an endpoint that never showed the notification", async () => {
     await send(); // before the endpoint existed
     const id = (await call<{ value: Array<{ id: string }> }>("GET", "/me/notifications?$top=1", adele)).body.value[0]!.id;
