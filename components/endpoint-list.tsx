@@ -1,6 +1,6 @@
 "use client";
 // "Your devices": every endpoint of the user, this one marked, each removable after a confirmation.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Endpoint } from "@/lib/api/types";
 import { formatAbsoluteTime } from "@/lib/format/relative-time";
 import { deliveryResultText, endpointName, platformDescription } from "@/lib/push/endpoint-display";
@@ -22,6 +22,12 @@ function EndpointRow({ endpoint, isThis, onRemove }: { endpoint: Endpoint; isThi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = endpointName(endpoint);
+  // Cancel (or a refusal) puts focus back on Remove, not on the page's body.
+  const removeButton = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (refocus && !confirming) removeButton.current?.focus();
+  }, [refocus, confirming]);
 
   const remove = async () => {
     setBusy(true);
@@ -32,6 +38,7 @@ function EndpointRow({ endpoint, isThis, onRemove }: { endpoint: Endpoint; isThi
       setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
       setConfirming(false);
+      setRefocus(true);
     }
   };
 
@@ -71,14 +78,22 @@ function EndpointRow({ endpoint, isThis, onRemove }: { endpoint: Endpoint; isThi
             <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void remove()} autoFocus>
               {busy ? "Removing…" : "Yes, remove"}
             </button>
-            <button type="button" className="btn" disabled={busy} onClick={() => setConfirming(false)}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => {
+                setConfirming(false);
+                setRefocus(true);
+              }}
+            >
               Cancel
             </button>
           </div>
         </div>
       ) : (
         <div className="endpoint-actions">
-          <button type="button" className="btn btn-danger" aria-label={`Remove ${name}`} onClick={() => setConfirming(true)}>
+          <button ref={removeButton} type="button" className="btn btn-danger" aria-label={`Remove ${name}`} onClick={() => setConfirming(true)}>
             Remove
           </button>
         </div>

@@ -115,10 +115,11 @@ test("Remove asks first, then takes another device off the list and the service"
   await row.getByRole("button", { name: "Remove Firefox on Windows" }).click();
   await expect(row.getByText("Remove Firefox on Windows? It stops getting notifications.")).toBeVisible();
   await row.getByRole("button", { name: "Cancel" }).click();
-  await expect(row.getByRole("button", { name: "Remove Firefox on Windows" })).toBeVisible();
+  await expect(row.getByRole("button", { name: "Remove Firefox on Windows" })).toBeFocused();
   await row.getByRole("button", { name: "Remove Firefox on Windows" }).click();
   await row.getByRole("button", { name: "Yes, remove" }).click();
   await expect(row).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Your devices" })).toBeFocused();
   await expect(page.getByRole("status").filter({ hasText: "Removed Firefox on Windows." })).toBeAttached();
   expect((await endpoints()).some((e) => e.id === otherId)).toBe(false);
   await expect(settings(page).thisDevice).toBeVisible();
@@ -221,6 +222,12 @@ test("the inbox hint turns push on through the same path, and once hidden stays 
   await expect.poll(() => phone.stub.current()?.endpoint).toBeTruthy();
   await phone.page.getByRole("link", { name: "Settings" }).click();
   await expect(phone.page.getByText("Notifications are on for this device")).toBeVisible();
+  // Settings at 390 px: no sideways scroll, and its buttons keep 44 px targets.
+  await expect(settings(phone.page).thisDevice).toBeVisible();
+  expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  for (const button of await phone.page.getByRole("main").getByRole("button").all()) {
+    expect((await button.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+  }
   await phone.context.close();
 
   const { context, page } = await plainContext(browser);

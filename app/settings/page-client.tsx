@@ -71,6 +71,8 @@ function Settings({ session }: { session: Session }) {
         await devices.remove(endpoint);
       }
       announce(`Removed ${name}. It no longer gets notifications.`);
+      // The row and its buttons are gone: keep keyboard focus in the section.
+      requestAnimationFrame(() => document.getElementById("devices-heading")?.focus());
     },
     [push, devices, reloadDevices, announce],
   );
@@ -91,7 +93,9 @@ function Settings({ session }: { session: Session }) {
           <PushControl />
         </section>
         <section aria-labelledby="devices-heading" className="settings-section">
-          <h2 id="devices-heading">Your devices</h2>
+          <h2 id="devices-heading" tabIndex={-1}>
+            Your devices
+          </h2>
           <p className="settings-lead">Every browser where you use Inbox. Notifications go to the ones with push notifications on.</p>
           <EndpointList
             endpoints={devices.endpoints}
