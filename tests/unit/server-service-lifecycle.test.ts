@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/server/config";
 import { startService } from "@/server/index";
 import { DataDirLockedError } from "@/server/store/data-dir-lock";
+import { MIGRATIONS } from "@/server/store/migrations";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -35,7 +36,7 @@ describe("the service's store lifecycle", () => {
       const again = await second.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notifications");
       expect(again.rows[0]!.n).toBe(seeded.rows[0]!.n);
       const migrations = await second.store.db.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
+      expect(migrations.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await second.close();
     }
