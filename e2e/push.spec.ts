@@ -8,6 +8,7 @@
 //
 // Sam (support staff) is the user: his inbox is not seeded and no other spec
 // uses it, so the counts here are exact.
+import type { Request } from "@playwright/test";
 import { DEMO_USERS } from "../idp/demo-users";
 import { issuer, appOrigin } from "./fixtures/e2e-env";
 import type { FakeDelivery } from "./fixtures/fake-push-service";
@@ -160,10 +161,23 @@ test("Mark as read on the desktop notification reads it on the server and clears
   const desktopPushes = pushService.deliveries(desktop.endpoint).length;
   await expect.poll(() => shownUnread(phone)).toBe(before);
 
+  const shown = pushService.deliveries(desktop.endpoint).map((d) => d.json as PushPayload | undefined);
+  const actionToken = shown.find((p) => p?.kind === "created" && p.notification.id === id)?.actionToken;
+  expect(actionToken).toBeTruthy();
+  const patches: { authorization: string | undefined; fromWorker: boolean }[] = [];
+  const onRequest = (r: Request) => {
+    if (r.method() === "PATCH" && new URL(r.url()).pathname.endsWith(`/me/notifications/${id}`)) {
+      patches.push({ authorization: r.headers().authorization, fromWorker: r.serviceWorker() !== null });
+    }
+  };
+  desktop.context.on("request", onRequest);
+
   await clickNotification(await appServiceWorker(desktop.page), id, "mark-read");
 
-  // The worker acted with the action token (it holds no user token): the server has it read.
+  // The worker acted with the desktop's action token (it holds no user token): the server has it read.
   await expect.poll(async () => ((await (await api(`/${id}`)).json()) as { readState: string }).readState).toBe("read");
+  expect(patches).toEqual([{ authorization: `Bearer ${actionToken}`, fromWorker: true }]);
+  desktop.context.off("request", onRequest);
   await expect.poll(async () => (await shownNotifications(desktop.page, id)).length, { message: "desktop notification closed" }).toBe(0);
 
   // The phone hears of it by push, closes its notification, and its list, header and app badge follow.
