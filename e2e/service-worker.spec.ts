@@ -338,11 +338,15 @@ test.describe("service worker", () => {
     await cdp.detach();
   });
 
-  test("an updated worker waits for the prompt; Reload hands over and reloads once", async ({ page, context }) => {
+  test("an updated worker waits for the prompt; Reload hands over and reloads once, in every open tab", async ({ page, context }) => {
     const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const second = await context.newPage();
+    for (const p of [page, second]) {
+      p.on("pageerror", (e) => errors.push(e.message));
+      p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    }
     await openControlled(page);
+    await openControlled(second);
 
     const file = path.resolve(repoRoot, distDir, "sw", "sw.js");
     const original = readFileSync(file);
@@ -381,6 +385,15 @@ test.describe("service worker", () => {
         ),
       );
       expect(versions.filter(Boolean)).toEqual([marker]);
+
+      // The other tab, still on the old page, offers the same prompt; its Reload just loads the new version.
+      const secondPrompt = second.getByRole("status").filter({ hasText: "A new version is ready" });
+      await expect(secondPrompt).toBeVisible();
+      let secondLoads = 0;
+      second.on("load", () => secondLoads++);
+      await secondPrompt.getByRole("button", { name: "Reload" }).click();
+      await expect.poll(() => secondLoads).toBe(1);
+      await expect(secondPrompt).toHaveCount(0);
       expect(errors).toEqual([]);
     } finally {
       writeFileSync(file, original);

@@ -74,7 +74,12 @@ export function onUpdateReady(listener: UpdateListener): () => void {
 
 /** The user accepted the update: the waiting worker takes over, and `controlling` reloads the page once. */
 export function acceptUpdate(): void {
-  if (!workbox || !updateReady || accepted) return;
+  const wb = workbox;
+  if (!wb || !updateReady || accepted || !registration) return;
   accepted = true;
-  workbox.messageSkipWaiting();
+  void registration.then((reg) => {
+    // Another tab already let the new worker take over: this page only needs to load the new version.
+    if (!reg?.waiting) window.location.reload();
+    else wb.messageSkipWaiting();
+  });
 }
