@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
 import { apiAs } from "./fixtures/api";
 import { appOrigin, issuer, pushOrigin } from "./fixtures/e2e-env";
-import { appServiceWorker } from "./fixtures/push-browser";
+import { appServiceWorker, lastPageBadge, shownNotifications } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
 import { userToken } from "./fixtures/tokens";
 
@@ -174,8 +174,31 @@ test("Turn off keeps this browser listed, without push", async () => {
   await expect(ui.thisDevice).toContainText("Push notifications");
 });
 
+test("on app open, OS notifications of items settled elsewhere are closed, and the app badge is the unread count", async () => {
+  const { page } = device;
+  const api = await apiAs(bruno.upn);
+  const read = (await api.list("readState eq 'read'"))[0];
+  const live = (await api.list("readState eq 'unread' and userActionState eq 'noInteraction'"))[0];
+  expect(read && live, "Bruno's seed has a read and an untouched unread item").toBeTruthy();
+  const gone = "00000000-0000-4000-8000-0000000000aa";
+  // As if the worker had shown them earlier and another device then settled two of them.
+  await page.evaluate(async (tags) => {
+    const registration = await navigator.serviceWorker.ready;
+    for (const tag of tags) await registration.showNotification(`shown ${tag}`, { tag });
+  }, [read!.id, live!.id, gone]);
+  await page.goto("/");
+  await expect(inbox(page).list).toBeVisible();
+  await expect
+    .poll(async () => (await shownNotifications(page)).map((n) => n.tag).sort())
+    .toEqual([live!.id]);
+  const unread = await api.unreadCount();
+  await expect.poll(() => lastPageBadge(page)).toBe(unread);
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).getNotifications().then((list) => list.forEach((n) => n.close())));
+});
+
 test("signing out removes this browser's endpoint and its push subscription", async () => {
   const { page } = device;
+  await page.goto("/settings");
   const id = await settings(page).thisDevice.getAttribute("data-endpoint-id");
   expect((await endpoints()).some((e) => e.id === id)).toBe(true);
   await page.getByRole("button", { name: "Sign out" }).click();
