@@ -100,7 +100,12 @@ export function usePushController(client: ApiClient | null, user: string | undef
     if (!deps) return Promise.resolve();
     // enablePush is called synchronously here, so its permission prompt is within the click.
     const pending = enablePush(deps);
-    return act(async () => (await pending).state);
+    return act(async () => {
+      const { state } = await pending;
+      // The prompt was closed without an answer: say so, or the click would seem to do nothing.
+      if (state === "prompt") throw new Error("Notifications were not turned on: the browser's permission request was closed. Try again and choose Allow.");
+      return state;
+    });
   }, [deps, act]);
 
   const disable = useCallback(() => {
