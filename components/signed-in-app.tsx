@@ -49,9 +49,15 @@ function SignedIn({ account, client, children }: { account: AccountInfo; client:
   const [storeRead, setStoreRead] = useState(false);
   useEffect(() => {
     let live = true;
-    void idbEndpointStore.load().finally(() => live && setStoreRead(true));
+    // Bounded: a blocked IndexedDB open must not keep the app from rendering.
+    const timer = setTimeout(() => live && setStoreRead(true), 1000);
+    void idbEndpointStore.load().finally(() => {
+      clearTimeout(timer);
+      if (live) setStoreRead(true);
+    });
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, []);
   const push = usePushController(client, account.homeAccountId);
