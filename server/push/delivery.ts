@@ -29,7 +29,7 @@ import type { PushJobData } from "./queue";
 import type { PushSender, SendOutcome } from "./sender";
 
 export interface DeliveryOptions {
-  /** Sends in flight per job. Default 64. */
+  /** Sends being prepared or in flight per job (the sender's agent caps open sockets per origin). Default 128. */
   concurrency?: number;
   /** Attempts per endpoint and event before it is recorded failed. Default 5. */
   maxAttempts?: number;
@@ -181,7 +181,7 @@ function createResultWriter(db: Db, ev: DeliveryEvent, owner: { tenantId: string
 /** Runs one job. Throws only when the store fails (pg-boss then retries the job; the rerun skips settled endpoints). */
 export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<DeliverySummary> {
   const o = deps.options ?? {};
-  const concurrency = o.concurrency ?? 64;
+  const concurrency = o.concurrency ?? 128;
   const maxAttempts = o.maxAttempts ?? 5;
   const { db } = deps;
   const now = deps.now();

@@ -5,6 +5,9 @@
 // message itself is encrypted by web-push (aes128gcm, a fresh ECDH key and
 // salt per message, as RFC 8291 requires).
 import https from "node:https";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { Worker } from "node:worker_threads";
 import webpush from "web-push";
 import type { PushHeaders } from "./push-headers";
 
@@ -39,12 +42,109 @@ export interface PushSenderOptions {
   maxSocketsPerOrigin?: number;
   /** VAPID JWT lifetime (RFC 8292 allows at most 24 h). Default 12 h. */
   vapidLifetimeSeconds?: number;
+  /**
+   * Encrypt in a worker thread (web-push's encrypt there), so the ECDH of
+   * every message runs beside the sockets and the store instead of between
+   * them. Default: on when the machine has more than one core.
+   */
+  encryptInWorker?: boolean;
 }
 
 export interface PushSender {
   send(target: PushTarget, payload: string, headers: PushHeaders): Promise<SendOutcome>;
   /** Closes the keep-alive sockets. */
   close(): void;
+}
+
+type Encrypt = (p256dh: string, auth: string, payload: string) => Promise<Buffer>;
+
+function encryptInline(p256dh: string, auth: string, payload: string): Promise<Buffer> {
+  try {
+    return Promise.resolve(webpush.encrypt(p256dh, auth, payload, "aes128gcm").cipherText);
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}
+
+// The worker is plain CommonJS run with eval, so it needs no build step of its
+// own; it loads the same web-push the service does, by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const webpush = require(workerData.webPushPath);
+// Answers in slices of 8, so the first sends leave while the rest of a batch is encrypted.
+parentPort.on("message", ({ id, items }) => {
+  for (let start = 0; start < items.length; start += 8) {
+    const results = items.slice(start, start + 8).map(([p256dh, auth, payload]) => {
+      try {
+        return { ok: webpush.encrypt(p256dh, auth, payload, "aes128gcm").cipherText };
+      } catch (err) {
+        return { error: String(err && err.message || err) };
+      }
+    });
+    parentPort.postMessage({ id, start, results, last: start + 8 >= items.length });
+  }
+});
+`;
+
+/**
+ * One encryption worker fed in batches: requests made in the same tick go
+ * over as one message. Returns undefined when a worker cannot be started (the
+ * caller encrypts inline).
+ */
+function startEncryptWorker(): { encrypt: Encrypt; close(): void } | undefined {
+  let worker: Worker;
+  try {
+    const webPushPath = createRequire(import.meta.url).resolve("web-push");
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { webPushPath } });
+  } catch {
+    return undefined;
+  }
+  // Never keeps the process alive; idle between fan-outs.
+  worker.unref();
+  type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
+  const waiting = new Map<number, Pending[]>();
+  let batch: { items: [string, string, string][]; pending: Pending[] } | undefined;
+  let nextId = 1;
+  let broken: Error | undefined;
+
+  type Reply = { id: number; start: number; last: boolean; results: Array<{ ok?: Uint8Array; error?: string }> };
+  worker.on("message", (m: Reply) => {
+    const pending = waiting.get(m.id);
+    if (m.last) waiting.delete(m.id);
+    m.results.forEach((r, i) => {
+      const p = pending?.[m.start + i];
+      if (r.ok) p?.resolve(Buffer.from(r.ok.buffer, r.ok.byteOffset, r.ok.byteLength));
+      else p?.reject(new Error(r.error ?? "encryption failed"));
+    });
+  });
+  worker.on("error", (err) => {
+    broken = err;
+    for (const pending of waiting.values()) for (const p of pending) p.reject(err);
+    waiting.clear();
+  });
+
+  return {
+    encrypt(p256dh, auth, payload) {
+      if (broken) return encryptInline(p256dh, auth, payload);
+      return new Promise<Buffer>((resolve, reject) => {
+        if (!batch) {
+          const current = { items: [] as [string, string, string][], pending: [] as Pending[] };
+          batch = current;
+          setImmediate(() => {
+            batch = undefined;
+            const id = nextId++;
+            waiting.set(id, current.pending);
+            worker.postMessage({ id, items: current.items });
+          });
+        }
+        batch.items.push([p256dh, auth, payload]);
+        batch.pending.push({ resolve, reject });
+      });
+    },
+    close() {
+      void worker.terminate();
+    },
+  };
 }
 
 interface CachedVapid {
@@ -58,6 +158,9 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
   const lifetime = opts.vapidLifetimeSeconds ?? 12 * 3600;
   const agents = new Map<string, https.Agent>();
   const vapid = new Map<string, CachedVapid>();
+  const useWorker = opts.encryptInWorker ?? os.availableParallelism() > 1;
+  const encryptor = useWorker ? startEncryptWorker() : undefined;
+  const encrypt: Encrypt = encryptor ? encryptor.encrypt : encryptInline;
 
   function agentFor(origin: string): https.Agent {
     let agent = agents.get(origin);
@@ -92,19 +195,19 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
   }
 
   return {
-    send(target, payload, headers) {
+    async send(target, payload, headers) {
       let url: URL;
       try {
         url = new URL(target.endpoint);
       } catch {
-        return Promise.resolve({ status: 0, error: "endpoint is not a URL" });
+        return { status: 0, error: "endpoint is not a URL" };
       }
       let body: Buffer;
       try {
-        body = webpush.encrypt(target.p256dh, target.auth, payload, "aes128gcm").cipherText;
+        body = await encrypt(target.p256dh, target.auth, payload);
       } catch (err) {
         // Keys the browser never could have made: no retry will help.
-        return Promise.resolve({ status: 400, error: `encryption failed: ${(err as Error).message}` });
+        return { status: 400, error: `encryption failed: ${(err as Error).message}` };
       }
       const requestHeaders: Record<string, string | number> = {
         TTL: headers.ttl,
@@ -137,6 +240,7 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
     close() {
       for (const agent of agents.values()) agent.destroy();
       agents.clear();
+      encryptor?.close();
     },
   };
 }

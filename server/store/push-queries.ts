@@ -186,13 +186,24 @@ export function recordDeliveriesQuery(ev: DeliveryEvent, results: readonly Deliv
   };
 }
 
-/** Each endpoint's last delivery (what the settings view shows), for many endpoints at once. */
+/** How stale an unchanged "last delivery" time may get before it is rewritten. */
+export const LAST_DELIVERY_RESOLUTION_SECONDS = 60;
+
+/**
+ * Each endpoint's last delivery (what the settings view shows), for many
+ * endpoints at once. A row whose result and status are unchanged is rewritten
+ * at most once a minute: a burst of pushes to the same endpoints would
+ * otherwise rewrite every endpoint row per push (PGlite has no autovacuum to
+ * clean up after that). A changed result is always written.
+ */
 export function noteLastDeliveryQuery(o: Owner, results: readonly DeliveryResult[]): Sql {
   return {
     text: `UPDATE endpoints e SET last_delivery_at = r.at, last_delivery_result = r.status,
         last_delivery_status = r.status_code
       FROM unnest($3::uuid[], $4::text[], $5::int[], $6::timestamptz[]) AS r(id, status, status_code, at)
-      WHERE e.id = r.id AND e.tenant_id = $1 AND e.user_id = $2`,
+      WHERE e.id = r.id AND e.tenant_id = $1 AND e.user_id = $2
+        AND (e.last_delivery_result IS DISTINCT FROM r.status OR e.last_delivery_status IS DISTINCT FROM r.status_code
+             OR e.last_delivery_at IS NULL OR e.last_delivery_at < r.at - interval '${LAST_DELIVERY_RESOLUTION_SECONDS} seconds')`,
     params: [
       o.tenantId,
       o.userId,
