@@ -70,8 +70,7 @@ async function lookElsewhere(device: Device): Promise<void> {
   const cdp = await device.context.newCDPSession(device.page);
   await cdp.send("Emulation.setFocusEmulationEnabled", { enabled: false });
   await cdp.detach();
-  const other = await device.context.newPage();
-  await other.goto("about:blank");
+  const other = device.context.pages().find((p) => p !== device.page) ?? (await device.context.newPage());
   await other.bringToFront();
 }
 
@@ -210,5 +209,32 @@ test("deleting a notification in the phone's inbox closes it on the desktop and 
   // reconciles its notifications with the server and closes the one for the deleted item.
   await phone.page.reload();
   await expect(inbox(phone.page).list).toBeVisible();
+  await lookElsewhere(phone); // a reload takes the focus back
   await expect.poll(async () => (await shownNotifications(phone.page, otherId)).length, { message: "phone notification closed" }).toBe(0);
+});
+
+test("sending again with the same app id replaces the OS notification in both browsers", async ({ pushService }) => {
+  const appId = `build-${Date.now()}`;
+  const first = await send({ to: sam.upn, title: "Build 9001 is running", body: "Step 1 of 3.", appId });
+  for (const device of [desktop, phone]) {
+    await expect.poll(async () => (await shownNotifications(device.page, first)).map((n) => n.title), { message: `${device.name} shows it` }).toEqual([
+      "Build 9001 is running",
+    ]);
+  }
+
+  const second = await send({ to: sam.upn, title: "Build 9001 passed", body: "All 3 steps.", appId });
+  expect(second, "an upsert keeps the notification's id").toBe(first);
+  for (const device of [desktop, phone]) {
+    await expect
+      .poll(async () => (await shownNotifications(device.page, first)).map((n) => ({ title: n.title, body: n.body })), {
+        message: `${device.name} replaced it`,
+      })
+      .toEqual([{ title: "Build 9001 passed", body: "All 3 steps." }]);
+    const kinds = pushService
+      .deliveries(device.endpoint)
+      .map((d) => d.json as PushPayload | undefined)
+      .filter((p) => p?.notification.id === first)
+      .map((p) => p!.kind);
+    expect(kinds).toEqual(["created", "updated"]);
+  }
 });
