@@ -120,6 +120,55 @@ describe("fake push service", () => {
     expect(fake.deliveries(sub.endpoint)).toHaveLength(0);
   });
 
+  it("refuses a token it accepted before once the token has expired", async () => {
+    let clock = Date.now();
+    const timed = await startFakePushService({ now: () => clock });
+    const a = new Agent({ ca: timed.caPem, keepAlive: true });
+    try {
+      const sub = timed.createSubscription();
+      const headers = {
+        authorization: vapidHeader({ aud: timed.origin, exp: now() + 600, sub: subject }),
+        ttl: "60",
+        "content-encoding": "aes128gcm",
+      };
+      const post = async () => {
+        const details = webpush.generateRequestDetails(sub, "x", { vapidDetails: { subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey } });
+        return new Promise<number>((resolve, reject) => {
+          const req = request(sub.endpoint, { method: "POST", headers, agent: a }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          });
+          req.on("error", reject);
+          req.end(details.body as Buffer);
+        });
+      };
+      expect(await post()).toBe(201);
+      clock += 3600 * 1000;
+      expect(await post()).toBe(403);
+      expect(timed.rejected().at(-1)?.reason).toMatch(/expired/);
+    } finally {
+      a.destroy();
+      await timed.close();
+    }
+  });
+
+  it("refuses an Urgency or Topic a push service would not accept", async () => {
+    const sub = fake.createSubscription();
+    const body = await encryptedBody(sub, "x");
+    const headers = {
+      authorization: vapidHeader({ aud: fake.origin, exp: now() + 3600, sub: subject }),
+      ttl: "60",
+      "content-encoding": "aes128gcm",
+    };
+    expect(await rawPost(sub.endpoint, { ...headers, urgency: "urgent" }, body)).toBe(400);
+    expect(fake.rejected().at(-1)?.reason).toMatch(/Urgency/);
+    expect(await rawPost(sub.endpoint, { ...headers, topic: "x".repeat(33) }, body)).toBe(400);
+    expect(fake.rejected().at(-1)?.reason).toMatch(/Topic/);
+    expect(await rawPost(sub.endpoint, { ...headers, topic: "has spaces" }, body)).toBe(400);
+    expect(await rawPost(sub.endpoint, { ...headers, urgency: "very-low", topic: "n_1-2" }, body)).toBe(201);
+    expect(fake.deliveries(sub.endpoint).map((d) => [d.urgency, d.topic, d.plaintext])).toEqual([["very-low", "n_1-2", "x"]]);
+  });
+
   it("refuses a sub that is neither mailto: nor https:", async () => {
     const sub = fake.createSubscription();
     const status = await rawPost(sub.endpoint, {
