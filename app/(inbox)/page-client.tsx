@@ -26,7 +26,7 @@ import { SignInRequiredError, signIn } from "@/lib/auth/token";
 import { useNotifications } from "@/lib/hooks/use-notifications";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
-import { reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
+import { closeShownNotification, reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
 import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
 import { currentRegistration } from "@/lib/push/subscription";
 
@@ -115,6 +115,7 @@ function Inbox({ session }: { session: Session }) {
       pendingRef.current = entry;
       setPending(entry);
       setOpened(null);
+      void closeShownNotification(item.id, currentRegistration);
       announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
       focusNear(index);
     },
@@ -134,15 +135,20 @@ function Inbox({ session }: { session: Session }) {
     () => ({
       onOpen: (item) => {
         setOpened(item);
+        void closeShownNotification(item.id, currentRegistration);
         if (item.userActionState !== "activated" || item.readState !== "read") {
           void run("Opening", () => list.activate(item), "Opened and marked as read.");
         }
       },
       onToggleRead: (item) => {
         const read = item.readState === "unread";
+        if (read) void closeShownNotification(item.id, currentRegistration);
         void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
       },
-      onDismiss: (item) => void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`),
+      onDismiss: (item) => {
+        void closeShownNotification(item.id, currentRegistration);
+        void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`);
+      },
       onDelete: startDelete,
     }),
     [list, run, startDelete],

@@ -78,3 +78,16 @@ export async function shownNotifications(getRegistration: () => Promise<ServiceW
   if (!registration || typeof registration.getNotifications !== "function") return [];
   return registration.getNotifications();
 }
+
+/**
+ * Closes this browser's OS notification of one item at once, when the user settles it in the page:
+ * the acting endpoint gets no push for its own change, and a delete waits out its undo window
+ * before the server knows.
+ */
+export async function closeShownNotification(
+  id: string,
+  getRegistration: () => Promise<ServiceWorkerRegistration | undefined>,
+): Promise<void> {
+  const shown = await shownNotifications(getRegistration).catch(() => []);
+  for (const notification of shown) if (notification.tag === id) notification.close();
+}

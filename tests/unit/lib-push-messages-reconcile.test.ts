@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/lib/api/types";
-import { reconcileShownNotifications, setAppBadge, stillShowable } from "@/lib/push/reconcile";
+import { closeShownNotification, reconcileShownNotifications, setAppBadge, stillShowable } from "@/lib/push/reconcile";
 import { dispatchWorkerMessage, parseWorkerMessage } from "@/lib/push/worker-messages";
 
 const ID1 = "11111111-1111-4111-8111-111111111111";
@@ -124,5 +124,24 @@ describe("reconcile", () => {
     const n = shown(ID3);
     await reconcileShownNotifications({ getNotifications: async () => [n], loaded: [], fetchById: async (id) => item(id, { readState: "read" }) });
     expect(n.closed).toBe(true);
+  });
+});
+
+describe("closing one item's OS notification when the user settles it in the page", () => {
+  it("closes only the notification tagged with that id", async () => {
+    const close = { a: vi.fn(), b: vi.fn() };
+    const registration = {
+      getNotifications: async () => [
+        { tag: "a", close: close.a },
+        { tag: "b", close: close.b },
+      ],
+    } as unknown as ServiceWorkerRegistration;
+    await closeShownNotification("b", async () => registration);
+    expect(close.b).toHaveBeenCalledOnce();
+    expect(close.a).not.toHaveBeenCalled();
+  });
+
+  it("does nothing where there is no service worker", async () => {
+    await expect(closeShownNotification("a", async () => undefined)).resolves.toBeUndefined();
   });
 });
