@@ -14,7 +14,7 @@ import {
 export const ICON_URL = "/icons/icon-192.png";
 /** Monochrome (white on transparent): Android draws it in the status bar. */
 export const BADGE_URL = "/icons/badge-96.png";
-/** Tag of the generic notification a display-only service gets for an unreadable push. */
+/** Tag of the generic notification a display-only service gets for a push with nothing else to show. */
 export const GENERIC_TAG = "inbox-generic";
 
 const KINDS: readonly PushKind[] = ["created", "updated", "stateChanged", "deleted"];
@@ -147,15 +147,29 @@ export function planPush(payload: PushPayload, ctx: PushContext): PushPlan {
     close.add(n.id);
   }
   plan.close = [...close];
+  // A display-only service revokes a subscription whose push shows nothing. The service sends such
+  // endpoints display pushes only, but the item can be read between its check and the send (or a
+  // state push can slip through): then show the inbox's count rather than nothing.
+  if (ctx.displayOnly && !plan.show) plan.show = genericNotification(payload.unreadCount);
   return plan;
 }
 
-/** A generic notification for a push the worker could not read, on display-only services only. */
-export function genericNotification(): ShowNotification {
+function summaryText(unreadCount: number | undefined): string {
+  if (unreadCount === undefined) return "You have new notifications.";
+  const n = badgeValue(unreadCount);
+  if (n === 0) return "You're all caught up.";
+  return n === 1 ? "You have 1 unread notification." : `You have ${n} unread notifications.`;
+}
+
+/**
+ * The one notification a display-only service gets when a push has nothing of its own to show (an
+ * unreadable payload, or an item already settled): always the same tag, so it replaces itself.
+ */
+export function genericNotification(unreadCount?: number): ShowNotification {
   return {
     title: "Inbox",
     options: {
-      body: "You have new notifications.",
+      body: summaryText(unreadCount),
       icon: ICON_URL,
       badge: BADGE_URL,
       tag: GENERIC_TAG,

@@ -119,12 +119,13 @@ async function handlePush(event: PushEvent): Promise<void> {
     if (displayOnly) await show(genericNotification());
     return;
   }
-  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true }).catch(() => []);
   const focused = windows.find((c) => c.visibilityState === "visible" && c.focused);
   const plan = planPush(payload, { displayOnly, focusedWindow: !!focused });
 
   await setBadge(plan.badge);
-  await closeTags(plan.close);
+  // Closing is best effort: it must never keep a display-only push from showing its notification.
+  await closeTags(plan.close).catch((err: unknown) => console.warn("[sw] closing settled notifications failed:", err));
   if (plan.show) await show(plan.show);
   if (plan.toast && focused) {
     post(focused, { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount });

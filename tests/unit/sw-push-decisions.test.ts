@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { PushKind, PushNotificationView, PushPayload } from "@/lib/push/sw-protocol";
 import {
   BADGE_URL,
+  GENERIC_TAG,
   actionOutcome,
   badgeAfterAction,
   badgeValue,
@@ -110,6 +111,24 @@ describe("planPush", () => {
     const plan = planPush(push("updated", { readState: "read" }), elsewhere);
     expect(plan.show).toBeUndefined();
     expect(plan.close).toEqual([ID]);
+  });
+
+  it.each([
+    ["an updated item already read", push("updated", { readState: "read" }, { unreadCount: 2 }), "You have 2 unread notifications."],
+    ["a state push that slipped through", push("stateChanged", { userActionState: "dismissed" }, { unreadCount: 1 }), "You have 1 unread notification."],
+    ["a delete", push("deleted", { status: "deleted" }, { unreadCount: 0 }), "You're all caught up."],
+    ["a stateChanged of an item still unread", push("stateChanged"), "You have 3 unread notifications."],
+  ])("never ends a display-only push without a notification: %s shows the inbox's count", (_name, payload, body) => {
+    const plan = planPush(payload, apple);
+    expect(plan.show?.options.tag).toBe(GENERIC_TAG);
+    expect(plan.show?.options.body).toBe(body);
+    expect(plan.show?.options.actions).toEqual([]);
+    expect(plan.toast).toBe(false);
+    if (payload.notification.readState === "read" || payload.notification.status === "deleted") expect(plan.close).toEqual([ID]);
+  });
+
+  it("shows nothing for a settled item where the push service accepts silent pushes", () => {
+    expect(planPush(push("updated", { readState: "read" }), focusedTab).show).toBeUndefined();
   });
 
   it("closes every settled id, but never the one it is showing", () => {
