@@ -41,9 +41,13 @@ export interface BuiltPayload {
   trimmed: Array<"body" | "settledIds" | "groupName">;
 }
 
+/** The notification as the contract lists it, in the contract's key order. */
 export function notificationView(row: PayloadRow): PushNotificationView {
-  const view: PushNotificationView = {
+  return {
     id: row.id,
+    ...(row.title !== null ? { title: row.title } : {}),
+    ...(row.body !== null ? { body: row.body } : {}),
+    groupName: row.group_name,
     priority: row.priority,
     readState: row.read_state,
     userActionState: row.action_state,
@@ -51,10 +55,6 @@ export function notificationView(row: PayloadRow): PushNotificationView {
     createdDateTime: row.created.toISOString(),
     expirationDateTime: row.expiration.toISOString(),
   };
-  if (row.title !== null) view.title = row.title;
-  if (row.body !== null) view.body = row.body;
-  view.groupName = row.group_name;
-  return view;
 }
 
 function serialize(p: PushPayload): string {

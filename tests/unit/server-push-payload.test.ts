@@ -42,6 +42,10 @@ describe("buildPushPayload", () => {
     });
     expect(built.trimmed).toEqual([]);
     expect(built.bytes).toBe(bytes(built.json));
+    // The contract's key order, so the wire text reads as the spec does.
+    expect(Object.keys(JSON.parse(built.json).notification)).toEqual([
+      "id", "title", "body", "groupName", "priority", "readState", "userActionState", "status", "createdDateTime", "expirationDateTime",
+    ]);
   });
 
   it("omits a missing body and title, and keeps groupName null when there is none", () => {
