@@ -10,6 +10,21 @@ export interface PendingAction {
   actionToken: string;
   /** When the user acted (ISO 8601): sent as X-Action-Time, so a late replay loses to newer changes. */
   actionTime: string;
+  /** Sends tried so far that asked for a retry (network failure, 408, 429, 5xx); absent = none. */
+  attempts?: number;
+}
+
+/**
+ * Retries an action gets before it is given up. Queued actions are replayed on every push, sync and
+ * activate: a service that keeps answering 5xx (or a request it can never accept) must not be sent the
+ * same PATCH for the rest of the token's life.
+ */
+export const MAX_ACTION_ATTEMPTS = 10;
+
+/** The entry to keep after one more failed send, or undefined once it has had its attempts. */
+export function afterFailedAttempt(entry: PendingAction): PendingAction | undefined {
+  const attempts = (entry.attempts ?? 0) + 1;
+  return attempts >= MAX_ACTION_ATTEMPTS ? undefined : { ...entry, attempts };
 }
 
 export type SendResult = "done" | "drop" | "retry";

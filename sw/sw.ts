@@ -8,7 +8,7 @@ import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCac
 import { NavigationRoute, Router } from "workbox-routing";
 import type { PushPayload, WorkerMessage } from "../lib/push/sw-protocol";
 import { enqueueAction, lastUnreadCount, pendingActions, rememberUnreadCount, removeAction } from "./action-queue";
-import { sendAction, type PendingAction } from "./notification-actions";
+import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction } from "./notification-actions";
 import {
   badgeAfterAction,
   clickAction,
@@ -203,7 +203,7 @@ async function act(id: string, actionToken: string | undefined, action: Notifica
   const entry: PendingAction = { id, action, actionToken, actionTime };
   const result = await sendAction(entry, sendDeps);
   if (result === "retry") {
-    await enqueueAction(entry);
+    await enqueueAction({ ...entry, attempts: 1 });
     await (self.registration as SyncRegistration).sync?.register(SYNC_TAG).catch(() => undefined);
     return;
   }
@@ -227,8 +227,13 @@ async function replayPendingActions(): Promise<number> {
   for (const [key, entry] of await pendingActions()) {
     const result = await sendAction(entry, sendDeps);
     if (result === "retry") {
-      left++;
-      continue;
+      const next = afterFailedAttempt(entry);
+      if (next) {
+        await enqueueAction(next);
+        left++;
+        continue;
+      }
+      console.warn(`[sw] ${entry.action} on ${entry.id} still not accepted after ${MAX_ACTION_ATTEMPTS} attempts; dropped`);
     }
     await removeAction(key);
     if (result === "done") changedIds = [...changedIds, entry.id];

@@ -1,7 +1,7 @@
 // One notification action from the service worker: the request it sends with
 // the action token, and what happens to it on each kind of answer.
 import { describe, expect, it } from "vitest";
-import { actionRequest, sendAction, type PendingAction } from "@/sw/notification-actions";
+import { MAX_ACTION_ATTEMPTS, actionRequest, afterFailedAttempt, sendAction, type PendingAction } from "@/sw/notification-actions";
 
 const entry: PendingAction = {
   id: "3407d93c-77f7-4bc0-8fbf-46221a7bed72",
@@ -63,5 +63,29 @@ describe("sendAction", () => {
 
   it("escapes the id in the URL", () => {
     expect(actionRequest("http://x/graph/beta", { ...entry, id: "a/b" }).url).toBe("http://x/graph/beta/me/notifications/a%2Fb");
+  });
+});
+
+describe("afterFailedAttempt", () => {
+  it("keeps a queued action for a bounded number of sends, then gives it up", async () => {
+    // The worker queues an action after its first failed send (attempts: 1), then replays it on every
+    // push, sync and activate against a service that keeps answering 503.
+    const f = fakeFetch(503);
+    let queued: PendingAction | undefined = { ...entry, attempts: 1 };
+    let replays = 0;
+    while (queued && replays < 1000) {
+      replays++;
+      expect(await sendAction(queued, { fetch: f.fetch, apiBase: async () => "http://x" })).toBe("retry");
+      queued = afterFailedAttempt(queued);
+    }
+    expect(queued).toBeUndefined();
+    expect(1 + replays).toBe(MAX_ACTION_ATTEMPTS);
+    expect(f.calls).toHaveLength(MAX_ACTION_ATTEMPTS - 1);
+  });
+
+  it("counts the attempts and keeps what the replay needs", () => {
+    expect(afterFailedAttempt(entry)).toEqual({ ...entry, attempts: 1 });
+    expect(afterFailedAttempt({ ...entry, attempts: MAX_ACTION_ATTEMPTS - 2 })).toEqual({ ...entry, attempts: MAX_ACTION_ATTEMPTS - 1 });
+    expect(afterFailedAttempt({ ...entry, attempts: MAX_ACTION_ATTEMPTS - 1 })).toBeUndefined();
   });
 });
