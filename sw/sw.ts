@@ -181,10 +181,17 @@ async function handleSync(event: SyncEvent): Promise<void> {
 
 // --- helpers -------------------------------------------------------------
 
+/**
+ * Every request the worker makes inside an event is bounded: the event's waitUntil promise must settle
+ * (a hung connection would keep the worker alive, and the push or click unfinished, until the browser
+ * kills it). A timeout counts as a network failure: the action is queued for a retry.
+ */
+const FETCH_TIMEOUT_MS = 15_000;
+
 let apiBaseCache: string | undefined;
 async function apiBase(): Promise<string> {
   if (apiBaseCache) return apiBaseCache;
-  const res = await fetch("/runtime-config", { cache: "no-store", credentials: "omit" });
+  const res = await fetch("/runtime-config", { cache: "no-store", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`/runtime-config: HTTP ${res.status}`);
   const config = (await res.json()) as { apiBaseUrl?: unknown };
   if (typeof config.apiBaseUrl !== "string") throw new Error("/runtime-config has no apiBaseUrl");
@@ -192,7 +199,7 @@ async function apiBase(): Promise<string> {
   return apiBaseCache;
 }
 
-const sendDeps = { fetch: (input: string, init: RequestInit) => fetch(input, init), apiBase };
+const sendDeps = { fetch: (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }), apiBase };
 
 /** One action on one notification: sent now, or queued for background sync when it cannot be sent. */
 async function act(id: string, actionToken: string | undefined, action: NotificationAction, actionTime: string): Promise<void> {
