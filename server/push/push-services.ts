@@ -57,6 +57,10 @@ const BUILT_IN: readonly BuiltIn[] = [
 ];
 
 const DISPLAY_ONLY = "=display-only";
+/** Visible ASCII only: no whitespace or control characters for a parser to strip or stop at. */
+const PLAIN_URL = /^[\x21-\x7e]+$/;
+/** A DNS name of letters, digits and hyphens (IDNs arrive as xn--), or an IP literal. */
+const PLAIN_HOST = /^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
 
 function hostMatches(host: string, pattern: string): boolean {
   if (!pattern.startsWith(".")) return host === pattern;
@@ -93,6 +97,18 @@ export function createPushServiceRules(extra: readonly string[]): PushServiceRul
       const refused = { allowed: false, origin, statePushes: false, service: "unknown" };
       // Credentials in a push URL are never legitimate (and would leak to logs).
       if (url.protocol !== "https:" || url.username !== "" || url.password !== "") return refused;
+      // The text must name its host plainly, as every browser's endpoint does.
+      // WHATWG URL (here and in the sender) and Node's legacy url.parse (web-push's
+      // own sendNotification) read hosts with `;`, `%xx` or control characters
+      // differently: `https://evil.test;.notify.windows.com/` is WNS to one and
+      // evil.test to the other. The stored URL must mean one host to any parser.
+      if (
+        !PLAIN_URL.test(endpointUrl) ||
+        !PLAIN_HOST.test(url.hostname) ||
+        endpointUrl.slice(0, url.origin.length + 1).toLowerCase() !== `${url.origin}/`
+      ) {
+        return refused;
+      }
       const extraRule = configured.get(url.origin);
       if (extraRule !== undefined) return { allowed: true, origin, statePushes: extraRule, service: "configured" };
       // The vendors serve on the default port only: any explicit port is not them.

@@ -31,6 +31,16 @@ describe("the push-service rule table", () => {
     ["https://example.com/push", "an arbitrary host"],
     ["not a url", "unparsable"],
     ["javascript:alert(1)", "another scheme"],
+    // Hosts that WHATWG URL reads as an allowed one and Node's legacy url.parse
+    // (what web-push's sendNotification uses) as another: one stored URL, two targets.
+    ["https://evil.test;.notify.windows.com/w/?token=x", "a host that url.parse ends at ';'"],
+    ["https://evil.test%3b.notify.windows.com/w/?token=x", "a percent-encoded ';' in the host"],
+    ["https://evil.test{.push.services.mozilla.com/x", "a host that url.parse ends at '{'"],
+    ["https://web.push.apple%2ecom/x", "a percent-encoded dot in an exact host"],
+    ["https://127.0.0.1:4450\\@evil.test/push/abc", "a backslash after the authority"],
+    ["https://fcm.googleapis.com:443/fcm/send/abc", "the default port written out (not the plain form)"],
+    ["https://fcm.google\tapis.com/fcm/send/abc", "a tab that WHATWG strips"],
+    ["https://fcm.googleapis.com", "no path at all"],
   ])("refuses %s (%s)", (url) => {
     const check = rules.check(url);
     expect(check.allowed).toBe(false);
