@@ -39,8 +39,19 @@ export function assertVapidPair(publicKey: string, privateKey: string, origin: s
   if (!derived.equals(pub)) throw new Error(`${origin}: the VAPID public key does not belong to the private key.`);
 }
 
+/**
+ * The subject as web-push itself will judge it at every send (a WHATWG URL,
+ * https: or mailto:): refused here at start, not as a failure of every push.
+ */
 function checkSubject(subject: string): void {
-  if (!/^(mailto:|https:)/.test(subject)) throw new Error(`VAPID_SUBJECT must be a mailto: or https: URL (got '${subject}').`);
+  const refuse = () => new Error(`VAPID_SUBJECT must be a mailto: or https: URL (got '${subject}').`);
+  let url: URL;
+  try {
+    url = new URL(subject);
+  } catch {
+    throw refuse();
+  }
+  if (url.protocol === "https:" ? url.hostname === "" : url.protocol !== "mailto:" || url.pathname === "") throw refuse();
 }
 
 export async function loadVapidKeys(

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { assertVapidPair, loadVapidKeys } from "../../server/push/vapid-keys";
 
 const subject = "mailto:ops@contoso.test";
+const { publicKey: publicKeyForSubjects, privateKey: privateKeyForSubjects } = webpush.generateVAPIDKeys();
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "vapid-"));
@@ -74,5 +75,17 @@ describe("VAPID keys", () => {
 
   it("refuses a subject that is neither mailto: nor https:", async () => {
     await expect(loadVapidKeys(config({ subject: "ops@contoso.test" }))).rejects.toThrow(/VAPID_SUBJECT/);
+  });
+
+  it("refuses at start a subject web-push would refuse at every send", async () => {
+    for (const bad of ["https:", "https://", "https://ops contoso.test"]) {
+      expect(() => webpush.getVapidHeaders("https://fcm.googleapis.com", bad, publicKeyForSubjects, privateKeyForSubjects, "aes128gcm")).toThrow();
+      await expect(loadVapidKeys(config({ subject: bad }))).rejects.toThrow(/VAPID_SUBJECT/);
+    }
+    // web-push lets an empty mailto: through; it names no contact, so it is refused too.
+    await expect(loadVapidKeys(config({ subject: "mailto:" }))).rejects.toThrow(/VAPID_SUBJECT/);
+    for (const good of ["mailto:ops@contoso.test", "https://contoso.test/contact"]) {
+      await expect(loadVapidKeys(config({ subject: good }, "memory://"))).resolves.toMatchObject({ subject: good });
+    }
   });
 });
