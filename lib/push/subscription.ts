@@ -18,6 +18,8 @@ export interface SubscriptionLike {
 }
 
 export interface RegistrationLike {
+  /** The OS notifications this registration shows (closed when this browser stops being the user's). */
+  getNotifications?(): Promise<readonly { close(): void }[]>;
   readonly pushManager: {
     getSubscription(): Promise<SubscriptionLike | null>;
     subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array<ArrayBuffer> }): Promise<SubscriptionLike>;
@@ -245,7 +247,10 @@ async function syncNow(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outc
 
 /**
  * Sign-out: this browser stops being the user's endpoint. DELETE first (it needs the user's token,
- * which logout ends), then unsubscribe. Errors are swallowed: sign-out must go on regardless.
+ * which logout ends), then unsubscribe, and close the user's OS notifications still on screen (the
+ * next person at this device must not see them, nor act on them through their action tokens; and
+ * with no subscription nothing would ever close them). Errors are swallowed: sign-out must go on
+ * regardless.
  */
 export function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
   return exclusive(() => unregisterNow(deps));
@@ -258,6 +263,7 @@ async function unregisterNow(deps: Pick<PushDeps, "api" | "store" | "getRegistra
   await Promise.allSettled([
     stored ? deleteQuietly(deps.api, stored.id) : Promise.resolve(),
     registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()),
+    registration?.getNotifications?.().then((shown) => shown.forEach((n) => n.close())),
   ]);
 }
 

@@ -42,6 +42,10 @@ class FakeSubscription implements SubscriptionLike {
 
 class FakeRegistration implements RegistrationLike {
   current: FakeSubscription | null = null;
+  shown = [{ tag: "a", closed: false }, { tag: "b", closed: false }].map((n) => ({ ...n, close() { this.closed = true; } }));
+  async getNotifications() {
+    return this.shown.filter((n) => !n.closed);
+  }
   subscribeCalls: string[] = [];
   readonly pushManager = {
     getSubscription: async () => (this.current && !this.current.unsubscribed ? this.current : null),
@@ -341,6 +345,8 @@ describe("disablePush and sign-out", () => {
     expect(api.deleted).toEqual(["ep-1"]);
     expect(sub.unsubscribed).toBe(true);
     expect(store.value).toBeUndefined();
+    // The user's notifications still on screen go too: the next person must not see or act on them.
+    expect(registration.shown.map((n) => n.closed)).toEqual([true, true]);
   });
 
   it("sign-out's clean-up never rejects, even when the service is unreachable", async () => {
