@@ -2,7 +2,7 @@
 // else generated once into the data folder so browsers' subscriptions (bound
 // to the public key) survive restarts.
 import { createECDH, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import webpush from "web-push";
 import type { ServiceConfig } from "../config";
@@ -94,12 +94,22 @@ export async function loadVapidKeys(
 
   const keys = webpush.generateVAPIDKeys();
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  // Written to a temporary name and renamed: a crash never leaves half a key file.
+  // Written to a temporary name, flushed to disk, then renamed: neither a
+  // crash nor a power cut leaves half (or an empty) key file under the real name.
   const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey }, null, 2)}\n`, {
-    mode: 0o600,
-    flag: "wx",
-  });
-  await rename(tmp, file);
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    try {
+      await handle.writeFile(`${JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey }, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    // No stray copy of a private key is left behind.
+    await rm(tmp, { force: true });
+    throw err;
+  }
   return { ...keys, subject, source: "generated" };
 }
