@@ -13,6 +13,8 @@ import { startService, type Service } from "../../server/index";
 import type { PushPayload } from "../../lib/push/sw-protocol";
 import { startFakePushService, type FakePushService, type TestSubscription } from "../../e2e/fixtures/fake-push-service";
 import { appToken, userToken } from "../../e2e/fixtures/tokens";
+import { createPushSender } from "../../server/push/sender";
+import webpush from "web-push";
 
 const ADELE = DEMO_USERS.find((u) => u.upn.startsWith("adele"))!;
 const VAPID_SUBJECT = "mailto:push-tests@contoso.test";
@@ -377,4 +379,31 @@ describe("push service answers", () => {
     expect((d!.json as PushPayload).notification.title).toBe("Large");
     expect((d!.json as PushPayload).notification.body!.endsWith("…")).toBe(true);
   });
+});
+
+describe("the sender", () => {
+  for (const encryptInWorker of [true, false]) {
+    it(`encrypts ${encryptInWorker ? "in its worker thread" : "inline"} what the push service decrypts, and reuses one VAPID JWT per origin`, async () => {
+      const keys = webpush.generateVAPIDKeys();
+      const sender = createPushSender({ vapid: { ...keys, subject: VAPID_SUBJECT }, ca: fake.caPem, encryptInWorker });
+      try {
+        const subs = [fake.createSubscription(), fake.createSubscription(), fake.createSubscription()];
+        const results = await Promise.all(
+          subs.map((s, i) =>
+            sender.send({ endpoint: s.endpoint, p256dh: s.keys.p256dh, auth: s.keys.auth }, `{"n":${i},"text":"é😀"}`, { ttl: 30, urgency: "normal" }),
+          ),
+        );
+        expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+        const delivered = subs.map((s) => fake.deliveries(s.endpoint)[0]!);
+        expect(delivered.map((d) => d.plaintext)).toEqual([0, 1, 2].map((i) => `{"n":${i},"text":"é😀"}`));
+        expect(new Set(delivered.map((d) => d.vapid.exp)).size).toBe(1);
+        expect(delivered.every((d) => d.vapid.publicKey === keys.publicKey)).toBe(true);
+        // Keys no browser could have made fail at once as a 400, without a request.
+        const bad = await sender.send({ endpoint: subs[0]!.endpoint, p256dh: "AAAA", auth: "AAAA" }, "{}", { ttl: 1, urgency: "normal" });
+        expect(bad.status).toBe(400);
+      } finally {
+        sender.close();
+      }
+    });
+  }
 });
