@@ -6,6 +6,7 @@ import { createContext, createElement, useCallback, useContext, useEffect, useMe
 import type { ApiClient } from "@/lib/api/client";
 import { pushState, readPushEnvironment, type PushState } from "@/lib/push/push-support";
 import { currentEndpointId } from "@/lib/push/push-store";
+import { setAppBadge } from "@/lib/push/reconcile";
 import { browserPushDeps, disablePush, enablePush, syncEndpoint, unregisterThisBrowser, type PushDeps } from "@/lib/push/subscription";
 import { useWorkerMessages } from "./use-worker-messages";
 
@@ -126,6 +127,8 @@ export function usePushController(client: ApiClient | null, user: string | undef
 
   const unregister = useCallback(async () => {
     if (deps) await unregisterThisBrowser(deps);
+    // The app icon's count is this user's: it must not stay on the icon after sign-out.
+    await setAppBadge(0);
   }, [deps]);
 
   return { state, busy, error, endpointId, enable, disable, forgetThisBrowser, unregister };
