@@ -82,7 +82,9 @@ async function handleActivate(event: ExtendableEvent): Promise<void> {
   await precache.activate(event);
   await deleteOutdatedCaches(cacheNames.precache);
   if (isFirstInstall) await self.clients.claim();
-  await replayPendingActions().catch(() => undefined);
+  // Not awaited: until activate settles, every fetch of the page (the reload the update prompt starts)
+  // waits, and it must not wait on the API. Whatever this replay leaves is retried on sync or push.
+  void replayPendingActions().catch(() => undefined);
 }
 
 // Fetch: only the two routes above; anything else (API, runtime config, streams) is not touched at all.
