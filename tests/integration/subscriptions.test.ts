@@ -254,6 +254,8 @@ describe("bad registrations are 400 invalidRequest naming the field, and store n
     ["an http: push endpoint", webPushBody({ ...valid, endpoint: "http://fcm.googleapis.com/fcm/send/x" }), "pushSubscription.endpoint"],
     ["a push service not on the allowlist", webPushBody({ ...valid, endpoint: "https://push.evil.test/x" }), "https://push.evil.test"],
     ["a loopback push service not configured", webPushBody({ ...valid, endpoint: "https://127.0.0.1:4450/push/x" }), "https://127.0.0.1:4450"],
+    // WHATWG URL reads this host as a subdomain of WNS; Node's url.parse (web-push's sendNotification) as evil.test.
+    ["a host that parsers read differently", webPushBody({ ...valid, endpoint: "https://evil.test;.notify.windows.com/w/?token=x" }), "evil.test"],
     ["an endpoint that is not a URL", webPushBody({ ...valid, endpoint: "fcm.googleapis.com/x" }), "pushSubscription.endpoint"],
     ["an endpoint longer than 2048", webPushBody({ ...valid, endpoint: `https://fcm.googleapis.com/${"x".repeat(2050)}` }), "pushSubscription.endpoint"],
     ["p256dh of the wrong length", webPushBody({ ...valid, keys: { ...valid.keys, p256dh: valid.keys.p256dh.slice(0, 60) } }), "pushSubscription.keys.p256dh"],
