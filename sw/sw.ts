@@ -52,12 +52,25 @@ let isFirstInstall = false;
 self.addEventListener("install", (e) => e.waitUntil(handleInstall(e)));
 self.addEventListener("activate", (e) => e.waitUntil(handleActivate(e)));
 self.addEventListener("fetch", handleFetch);
-self.addEventListener("push", (e) => extend(e, handlePush(e)));
+self.addEventListener("push", (e) => extend(e, oneAtATime(() => handlePush(e)).then(flushQueuedActions)));
 self.addEventListener("notificationclick", (e) => extend(e, handleNotificationClick(e)));
 self.addEventListener("notificationclose", (e) => extend(e, handleNotificationClose(e)));
 self.addEventListener("message", (e) => extend(e, handleMessage(e)));
 self.addEventListener("pushsubscriptionchange", (e) => extend(e, handlePushSubscriptionChange(e)));
 self.addEventListener("sync", (e) => extend(e as SyncEvent, handleSync(e as SyncEvent)));
+
+/**
+ * Pushes are handled one after another, in the order they arrived: each handler awaits the browser
+ * several times, so a `stateChanged` right behind its `created` could otherwise close the tag before
+ * the notification is shown (leaving a settled item on screen), and an older count could be the last
+ * badge set.
+ */
+let pushes: Promise<unknown> = Promise.resolve();
+function oneAtATime(work: () => Promise<void>): Promise<void> {
+  const run = pushes.then(work, work);
+  pushes = run.catch(() => undefined);
+  return run;
+}
 
 /**
  * `waitUntil` that tolerates an event dispatched by script (tests dispatch a
@@ -133,7 +146,11 @@ async function handlePush(event: PushEvent): Promise<void> {
     post(focused, { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount });
   }
   postAll(windows, changed(payload));
-  // Being online right now is the best moment to flush actions queued offline.
+}
+
+// After a push (outside the one-at-a-time chain, so it never delays the next push): being online right
+// now is the best moment to flush actions queued offline.
+async function flushQueuedActions(): Promise<void> {
   await replayPendingActions().catch(() => undefined);
 }
 
