@@ -259,10 +259,14 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       : deps.mintActionToken({ ...owner, notificationId: row!.id, endpointId: t.id, expiresAt: row!.expiration });
     let outcome: SendOutcome = { status: 0 };
     for (const budget of SHRINKING_BUDGETS) {
-      const payload = buildPushPayload(
-        { kind: kind!, row: row!, unreadCount, actionToken, settledIds: settledFor.get(t.id) },
-        budget,
-      );
+      let payload: ReturnType<typeof buildPushPayload>;
+      try {
+        payload = buildPushPayload({ kind: kind!, row: row!, unreadCount, actionToken, settledIds: settledFor.get(t.id) }, budget);
+      } catch (err) {
+        // Cannot be trimmed this far (a title of escaped characters): recorded as too large, not retried.
+        outcome = { status: 413, error: (err as Error).message };
+        break;
+      }
       outcome = await deps.sender.send({ endpoint: t.push_endpoint, p256dh: t.p256dh, auth: t.auth }, payload.json, headers);
       // 413: too large for this push service; trimmed further and resent at once.
       if (outcome.status !== 413) break;

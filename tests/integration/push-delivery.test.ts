@@ -293,6 +293,21 @@ describe("state pushes", () => {
   });
 });
 
+describe("payloads that cannot shrink", () => {
+  it("a 413 that trimming cannot answer is recorded failed, not retried", async () => {
+    const { id: endpointId, sub } = await subscribe();
+    fake.respond(sub.endpoint, { status: 413 }, { status: 413 });
+    // 256 backslashes: JSON doubles each, so with the rest the payload fits 1,500 bytes but never 750.
+    await send({ payload: { visualContent: { title: "\\".repeat(256) } } });
+    await service.push.idle({ includeScheduledRetries: true });
+    expect(fake.requests(sub.endpoint).map((r) => r.status)).toEqual([413, 413]);
+    const list = await call<{ value: Array<{ id: string; lastDeliveryResult: string | null }> }>(
+      "GET", "/me/notifications/subscriptions", adele,
+    );
+    expect(list.body.value.find((e) => e.id === endpointId)?.lastDeliveryResult).toBe("failed");
+  });
+});
+
 describe("snoozed items", () => {
   it("are pushed again (kind updated) when the snooze ends, with nobody reading", async () => {
     const { sub } = await subscribe();
