@@ -140,7 +140,11 @@ export function planPush(payload: PushPayload, ctx: PushContext): PushPlan {
     close.delete(n.id);
     if (payload.kind === "created" || payload.kind === "updated") {
       if (ctx.focusedWindow && !ctx.displayOnly) plan.toast = true;
-      else plan.show = notificationToShow(payload);
+      else {
+        plan.show = notificationToShow(payload);
+        // A real notification replaces the generic one (its count is out of date now).
+        if (ctx.displayOnly) close.add(GENERIC_TAG);
+      }
     }
     // stateChanged/deleted of an item still needing attention (e.g. a snooze ended): leave it as it is.
   } else {

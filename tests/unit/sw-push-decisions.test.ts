@@ -127,13 +127,18 @@ describe("planPush", () => {
     if (payload.notification.readState === "read" || payload.notification.status === "deleted") expect(plan.close).toEqual([ID]);
   });
 
+  it("closes the generic notification once a display-only push shows a real one", () => {
+    expect(planPush(push("created"), apple).close).toEqual([GENERIC_TAG]);
+    expect(planPush(push("created"), elsewhere).close).toEqual([]);
+  });
+
   it("shows nothing for a settled item where the push service accepts silent pushes", () => {
     expect(planPush(push("updated", { readState: "read" }), focusedTab).show).toBeUndefined();
   });
 
   it("closes every settled id, but never the one it is showing", () => {
     const plan = planPush(push("created", {}, { settledIds: ["a", "b", ID] }), apple);
-    expect(plan.close.sort()).toEqual(["a", "b"]);
+    expect(plan.close.sort()).toEqual(["a", "b", GENERIC_TAG]);
     expect(plan.show?.options.tag).toBe(ID);
   });
 
