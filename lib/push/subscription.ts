@@ -227,7 +227,17 @@ async function syncNow(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outc
 
   let outcome: SyncOutcome = "registered";
   let vapidKey: string | null = null;
-  if (subscription && registration) {
+  if (!subscription && registration && stored?.platform === "webPush" && deps.notification?.permission === "granted") {
+    // Push was on here and still may be, but the browser dropped the subscription (a
+    // pushsubscriptionchange the worker could not renew, the push service expired it): subscribe
+    // again (permission is granted: no prompt) rather than quietly turning push off. Where that
+    // is refused (a browser that wants a click), this browser falls back to web below and the
+    // control offers "Turn on".
+    vapidKey = await deps.api.vapidPublicKey();
+    subscription = await subscribe(registration, vapidKey).catch(() => null);
+    if (subscription) outcome = "resubscribed";
+  }
+  if (subscription && registration && outcome === "registered") {
     vapidKey = await deps.api.vapidPublicKey();
     if (!sameKey(subscriptionVapidKey(subscription, stored), vapidKey)) {
       // The service's VAPID key changed (rotated, or a new data folder): the old subscription can

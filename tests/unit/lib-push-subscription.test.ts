@@ -251,6 +251,38 @@ describe("syncEndpoint", () => {
     expect(api.deleted).toEqual(["ep-1"]);
   });
 
+  it("subscribes again when the browser dropped the subscription of a browser that had push on", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    const old = registration.current!;
+    old.unsubscribed = true; // gone: a pushsubscriptionchange without a new one, or expired by the push service
+    const result = await syncEndpoint(deps);
+    expect(result).toMatchObject({ outcome: "resubscribed", subscribed: true });
+    expect(registration.subscribeCalls).toEqual([VAPID_A, VAPID_A]);
+    expect(api.registered.at(-1)).toMatchObject({ platform: "webPush", pushSubscription: { endpoint: registration.current!.endpoint } });
+    expect(store.value).toMatchObject({ platform: "webPush", endpoint: registration.current!.endpoint });
+    expect(api.deleted).toEqual(["ep-1"]);
+  });
+
+  it("falls back to web when subscribing again is refused, and never subscribes a browser that had push off", async () => {
+    const { api, store, registration, deps } = setup();
+    await enablePush(deps);
+    registration.current!.unsubscribed = true;
+    const working = registration.pushManager.subscribe;
+    registration.pushManager.subscribe = async () => {
+      throw new Error("needs a user gesture");
+    };
+    const result = await syncEndpoint(deps);
+    expect(result).toMatchObject({ outcome: "registered", subscribed: false });
+    expect(store.value?.platform).toBe("web");
+    // Push is off now: the next start-up sync leaves it off, even where subscribing would work.
+    registration.pushManager.subscribe = working;
+    store.value = { ...store.value!, registeredAt: "2026-11-20T00:00:00Z" };
+    expect(await syncEndpoint(deps)).toMatchObject({ subscribed: false });
+    expect(registration.subscribeCalls).toEqual([VAPID_A]);
+    expect(api.registered.at(-1)?.platform).toBe("web");
+  });
+
   it("uses the stored VAPID key when the browser does not report the subscription's key", async () => {
     const { api, registration, deps } = setup();
     await enablePush(deps);
