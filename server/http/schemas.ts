@@ -190,17 +190,7 @@ export const pushSubscriptionSchema = z.object({
 
 export const postSubscriptionSchema = z
   .strictObject({
-    platform: z
-      .string()
-      .transform((value, ctx) => {
-        const hit = ENDPOINT_PLATFORMS.find((m) => m.toLowerCase() === value.toLowerCase());
-        if (!hit) {
-          ctx.addIssue({ code: "custom", message: `'${value}' is not one of ${ENDPOINT_PLATFORMS.join(", ")}` });
-          return z.NEVER;
-        }
-        return hit;
-      })
-      .optional(),
+    platform: caseInsensitiveEnum(ENDPOINT_PLATFORMS).optional(),
     targetHostName: z.string().trim().min(1).max(255).toLowerCase().nullish(),
     appDisplayName: z.string().trim().min(1).max(128).nullish(),
     deviceName: z.string().trim().min(1).max(128).nullish(),
