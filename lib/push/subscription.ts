@@ -106,10 +106,15 @@ export function registrationIsCurrent(stored: StoredEndpoint | undefined, user: 
 
 // One operation at a time per page: the start-up sync of one page, a click on "Turn on" and the
 // sync of the next page (client-side navigation) would otherwise each read the store before the
-// other saved, and register this browser twice.
+// other saved, and register this browser twice. Across the tabs of this browser too (they share
+// the store): two tabs opening at once each registered a "web" row, and one stayed an orphan in
+// the device list. Web Locks where the browser has them; the in-page queue keeps this page's order.
+const LOCK_NAME = "inbox-push-endpoint";
 let queue: Promise<unknown> = Promise.resolve();
 function exclusive<T>(operation: () => Promise<T>): Promise<T> {
-  const run = queue.then(operation, operation);
+  const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+  const locked = locks ? () => locks.request(LOCK_NAME, operation) as Promise<T> : operation;
+  const run = queue.then(locked, locked);
   queue = run.catch(() => undefined);
   return run;
 }

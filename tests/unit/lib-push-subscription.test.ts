@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import type { Endpoint, EndpointRegistration } from "@/lib/api/types";
 import type { EndpointStore, StoredEndpoint } from "@/lib/push/push-store";
@@ -355,6 +355,39 @@ describe("one operation at a time", () => {
     const { api, deps } = setup();
     await Promise.all([syncEndpoint(deps), syncEndpoint(deps)]);
     expect(api.registered).toHaveLength(1);
+  });
+});
+
+describe("across the tabs of one browser", () => {
+  /** Web Locks as a browser has them: one holder per name, the others wait in order. */
+  function fakeLocks() {
+    const tails = new Map<string, Promise<unknown>>();
+    return {
+      request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+        const run = (tails.get(name) ?? Promise.resolve()).then(() => callback());
+        tails.set(name, run.catch(() => undefined));
+        return run;
+      },
+    };
+  }
+
+  it("two tabs' start-up syncs at once register this browser once", async () => {
+    vi.stubGlobal("navigator", { locks: fakeLocks() });
+    try {
+      // Each tab has its own copy of the module (its own in-page queue); they share the store.
+      vi.resetModules();
+      const tabA = await import("@/lib/push/subscription");
+      vi.resetModules();
+      const tabB = await import("@/lib/push/subscription");
+      const { api, store, deps } = setup();
+      const [a, b] = await Promise.all([tabA.syncEndpoint(deps), tabB.syncEndpoint(deps)]);
+      expect(api.registered).toHaveLength(1);
+      expect(b.endpoint.id).toBe(a.endpoint.id);
+      expect(store.value?.id).toBe(a.endpoint.id);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });
 
