@@ -2,7 +2,7 @@
 // else generated once into the data folder so browsers' subscriptions (bound
 // to the public key) survive restarts.
 import { createECDH, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import webpush from "web-push";
 import type { ServiceConfig } from "../config";
@@ -54,6 +54,23 @@ function checkSubject(subject: string): void {
   if (url.protocol === "https:" ? url.hostname === "" : url.protocol !== "mailto:" || url.pathname === "") throw refuse();
 }
 
+/**
+ * The key file holds the private key: one that others may read (copied in,
+ * restored from a backup, written under another umask) is narrowed to 0600,
+ * and said so; when that is not allowed, the start still goes on, with a warning.
+ */
+async function keepPrivate(file: string): Promise<void> {
+  if (process.platform === "win32") return;
+  const mode = (await stat(file)).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  try {
+    await chmod(file, 0o600);
+    console.warn(`[service] ${file} was readable by others (mode ${mode.toString(8)}): narrowed to 600.`);
+  } catch (err) {
+    console.warn(`[service] ${file} is readable by others (mode ${mode.toString(8)}) and cannot be narrowed: ${(err as Error).message}`);
+  }
+}
+
 export async function loadVapidKeys(
   config: Pick<ServiceConfig, "dataDir" | "vapid">,
 ): Promise<VapidKeys> {
@@ -89,6 +106,7 @@ export async function loadVapidKeys(
       throw new Error(`${file} lacks publicKey/privateKey strings.`);
     }
     assertVapidPair(stored.publicKey, stored.privateKey, file);
+    await keepPrivate(file);
     return { publicKey: stored.publicKey, privateKey: stored.privateKey, subject, source: "data folder" };
   }
 

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import webpush from "web-push";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { assertVapidPair, loadVapidKeys } from "../../server/push/vapid-keys";
 
 const subject = "mailto:ops@contoso.test";
@@ -30,6 +30,20 @@ describe("VAPID keys", () => {
     const second = await loadVapidKeys(config());
     expect(second).toEqual({ ...first, source: "data folder" });
     expect(JSON.parse(await readFile(file, "utf8"))).toEqual({ publicKey: first.publicKey, privateKey: first.privateKey });
+  });
+
+  it("narrows a key file that others may read to 0600 (it holds the private key), keeping the pair", async () => {
+    const first = await loadVapidKeys(config());
+    const file = path.join(dir, "push", "vapid.json");
+    await chmod(file, 0o644);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      expect(await loadVapidKeys(config())).toEqual({ ...first, source: "data folder" });
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/readable by others \(mode 644\)/));
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it("prefers keys from configuration over the data folder", async () => {
