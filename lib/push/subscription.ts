@@ -110,10 +110,25 @@ export function registrationIsCurrent(stored: StoredEndpoint | undefined, user: 
 // the store): two tabs opening at once each registered a "web" row, and one stayed an orphan in
 // the device list. Web Locks where the browser has them; the in-page queue keeps this page's order.
 const LOCK_NAME = "inbox-push-endpoint";
+/** A tab stuck inside an operation (a request that never answers) holds the others up this long at most. */
+const LOCK_WAIT_MS = 15_000;
 let queue: Promise<unknown> = Promise.resolve();
 function exclusive<T>(operation: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
-  const locked = locks ? () => locks.request(LOCK_NAME, operation) as Promise<T> : operation;
+  const locked = !locks
+    ? operation
+    : () => {
+        let started = false;
+        const granted = locks.request(LOCK_NAME, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+          started = true;
+          return operation();
+        }) as Promise<T>;
+        // Only the wait is given up on (then the operation runs anyway); its own errors pass through.
+        return granted.catch((error: unknown) => {
+          if (started) throw error;
+          return operation();
+        });
+      };
   const run = queue.then(locked, locked);
   queue = run.catch(() => undefined);
   return run;

@@ -363,7 +363,7 @@ describe("across the tabs of one browser", () => {
   function fakeLocks() {
     const tails = new Map<string, Promise<unknown>>();
     return {
-      request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+      request<T>(name: string, _options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
         const run = (tails.get(name) ?? Promise.resolve()).then(() => callback());
         tails.set(name, run.catch(() => undefined));
         return run;
@@ -384,6 +384,40 @@ describe("across the tabs of one browser", () => {
       expect(api.registered).toHaveLength(1);
       expect(b.endpoint.id).toBe(a.endpoint.id);
       expect(store.value?.id).toBe(a.endpoint.id);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+
+  it("runs anyway when the lock is not granted in time (another tab stuck), and runs once when it fails itself", async () => {
+    const requests: { signal?: AbortSignal }[] = [];
+    let grant = false;
+    vi.stubGlobal("navigator", {
+      locks: {
+        async request<T>(_name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+          requests.push(options);
+          if (!grant) throw new DOMException("The lock request was aborted", "TimeoutError");
+          return callback();
+        },
+      },
+    });
+    try {
+      vi.resetModules();
+      const tab = await import("@/lib/push/subscription");
+      const { api, deps } = setup();
+      await tab.syncEndpoint(deps);
+      expect(api.registered).toHaveLength(1);
+      expect(requests[0]?.signal).toBeInstanceOf(AbortSignal);
+
+      grant = true;
+      let attempts = 0;
+      api.registerEndpoint = async () => {
+        attempts++;
+        throw new ApiError(503, "serviceNotAvailable", "down", "r", "c");
+      };
+      await expect(tab.syncEndpoint({ ...deps, store: new MemoryStore() })).rejects.toBeInstanceOf(ApiError);
+      expect(attempts).toBe(1);
     } finally {
       vi.unstubAllGlobals();
       vi.resetModules();
