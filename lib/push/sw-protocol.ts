@@ -1,6 +1,9 @@
 // What the service worker and the app's pages say to each other, and the push
 // payload the service sends (contract: "What the service pushes"). Imported by
-// both `sw/` and the page code, so the two sides cannot drift apart.
+// both `sw/` and the page code, so the two sides cannot drift apart. The service
+// (`server/push/payload.ts`) builds the same payload: it imports these types
+// with `import type` only (erased at compile time, no browser code runs on the
+// server) — the one deliberate exception to "server/ never imports lib/".
 
 export type PushKind = "created" | "updated" | "stateChanged" | "deleted";
 

@@ -122,7 +122,8 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     return json(
       outcome.created ? 201 : 200,
       { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(outcome.row) },
-      { Location: `${base(c)}/users/${owner.userId}/notifications/subscriptions/${outcome.row.id}` },
+      // The one route that reads it back (/users/{id}/… is support access, not routed yet).
+      { Location: `${base(c)}/me/notifications/subscriptions/${outcome.row.id}` },
     );
   });
 

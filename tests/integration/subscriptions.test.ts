@@ -125,7 +125,9 @@ describe("registering an endpoint", () => {
     expect(res.text).not.toContain(sub.keys.p256dh);
     expect(res.text).not.toContain(sub.keys.auth);
     expect(res.text).not.toContain(sub.endpoint);
-    expect(res.headers.get("location")).toBe(`${stack.baseUrl}/users/${u.oid}/notifications/subscriptions/${r.id}`);
+    expect(res.headers.get("location")).toBe(`${stack.baseUrl}/me/notifications/subscriptions/${r.id}`);
+    const back = await call<EndpointResource>(stack, `/me/notifications/subscriptions/${r.id}`, { token: await u.token() });
+    expect(back.body).toMatchObject({ id: r.id });
     expect(await listOf(await u.token())).toEqual([expect.objectContaining({ id: r.id })]);
   });
 
