@@ -62,7 +62,20 @@ export async function sendAction(entry: PendingAction, deps: SendDeps): Promise<
     // A network failure (offline, server down): keep it for background sync.
     return "retry";
   }
+  const clamped = res.status === 400 ? clampedToServerClock(entry, res.headers.get("Date")) : undefined;
+  if (clamped) return sendAction(clamped, deps);
   const outcome = actionOutcome(res.status);
   if (outcome === "drop") console.warn(`[sw] ${entry.action} on ${entry.id} refused (HTTP ${res.status}); dropped`);
   return outcome;
+}
+
+/**
+ * A device whose clock runs ahead of the service's stamps actions "in the future", which the service
+ * refuses (400). The refusal carries the service's own time (`Date`): the action is resent once,
+ * stamped no later than that. Undefined when the 400 has another cause.
+ */
+export function clampedToServerClock(entry: PendingAction, serverDate: string | null): PendingAction | undefined {
+  const server = serverDate ? Date.parse(serverDate) : Number.NaN;
+  if (Number.isNaN(server) || Date.parse(entry.actionTime) <= server) return undefined;
+  return { ...entry, actionTime: new Date(server).toISOString() };
 }

@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         "X-Endpoint-Id", "X-UNS-ID", "client-request-id",
       ],
       exposeHeaders: [
-        "request-id", "client-request-id", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
+        "request-id", "client-request-id", "Date", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
       ],
       maxAge: 600,
     }),

@@ -89,3 +89,27 @@ describe("afterFailedAttempt", () => {
     expect(afterFailedAttempt({ ...entry, attempts: MAX_ACTION_ATTEMPTS - 1 })).toBeUndefined();
   });
 });
+
+describe("a device clock running ahead of the service's", () => {
+  it("resends a refused action once, stamped with the service's time from the refusal", async () => {
+    const calls: RequestInit[] = [];
+    const serverNow = "Fri, 27 Nov 2026 01:01:00 GMT"; // a minute before the device's stamp
+    const fetch = async (_url: string, init: RequestInit) => {
+      calls.push(init);
+      const stamp = (init.headers as Record<string, string>)["X-Action-Time"]!;
+      const future = Date.parse(stamp) > Date.parse(serverNow);
+      return new Response(null, { status: future ? 400 : 200, headers: { Date: serverNow } });
+    };
+    expect(await sendAction(entry, { fetch, apiBase: async () => "http://x" })).toBe("done");
+    expect(calls.map((c) => (c.headers as Record<string, string>)["X-Action-Time"])).toEqual([
+      entry.actionTime,
+      "2026-11-27T01:01:00.000Z",
+    ]);
+  });
+
+  it("drops a 400 with another cause without resending", async () => {
+    const f = fakeFetch(400);
+    expect(await sendAction({ ...entry, actionTime: "2020-01-01T00:00:00.000Z" }, { fetch: f.fetch, apiBase: async () => "http://x" })).toBe("drop");
+    expect(f.calls).toHaveLength(1);
+  });
+});
