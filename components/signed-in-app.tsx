@@ -17,6 +17,7 @@ import { PushStateProvider, usePushController } from "@/lib/hooks/use-push-state
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { currentEndpointId, idbEndpointStore } from "@/lib/push/push-store";
 import { setAppBadge } from "@/lib/push/reconcile";
+import { announceChange } from "@/lib/push/tab-sync";
 
 const swrOptions: SWRConfiguration = {
   // A 4xx will not change by asking again; 429/503 were already retried by the client.
@@ -83,7 +84,12 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
   const client = useMemo(
     () =>
       signedIn
-        ? new ApiClient({ baseUrl: config.apiBaseUrl, getToken: () => getAccessToken(msal, config.scopes), endpointId: currentEndpointId })
+        ? new ApiClient({
+            baseUrl: config.apiBaseUrl,
+            getToken: () => getAccessToken(msal, config.scopes),
+            endpointId: currentEndpointId,
+            onChange: announceChange,
+          })
         : null,
     [signedIn, msal, config],
   );

@@ -27,6 +27,7 @@ import { useNotifications } from "@/lib/hooks/use-notifications";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
 import { closeShownNotification, reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
+import { listenToOtherTabs } from "@/lib/push/tab-sync";
 import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
 import { currentRegistration } from "@/lib/push/subscription";
 
@@ -177,6 +178,16 @@ function Inbox({ session }: { session: Session }) {
       void refreshCount();
     },
   });
+
+  // This browser's other tabs get no push for a change made here (one endpoint): they say so directly.
+  useEffect(
+    () =>
+      listenToOtherTabs(() => {
+        void reload();
+        void refreshCount();
+      }),
+    [reload, refreshCount],
+  );
 
   // On app open and after every list revalidation, close OS notifications the server says are settled.
   const listItems = list.items;

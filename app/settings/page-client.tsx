@@ -11,6 +11,7 @@ import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { useApiClient } from "@/lib/api/api-client-context";
 import type { Endpoint } from "@/lib/api/types";
 import { useEndpoints } from "@/lib/hooks/use-endpoints";
+import { listenToOtherTabs } from "@/lib/push/tab-sync";
 import { usePushState } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
@@ -49,6 +50,17 @@ function Settings({ session }: { session: Session }) {
       void unread.mutate();
     },
   });
+
+  // Another tab of this browser changed something (a device removed, an item read): refresh.
+  const refreshUnread = unread.mutate;
+  useEffect(
+    () =>
+      listenToOtherTabs(() => {
+        void reloadDevices();
+        void refreshUnread();
+      }),
+    [reloadDevices, refreshUnread],
+  );
 
   // App open on this page: close OS notifications of items settled elsewhere.
   useEffect(() => {
