@@ -8,7 +8,8 @@ import path from "node:path";
 import type { BrowserContext, CDPSession, Page, Worker } from "@playwright/test";
 import type { PushPayload } from "@/lib/push/sw-protocol";
 import { appOrigin, distDir, repoRoot } from "./fixtures/e2e-env";
-import { expect, test } from "./fixtures/test";
+import { expect, inbox, signIn, test } from "./fixtures/test";
+import { users } from "./fixtures/users";
 
 /** The little of ServiceWorkerGlobalScope these tests touch inside the worker (the root tsconfig has no WebWorker lib). */
 interface WorkerScope {
@@ -275,7 +276,23 @@ test.describe("service worker", () => {
     await expect.poll(async () => (await messages(page)).at(-1)).toEqual({ type: "push-subscription-changed" });
   });
 
-  test("with a tab of the app visible and focused, a push becomes an in-page message, not an OS notification", async ({ page, context }) => {
+  test("with a signed-in inbox visible and focused, a push becomes an in-page toast, not an OS notification", async ({ page, context }) => {
+    await signIn(page, users.megan);
+    await openControlled(page);
+    await expect(inbox(page).list).toBeVisible();
+    await page.bringToFront();
+    const worker = await workerOf(context);
+    await expect.poll(() => workerSeesFocusedTab(worker)).toBe(true);
+    await deliver(page, payload({}, { title: "Toast, not OS" }));
+    const toast = page.getByRole("group", { name: "New notification" });
+    await expect(toast).toContainText("Toast, not OS");
+    // The page confirmed the toast, so the worker's fallback (after 1.5 s without that word) never fires.
+    await page.waitForTimeout(2_000);
+    expect(await shown(page)).toEqual([]);
+    await toast.getByRole("button", { name: "Close new notification" }).click();
+  });
+
+  test("a focused tab that shows no toasts (signed out) does not swallow a push: the OS notification is shown", async ({ page, context }) => {
     await openControlled(page);
     await page.bringToFront();
     await recordMessages(page);
@@ -283,7 +300,7 @@ test.describe("service worker", () => {
     await expect.poll(() => workerSeesFocusedTab(worker)).toBe(true);
     await deliver(page, payload());
     await expect.poll(async () => (await messages(page)).map((m) => m.type).sort()).toEqual(["notification-received", "notifications-changed"]);
-    expect(await shown(page)).toEqual([]);
+    await expect.poll(async () => (await shown(page)).map((n) => n.tag)).toEqual([ID]);
   });
 
   test("Mark as read, Dismiss and close run through the worker's handlers with the action token; offline they are queued and replayed by sync", async ({ page, context }) => {

@@ -143,7 +143,13 @@ async function handlePush(event: PushEvent): Promise<void> {
   await closeTags(plan.close).catch((err: unknown) => console.warn("[sw] closing settled notifications failed:", err));
   if (plan.show) await show(plan.show);
   if (plan.toast && focused) {
-    post(focused, { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount });
+    const message: WorkerMessage = { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount };
+    // The focused tab may be one that shows no toast (signed out, still starting): without its word
+    // that it showed one, the OS notification is shown after all, so no push is ever lost.
+    if (!(await toastAcknowledged(focused, message))) {
+      const fallback = planPush(payload, { displayOnly, focusedWindow: false });
+      if (fallback.show) await show(fallback.show);
+    }
   }
   postAll(windows, changed(payload));
 }
@@ -320,6 +326,24 @@ function changed(payload: PushPayload): WorkerMessage {
 
 function post(client: Client, message: WorkerMessage): void {
   client.postMessage(message);
+}
+
+/** How long a focused tab has to confirm it showed the in-page toast. */
+const TOAST_ACK_MS = 1_500;
+
+/** Posts a toast request with a reply port; true when the tab answers that it showed it in time. */
+function toastAcknowledged(client: Client, message: WorkerMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => finish(false), TOAST_ACK_MS);
+    function finish(shown: boolean): void {
+      clearTimeout(timer);
+      channel.port1.close();
+      resolve(shown);
+    }
+    channel.port1.onmessage = (event: MessageEvent) => finish((event.data as { shown?: unknown } | null)?.shown === true);
+    client.postMessage(message, [channel.port2]);
+  });
 }
 
 function postAll(clients: readonly Client[], message: WorkerMessage): void {

@@ -18,7 +18,13 @@ export function useWorkerMessages(handlers: WorkerMessageHandlers): void {
     () =>
       listenToWorker({
         "notifications-changed": (m) => ref.current["notifications-changed"]?.(m),
-        "notification-received": (m) => ref.current["notification-received"]?.(m),
+        // false when this component shows no toasts: the worker then shows an OS notification.
+        "notification-received": (m) => {
+          const handler = ref.current["notification-received"];
+          if (!handler) return false;
+          handler(m);
+          return true;
+        },
         "push-subscription-changed": (m) => ref.current["push-subscription-changed"]?.(m),
       }),
     [],

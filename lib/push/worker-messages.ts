@@ -3,8 +3,9 @@
 // an older deployment may speak an older shape.
 import type { WorkerMessage } from "./sw-protocol";
 
+/** A handler may return false to say it did not act on the message (a toast it could not show). */
 type Handlers = {
-  [K in WorkerMessage["type"]]?: (message: Extract<WorkerMessage, { type: K }>) => void;
+  [K in WorkerMessage["type"]]?: (message: Extract<WorkerMessage, { type: K }>) => void | boolean;
 };
 
 const KINDS = new Set(["created", "updated", "stateChanged", "deleted"]);
@@ -33,9 +34,9 @@ export function parseWorkerMessage(data: unknown): WorkerMessage | undefined {
 export function dispatchWorkerMessage(data: unknown, handlers: Handlers): boolean {
   const message = parseWorkerMessage(data);
   if (!message) return false;
-  const handler = handlers[message.type] as ((m: WorkerMessage) => void) | undefined;
-  handler?.(message);
-  return handler !== undefined;
+  const handler = handlers[message.type] as ((m: WorkerMessage) => void | boolean) | undefined;
+  if (!handler) return false;
+  return handler(message) !== false;
 }
 
 /** Listens to this page's service worker; returns the unsubscribe function. */
@@ -45,7 +46,10 @@ export function listenToWorker(handlers: Handlers): () => void {
   const onMessage = (event: MessageEvent) => {
     // Only our own worker (same origin) talks to this page.
     if (event.origin && event.origin !== window.location.origin) return;
-    dispatchWorkerMessage(event.data, handlers);
+    const handled = dispatchWorkerMessage(event.data, handlers);
+    // The worker waits for this word (from any listener of the page) before it gives up on the toast
+    // and shows an OS notification; a listener that showed nothing stays silent.
+    if (handled && (event.data as { type?: unknown } | null)?.type === "notification-received") event.ports[0]?.postMessage({ shown: true });
   };
   container.addEventListener("message", onMessage);
   // Messages queued before the page was ready are held until this is called.

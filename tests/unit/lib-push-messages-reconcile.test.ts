@@ -53,6 +53,12 @@ describe("worker messages", () => {
     expect(changed).not.toHaveBeenCalled();
     expect(dispatchWorkerMessage({ type: "push-subscription-changed" }, { "notifications-changed": changed })).toBe(false);
   });
+
+  it("reports a toast its handler could not show as not handled (the worker then shows an OS notification)", () => {
+    const message = { type: "notification-received", notification: { id: ID1 }, unreadCount: 1 };
+    expect(dispatchWorkerMessage(message, { "notification-received": () => false })).toBe(false);
+    expect(dispatchWorkerMessage(message, { "notification-received": () => undefined })).toBe(true);
+  });
 });
 
 describe("app badge", () => {
