@@ -3,11 +3,12 @@
 // signed with a key it does trust (served beside the provider's own keys) so a
 // single wrong claim is the only thing that can make the service refuse them.
 import { createHmac, randomUUID } from "node:crypto";
-import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, type JWTPayload } from "jose";
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, SEND_ROLE, USER_SCOPE } from "../../idp/demo-users";
-import { startStack, type Stack } from "../../e2e/fixtures/stack";
+import type { Stack } from "../../e2e/fixtures/stack";
 import { call, countOf, expectGraphError, visualNotification, type CallOptions } from "./helpers/graph";
+import { startClockStack, type ClockStack } from "./helpers/clock-stack";
 
 const [ADELE, MEGAN, SUPPORT] = DEMO_USERS as [
   (typeof DEMO_USERS)[number],
@@ -21,16 +22,14 @@ let realUser: string;
 let realApp: string;
 let userClaims: JWTPayload;
 let appClaims: JWTPayload;
-let trustedKey: CryptoKey;
+let clock: ClockStack;
 let untrustedKey: CryptoKey;
 
 beforeAll(async () => {
-  const trusted = await generateKeyPair("RS256", { extractable: true });
-  const untrusted = await generateKeyPair("RS256");
-  trustedKey = trusted.privateKey;
-  untrustedKey = untrusted.privateKey;
-  const publicJwk: JWK = { ...(await exportJWK(trusted.publicKey)), kid: TRUSTED_KID, alg: "RS256", use: "sig" };
-  stack = await startStack({ extraTrustedKeys: [publicJwk] });
+  // The clock never moves here: only the trusted key is wanted.
+  clock = await startClockStack(TRUSTED_KID);
+  stack = clock.stack;
+  untrustedKey = (await generateKeyPair("RS256")).privateKey;
   [realUser, realApp] = await Promise.all([stack.tokenFor(ADELE.upn), stack.appTokenFor()]);
   userClaims = decodeJwt(realUser);
   appClaims = decodeJwt(realApp);
@@ -40,12 +39,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A token with the real token's claims, `changes` applied (undefined deletes), signed with `key`. */
-async function forge(base: JWTPayload, changes: Record<string, unknown>, key = trustedKey, kid = TRUSTED_KID): Promise<string> {
+/** A token with the real token's claims, `changes` applied (undefined deletes), signed with `key` (default: the trusted one). */
+async function forge(base: JWTPayload, changes: Record<string, unknown>, key?: CryptoKey, kid?: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { ...base, iat: now, nbf: now - 5, exp: now + 600, jti: randomUUID(), ...changes };
-  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid, typ: "at+jwt" }).sign(key);
+  return clock.sign({ ...base, iat: now, nbf: now - 5, exp: now + 600, jti: randomUUID(), ...changes }, { key, kid });
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

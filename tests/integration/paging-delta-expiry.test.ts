@@ -3,10 +3,10 @@
 // controls (real time plus an offset), so expiry is exercised honestly: items are created
 // with a valid future expiration, then the service's clock moves past it.
 import { randomUUID } from "node:crypto";
-import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../idp/demo-users";
-import { startStack, type Stack } from "../../e2e/fixtures/stack";
+import type { Stack } from "../../e2e/fixtures/stack";
 import {
   allPages,
   call,
@@ -20,6 +20,7 @@ import {
   type Notification,
   type Page,
 } from "./helpers/graph";
+import { startClockStack, type ClockStack } from "./helpers/clock-stack";
 
 const [ADELE, MEGAN, SUPPORT, BRUNO] = DEMO_USERS as [
   (typeof DEMO_USERS)[number],
@@ -32,17 +33,13 @@ const TRUSTED_KID = "paging-clock-key";
 type DeltaEntry = Partial<Notification> & { id: string; "@removed"?: { reason: string } };
 
 let stack: Stack;
-let clockOffsetMs = 0;
-const serviceNow = () => new Date(Date.now() + clockOffsetMs);
-let signingKey: CryptoKey;
+let clock: ClockStack;
 
 beforeAll(async () => {
   // A key the service trusts beside the provider's, only for the retention case at the end,
   // where the clock moves further than any real token lives.
-  const keys = await generateKeyPair("RS256", { extractable: true });
-  signingKey = keys.privateKey;
-  const publicJwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: TRUSTED_KID, alg: "RS256", use: "sig" };
-  stack = await startStack({ now: serviceNow, extraTrustedKeys: [publicJwk] });
+  clock = await startClockStack(TRUSTED_KID);
+  stack = clock.stack;
 });
 
 afterAll(async () => {
@@ -216,7 +213,7 @@ describe("when time passes on the service's clock", () => {
 
   beforeAll(async () => {
     [bruno, support] = await Promise.all([stack.tokenFor(BRUNO.upn), stack.tokenFor(SUPPORT.upn)]);
-    const soon = new Date(serviceNow().getTime() + 60_000).toISOString();
+    const soon = new Date(clock.now().getTime() + 60_000).toISOString();
     expiring = await createForMe(stack, bruno, visualNotification("Gone in a minute", { expirationDateTime: soon, groupName: "Brief" }));
     keeper = await createForMe(stack, bruno, visualNotification("Here for a week", { groupName: "Brief" }));
     expect(await listIds(stack, bruno)).toContain(expiring.id);
@@ -235,7 +232,7 @@ describe("when time passes on the service's clock", () => {
     supportDelta = (await allPages<DeltaEntry>(stack, support, "/me/notifications/delta")).at(-1)!["@odata.deltaLink"]!;
 
     // Minutes pass on the service's clock: the expiration and the snooze are behind it.
-    clockOffsetMs += MINUTES_PASSED * 60_000;
+    clock.advance(MINUTES_PASSED * 60_000);
   });
 
   describe("expiry", () => {
@@ -303,13 +300,11 @@ describe("delta retention", () => {
     const bruno = await stack.tokenFor(BRUNO.upn);
     const initial = await allPages<DeltaEntry>(stack, bruno, "/me/notifications/delta");
     const oldLink = initial.at(-1)!["@odata.deltaLink"]!;
-    clockOffsetMs += 45 * 86_400_000;
+    clock.advance(45 * 86_400_000);
     // The provider's token would look 45 days old to a service that checks exp on its own clock;
     // re-sign its claims so the token is valid on both clocks (no nbf, exp beyond both).
     const claims = decodeJwt(bruno);
-    const token = await new SignJWT({ ...claims, nbf: undefined, iat: Math.floor(Date.now() / 1000), exp: Math.floor(serviceNow().getTime() / 1000) + 3600, jti: randomUUID() })
-      .setProtectedHeader({ alg: "RS256", kid: TRUSTED_KID, typ: "at+jwt" })
-      .sign(signingKey);
+    const token = await clock.sign({ ...claims, nbf: undefined, iat: Math.floor(Date.now() / 1000), exp: Math.floor(clock.now().getTime() / 1000) + 3600, jti: randomUUID() });
     const res = await call(stack, oldLink, { token });
     expect(res.status, res.text).toBe(410);
     expect(res.body).toMatchObject({ error: { code: "resyncRequired" } });

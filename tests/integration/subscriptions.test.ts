@@ -3,10 +3,9 @@
 // X-UNS-ID send path. Real service over HTTP; tokens are the provider's, or signed with a key
 // the service trusts (so each test can be a fresh user, and the clock can move 60 days).
 import { createECDH, randomUUID } from "node:crypto";
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_AUDIENCE, DEMO_USERS, SEND_ROLE, TENANT_A, TENANT_B, USER_SCOPE } from "../../idp/demo-users";
-import { startStack, type Stack } from "../../e2e/fixtures/stack";
+import { DEMO_USERS, SEND_ROLE, TENANT_A, TENANT_B, USER_SCOPE } from "../../idp/demo-users";
+import type { Stack } from "../../e2e/fixtures/stack";
 import { MAX_ENDPOINTS_PER_USER, purgeExpiredEndpoints } from "../../server/domain/endpoints";
 import {
   call,
@@ -19,6 +18,7 @@ import {
   type EndpointResource,
   type Page,
 } from "./helpers/graph";
+import { startClockStack, type ClockStack } from "./helpers/clock-stack";
 
 const ADELE = DEMO_USERS[0]!;
 const DAY_MS = 86_400_000;
@@ -27,29 +27,18 @@ const CHROME_ANDROID =
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
 
 let stack: Stack;
-let clockOffsetMs = 0;
-const serviceNow = () => new Date(Date.now() + clockOffsetMs);
-let signingKey: CryptoKey;
+let clock: ClockStack;
 
 beforeAll(async () => {
-  const keys = await generateKeyPair("RS256", { extractable: true });
-  signingKey = keys.privateKey;
-  const publicJwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: KID, alg: "RS256", use: "sig" };
-  stack = await startStack({ now: serviceNow, extraTrustedKeys: [publicJwk] });
+  clock = await startClockStack(KID);
+  stack = clock.stack;
 });
 
 afterAll(async () => {
   await stack?.close();
 });
 
-async function sign(claims: Record<string, unknown>): Promise<string> {
-  const iat = Math.floor(serviceNow().getTime() / 1000);
-  return new SignJWT({ ver: "2.0", ...claims, iat, exp: iat + 3600, jti: randomUUID() })
-    .setProtectedHeader({ alg: "RS256", kid: KID, typ: "at+jwt" })
-    .setIssuer(stack.issuer)
-    .setAudience(API_AUDIENCE)
-    .sign(signingKey);
-}
+const sign = (claims: Record<string, unknown>) => clock.sign({ ver: "2.0", ...claims });
 
 /** A fresh user of `tenantId` (valid on the service's clock, however far it has moved). */
 async function newUser(tenantId = TENANT_A): Promise<{ oid: string; token: () => Promise<string> }> {
@@ -119,7 +108,7 @@ describe("registering an endpoint", () => {
       lastDeliveryResult: null,
       pushServiceHost: "fcm.googleapis.com",
     });
-    const now = serviceNow().getTime();
+    const now = clock.now().getTime();
     expect(Math.abs(Date.parse(r.createdDateTime) - now)).toBeLessThan(60_000);
     expect(Math.abs(Date.parse(r.expirationDateTime) - (now + 60 * DAY_MS))).toBeLessThan(60_000);
     expect(res.text).not.toContain(sub.keys.p256dh);
@@ -152,7 +141,7 @@ describe("registering an endpoint", () => {
     const sub = newPushSubscription();
     const first = await registerEndpoint(stack, await u.token(), webPushBody(sub));
     expect(first.status, first.text).toBe(201);
-    clockOffsetMs += 3 * DAY_MS;
+    clock.advance(3 * DAY_MS);
     try {
       const fresh = newPushSubscription();
       const renewed = { ...sub, keys: fresh.keys };
@@ -168,7 +157,7 @@ describe("registering an endpoint", () => {
       expect(rows[0]).toEqual({ p256dh: fresh.keys.p256dh, auth: fresh.keys.auth });
       expect(await rowCount(u.oid)).toBe(1);
     } finally {
-      clockOffsetMs -= 3 * DAY_MS;
+      clock.advance(-3 * DAY_MS);
     }
   });
 
@@ -227,15 +216,15 @@ describe("registering an endpoint", () => {
     const token = await u.token();
     const ids: string[] = [];
     for (let i = 0; i < MAX_ENDPOINTS_PER_USER; i++) {
-      clockOffsetMs += 1000; // distinct renewal times
+      clock.advance(1000); // distinct renewal times
       const res = await registerEndpoint(stack, token, { platform: "web" });
       expect(res.status, res.text).toBe(201);
       ids.push(res.body.id);
     }
     // Renewing the oldest makes the second oldest the least recently renewed.
-    clockOffsetMs += 1000;
+    clock.advance(1000);
     expect((await registerEndpoint(stack, token, { platform: "web", id: ids[0] })).status).toBe(200);
-    clockOffsetMs += 1000;
+    clock.advance(1000);
     const extra = await registerEndpoint(stack, token, { platform: "web" });
     expect(extra.status, extra.text).toBe(201);
     const listed = (await listOf(token)).map((e) => e.id);
@@ -360,11 +349,11 @@ describe("expiry after 60 days without renewal", () => {
     const dropped = await registerEndpoint(stack, await u.token(), webPushBody());
     const keptSub = newPushSubscription();
     const keptAgain = await registerEndpoint(stack, await u.token(), webPushBody(keptSub));
-    clockOffsetMs += 59 * DAY_MS;
+    clock.advance(59 * DAY_MS);
     try {
       expect((await listOf(await u.token())).map((e) => e.id).sort()).toEqual([kept.body.id, dropped.body.id, keptAgain.body.id].sort());
       expect((await registerEndpoint(stack, await u.token(), webPushBody(keptSub))).status).toBe(200);
-      clockOffsetMs += 2 * DAY_MS;
+      clock.advance(2 * DAY_MS);
       expect((await listOf(await u.token())).map((e) => e.id)).toEqual([keptAgain.body.id]);
       expectGraphError(await call(stack, `/me/notifications/subscriptions/${dropped.body.id}`, { token: await u.token() }), 404, "itemNotFound");
       const sent = await call(stack, "/me/notifications", {
@@ -379,13 +368,13 @@ describe("expiry after 60 days without renewal", () => {
          VALUES (999999999, $1, $2, $3, $4, 'created', 'delivered', now())`,
         [dropped.body.id, TENANT_A, u.oid, randomUUID()],
       );
-      expect(await purgeExpiredEndpoints(stack.db, serviceNow())).toBeGreaterThanOrEqual(2);
+      expect(await purgeExpiredEndpoints(stack.db, clock.now())).toBeGreaterThanOrEqual(2);
       const { rows } = await stack.db.query<{ id: string }>("SELECT id::text AS id FROM endpoints WHERE user_id = $1", [u.oid]);
       expect(rows.map((r) => r.id)).toEqual([keptAgain.body.id]);
       const deliveries = await stack.db.query("SELECT 1 FROM push_deliveries WHERE endpoint_id = $1", [dropped.body.id]);
       expect(deliveries.rows).toHaveLength(0);
     } finally {
-      clockOffsetMs -= 61 * DAY_MS;
+      clock.advance(-61 * DAY_MS);
     }
   });
 });
