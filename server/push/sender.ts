@@ -89,56 +89,77 @@ parentPort.on("message", ({ id, items }) => {
 /**
  * One encryption worker fed in batches: requests made in the same tick go
  * over as one message. Returns undefined when a worker cannot be started (the
- * caller encrypts inline).
+ * caller encrypts inline). If the worker dies (an error, an exit, close()),
+ * what it still owed and everything after is encrypted inline: a dead worker
+ * must neither fail those sends (they would be recorded as failed for good)
+ * nor leave them waiting forever.
  */
-function startEncryptWorker(): { encrypt: Encrypt; close(): void } | undefined {
+export function startEncryptWorker(source: string = WORKER_SOURCE): { encrypt: Encrypt; close(): void } | undefined {
   let worker: Worker;
   try {
     const webPushPath = createRequire(import.meta.url).resolve("web-push");
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { webPushPath } });
+    worker = new Worker(source, { eval: true, workerData: { webPushPath } });
   } catch {
     return undefined;
   }
   // Never keeps the process alive; idle between fan-outs.
   worker.unref();
-  type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
-  const waiting = new Map<number, Pending[]>();
-  let batch: { items: [string, string, string][]; pending: Pending[] } | undefined;
+  type Pending = { item: [string, string, string]; resolve: (b: Buffer) => void; reject: (e: Error) => void };
+  const waiting = new Map<number, Array<Pending | undefined>>();
+  let batch: Pending[] | undefined;
   let nextId = 1;
-  let broken: Error | undefined;
+  let broken = false;
+
+  const inline = (p: Pending) => encryptInline(...p.item).then(p.resolve, p.reject);
+  const giveUp = () => {
+    if (broken) return;
+    broken = true;
+    for (const pending of waiting.values()) for (const p of pending) if (p) void inline(p);
+    waiting.clear();
+  };
 
   type Reply = { id: number; start: number; last: boolean; results: Array<{ ok?: Uint8Array; error?: string }> };
   worker.on("message", (m: Reply) => {
     const pending = waiting.get(m.id);
-    if (m.last) waiting.delete(m.id);
+    if (!pending) return;
     m.results.forEach((r, i) => {
-      const p = pending?.[m.start + i];
+      const p = pending[m.start + i];
+      // Answered: a later death of the worker must not encrypt it again.
+      pending[m.start + i] = undefined;
       if (r.ok) p?.resolve(Buffer.from(r.ok.buffer, r.ok.byteOffset, r.ok.byteLength));
       else p?.reject(new Error(r.error ?? "encryption failed"));
     });
+    if (m.last) waiting.delete(m.id);
   });
   worker.on("error", (err) => {
-    broken = err;
-    for (const pending of waiting.values()) for (const p of pending) p.reject(err);
-    waiting.clear();
+    console.error("[push] encryption worker failed, encrypting inline from now on:", err.message);
+    giveUp();
   });
+  worker.on("exit", giveUp);
 
   return {
     encrypt(p256dh, auth, payload) {
-      if (broken) return encryptInline(p256dh, auth, payload);
       return new Promise<Buffer>((resolve, reject) => {
+        const p: Pending = { item: [p256dh, auth, payload], resolve, reject };
+        if (broken) {
+          void inline(p);
+          return;
+        }
         if (!batch) {
-          const current = { items: [] as [string, string, string][], pending: [] as Pending[] };
+          const current: Pending[] = [];
           batch = current;
           setImmediate(() => {
             batch = undefined;
+            if (broken) {
+              for (const q of current) void inline(q);
+              return;
+            }
             const id = nextId++;
-            waiting.set(id, current.pending);
-            worker.postMessage({ id, items: current.items });
+            waiting.set(id, current);
+            worker.postMessage({ id, items: current.map((q) => q.item) });
           });
         }
-        batch.items.push([p256dh, auth, payload]);
-        batch.pending.push({ resolve, reject });
+        batch.push(p);
       });
     },
     close() {
