@@ -68,8 +68,13 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
   const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
   const totals = { jobs: 0, targets: 0, delivered: 0, gone: 0, failed: 0, retrying: 0 };
   let inFlight = 0;
+  /** Batches pg-boss handed over and not yet returned: close() waits for them. */
+  const batches = new Set<Promise<void>>();
+  let stopping = false;
 
   async function handle(job: { id: string; data: PushJobData }): Promise<void> {
+    // Stopped while a batch ran: pg-boss has set its jobs back to retry, the next start runs them.
+    if (stopping) return;
     inFlight++;
     try {
       const summary = await deliverJob(
@@ -101,20 +106,30 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
     PUSH_QUEUE,
     { batchSize: opts.workerBatchSize ?? 16, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
     async (jobs) => {
-      // One user's jobs run one after another in event order (a state push must
-      // see the display push before it recorded); different users' side by side.
-      const byUser = new Map<string, typeof jobs>();
-      for (const job of jobs) {
-        const key = job.data.user ?? job.id;
-        byUser.set(key, [...(byUser.get(key) ?? []), job]);
+      const batch = runBatch(jobs);
+      batches.add(batch);
+      try {
+        await batch;
+      } finally {
+        batches.delete(batch);
       }
-      await Promise.all(
-        [...byUser.values()].map(async (chain) => {
-          for (const job of chain) await handle(job);
-        }),
-      );
     },
   );
+
+  async function runBatch(jobs: Array<{ id: string; data: PushJobData }>): Promise<void> {
+    // One user's jobs run one after another in event order (a state push must
+    // see the display push before it recorded); different users' side by side.
+    const byUser = new Map<string, typeof jobs>();
+    for (const job of jobs) {
+      const key = job.data.user ?? job.id;
+      byUser.set(key, [...(byUser.get(key) ?? []), job]);
+    }
+    await Promise.all(
+      [...byUser.values()].map(async (chain) => {
+        for (const job of chain) await handle(job);
+      }),
+    );
+  }
 
   const dispatcher: Dispatcher = createDispatcher(
     db,
@@ -167,8 +182,18 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
     close() {
       closed ??= (async () => {
         await dispatcher.stop();
+        // Waits (at most 3 s) for the running batch, then sets its unfinished jobs back to retry.
         await queue.stop();
+        // A batch still running past that: its remaining jobs are skipped, its
+        // sends aborted (status 0, so those endpoints are recorded retrying),
+        // and it is waited for, while the store is still open.
+        stopping = true;
         sender.close();
+        while (batches.size > 0) await Promise.allSettled([...batches]);
+        // pg-boss marks a returned batch complete without awaiting it: that
+        // statement must reach the store before the caller closes it.
+        await new Promise((resolve) => setImmediate(resolve));
+        await db.query("SELECT 1");
       })();
       return closed;
     },

@@ -4,6 +4,7 @@
 // keep-alive https.Agent per origin (no TLS handshake per message). The
 // message itself is encrypted by web-push (aes128gcm, a fresh ECDH key and
 // salt per message, as RFC 8291 requires).
+import type { ClientRequest } from "node:http";
 import https from "node:https";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -52,7 +53,11 @@ export interface PushSenderOptions {
 
 export interface PushSender {
   send(target: PushTarget, payload: string, headers: PushHeaders): Promise<SendOutcome>;
-  /** Closes the keep-alive sockets. */
+  /**
+   * Stops sending: requests in flight or waiting for a socket are aborted
+   * (answered status 0, so they are retried after a restart), later sends
+   * are answered status 0 without a request, the sockets and the worker go.
+   */
   close(): void;
 }
 
@@ -182,6 +187,11 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
   const useWorker = opts.encryptInWorker ?? os.availableParallelism() > 1;
   const encryptor = useWorker ? startEncryptWorker() : undefined;
   const encrypt: Encrypt = encryptor ? encryptor.encrypt : encryptInline;
+  // Requests not yet answered: close() aborts them (destroying the agents alone
+  // would let the ones queued for a socket go out after close).
+  const live = new Set<ClientRequest>();
+  let closed = false;
+  const CLOSED: SendOutcome = { status: 0, error: "push sender closed" };
 
   function agentFor(origin: string): https.Agent {
     let agent = agents.get(origin);
@@ -217,6 +227,7 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
 
   return {
     async send(target, payload, headers) {
+      if (closed) return CLOSED;
       let url: URL;
       try {
         url = new URL(target.endpoint);
@@ -230,6 +241,7 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
         // Keys the browser never could have made: no retry will help.
         return { status: 400, error: `encryption failed: ${(err as Error).message}` };
       }
+      if (closed) return CLOSED;
       const requestHeaders: Record<string, string | number> = {
         TTL: headers.ttl,
         Urgency: headers.urgency,
@@ -239,7 +251,11 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
         Authorization: authorizationFor(url.origin),
       };
       if (headers.topic) requestHeaders.Topic = headers.topic;
-      return new Promise<SendOutcome>((resolve) => {
+      return new Promise<SendOutcome>((settle) => {
+        const resolve = (o: SendOutcome) => {
+          live.delete(req);
+          settle(o);
+        };
         const req = https.request(
           url,
           { method: "POST", headers: requestHeaders, agent: agentFor(url.origin), timeout: timeoutMs },
@@ -255,10 +271,14 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
         );
         req.on("timeout", () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
         req.on("error", (err) => resolve({ status: 0, error: err.message }));
+        live.add(req);
         req.end(body);
       });
     },
     close() {
+      closed = true;
+      for (const req of live) req.destroy(new Error("push sender closed"));
+      live.clear();
       for (const agent of agents.values()) agent.destroy();
       agents.clear();
       encryptor?.close();

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startIdp } from "../../idp/index";
 import { API_AUDIENCE, DEMO_USERS } from "../../idp/demo-users";
 import { loadConfig, type ServiceConfig } from "../../server/config";
@@ -25,6 +25,7 @@ let fake: FakePushService;
 /** A second push service whose browsers must show every push (as Apple's). */
 let displayOnly: FakePushService;
 let service: Service;
+let config: ServiceConfig;
 let adele: string;
 let app: string;
 
@@ -91,7 +92,7 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), "push-delivery-"));
   [fake, displayOnly] = await Promise.all([startFakePushService(), startFakePushService()]);
   idp = await startIdp({ port: 0, dataDir: root, appOrigins: ["http://localhost:3999"] });
-  const config: ServiceConfig = {
+  config = {
     ...loadConfig({} as NodeJS.ProcessEnv),
     dataDir: "memory://",
     issuer: idp.issuer,
@@ -396,7 +397,83 @@ describe("push service answers", () => {
   });
 });
 
+describe("stopping", () => {
+  it("close() in the middle of a fan-out leaves nothing running, and the next start sends what it cut off once", async () => {
+    const cfg: ServiceConfig = { ...config, dataDir: path.join(root, "close-mid-fan-out") };
+    const opts = { push: { ca: fake.caPem, delivery: { backoffBaseMs: 200 } } };
+    let svc = await startService(cfg, opts);
+    const errors = vi.spyOn(console, "error");
+    try {
+      const post = async (p: string, json: unknown) => {
+        const res = await svc.fetch(
+          new Request(`${BASE}${p}`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${adele}`, "content-type": "application/json" },
+            body: JSON.stringify(json),
+          }),
+        );
+        expect(res.status, await res.clone().text()).toBe(201);
+      };
+      const subs = [fake.createSubscription(), fake.createSubscription(), fake.createSubscription()];
+      for (const s of subs) {
+        fake.hold(s.endpoint);
+        await post("/me/notifications/subscriptions", { platform: "webPush", targetHostName: "tests.contoso.test", pushSubscription: s });
+      }
+      await post("/me/notifications", { targetHostName: "tests.contoso.test", payload: { visualContent: { title: "Stopping" } } });
+      for (let i = 0; i < 500 && subs.some((s) => fake.requests(s.endpoint).length === 0); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(subs.map((s) => fake.requests(s.endpoint).length)).toEqual([1, 1, 1]);
+
+      await svc.close();
+      const atClose = errors.mock.calls.length;
+      fake.release();
+      await new Promise((r) => setTimeout(r, 500));
+      // Nothing of the pipeline ran on after close(): no job wrote to the closed
+      // store (that logs an error), no send left after it.
+      expect(errors.mock.calls.slice(atClose)).toEqual([]);
+      expect(subs.map((s) => fake.requests(s.endpoint).length)).toEqual([1, 1, 1]);
+
+      // The sends cut off had no recorded answer: the next start sends each once more
+      // (the push service may have taken the first: the documented crash window).
+      svc = await startService(cfg, opts);
+      await svc.push.idle({ includeScheduledRetries: true });
+      expect(subs.map((s) => fake.requests(s.endpoint).length)).toEqual([2, 2, 2]);
+      expect(subs.map((s) => fake.requests(s.endpoint)[1]!.status)).toEqual([201, 201, 201]);
+    } finally {
+      errors.mockRestore();
+      fake.release();
+      await svc.close();
+    }
+  });
+});
+
 describe("the sender", () => {
+  it("close() aborts sends in flight and those waiting for a socket: none goes out after it", async () => {
+    const keys = webpush.generateVAPIDKeys();
+    const sender = createPushSender({ vapid: { ...keys, subject: VAPID_SUBJECT }, ca: fake.caPem, maxSocketsPerOrigin: 1 });
+    const subs = [fake.createSubscription(), fake.createSubscription(), fake.createSubscription()];
+    for (const s of subs) fake.hold(s.endpoint);
+    try {
+      const sends = subs.map((s) =>
+        sender.send({ endpoint: s.endpoint, p256dh: s.keys.p256dh, auth: s.keys.auth }, "{}", { ttl: 30, urgency: "normal" }),
+      );
+      // One socket: the first send is held by the fake, the other two wait for the socket.
+      for (let i = 0; i < 200 && fake.requests().length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(fake.requests()).toHaveLength(1);
+      sender.close();
+      const outcomes = await Promise.all(sends);
+      expect(outcomes.map((o) => o.status)).toEqual([0, 0, 0]);
+      const after = await sender.send({ endpoint: subs[0]!.endpoint, p256dh: subs[0]!.keys.p256dh, auth: subs[0]!.keys.auth }, "{}", { ttl: 30, urgency: "normal" });
+      expect(after.status).toBe(0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fake.requests()).toHaveLength(1);
+    } finally {
+      fake.release();
+      sender.close();
+    }
+  });
+
   for (const encryptInWorker of [true, false]) {
     it(`encrypts ${encryptInWorker ? "in its worker thread" : "inline"} what the push service decrypts, and reuses one VAPID JWT per origin`, async () => {
       const keys = webpush.generateVAPIDKeys();
