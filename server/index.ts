@@ -13,6 +13,7 @@ import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-toke
 import { createPushServiceRules } from "./push/push-services";
 import { loadVapidKeys } from "./push/vapid-keys";
 import { startPushPipeline, type PushPipeline, type PushPipelineOptions } from "./push/pipeline";
+import { PGBOSS_SCHEMA } from "./push/queue";
 import { DELTA_RETENTION_MS } from "./http/notification-routes";
 import { pruneHistoryQueries, touchUserQuery } from "./store/notification-queries";
 import { openStore, type Store } from "./store/store";
@@ -48,6 +49,14 @@ const TOUCH_INTERVAL_MS = 5 * 60_000;
  */
 const VACUUM_BASE_ROWS = 50;
 const VACUUM_SCALE = 0.1;
+/**
+ * The tables every push churns (each job is inserted, updated twice, archived
+ * and later deleted; events and delivery rows are pruned): without VACUUM the
+ * space of their dead rows is never reused and the files grow for good. Their
+ * live rows stay few (pruning), so a plain VACUUM of them is short.
+ */
+const PUSH_VACUUM_INTERVAL_MS = 60 * 60_000;
+const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, endpoints`;
 
 export async function startService(config: ServiceConfig = loadConfig(), opts: ServiceOptions = {}): Promise<Service> {
   const now = opts.now ?? (() => new Date());
@@ -85,6 +94,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
 
   const touched = new Map<string, number>();
   let writesSinceVacuum = Number.POSITIVE_INFINITY;
+  let pushVacuumedAt = Number.NEGATIVE_INFINITY;
   const snoozes = createSnoozeWaker(db, { now, onWoke: () => push.kick() });
   // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
   snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
@@ -137,6 +147,10 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
       if (!store.autovacuum && (await vacuumDue())) {
         writesSinceVacuum = 0;
         await db.exec("VACUUM (ANALYZE) notifications");
+      }
+      if (!store.autovacuum && at.getTime() - pushVacuumedAt >= PUSH_VACUUM_INTERVAL_MS) {
+        pushVacuumedAt = at.getTime();
+        await db.exec(PUSH_VACUUM_SQL);
       }
     })().finally(() => {
       running = undefined;

@@ -397,6 +397,30 @@ describe("push service answers", () => {
   });
 });
 
+describe("maintenance", () => {
+  it("vacuums the tables pushes churn (PGlite has no autovacuum: their dead rows' space is never reused otherwise)", async () => {
+    await subscribe();
+    await send();
+    await service.push.idle();
+    await service.runMaintenance();
+    // pgboss.job is partitioned by queue: its partitions hold the rows.
+    const { rows } = await service.store.db.query<{ name: string; vacuums: number }>(
+      `SELECT CASE WHEN s.relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'pgboss.job'::regclass)
+                   THEN 'pgboss.job partition' ELSE s.schemaname || '.' || s.relname END AS name,
+              s.vacuum_count::int AS vacuums
+         FROM pg_stat_all_tables s
+        WHERE s.relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'pgboss.job'::regclass)
+           OR (s.schemaname, s.relname) IN (('pgboss', 'archive'), ('public', 'notification_events'),
+                                            ('public', 'push_deliveries'), ('public', 'endpoints'))
+        ORDER BY 1`,
+    );
+    expect(new Set(rows.map((r) => r.name))).toEqual(
+      new Set(["pgboss.archive", "pgboss.job partition", "public.endpoints", "public.notification_events", "public.push_deliveries"]),
+    );
+    expect(rows.filter((r) => r.vacuums === 0)).toEqual([]);
+  });
+});
+
 describe("stopping", () => {
   it("close() in the middle of a fan-out leaves nothing running, and the next start sends what it cut off once", async () => {
     const cfg: ServiceConfig = { ...config, dataDir: path.join(root, "close-mid-fan-out") };
