@@ -70,10 +70,19 @@ async function workerOf(context: BrowserContext): Promise<Worker> {
 /** CDP access to the registration, for deliverPushMessage and dispatchSyncEvent. */
 async function devtools(page: Page): Promise<{ cdp: CDPSession; registrationId: string }> {
   const cdp = await page.context().newCDPSession(page);
+  // The registration of this scope whose version is activated: a push handed over while a worker
+  // activates, or to a registration being replaced, can be lost (field notes).
+  const scoped = new Set<string>();
   const registrationId = new Promise<string>((resolve) => {
     cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
-      const reg = registrations.find((r) => r.scopeURL === `${appOrigin}/` && !r.isDeleted);
-      if (reg) resolve(reg.registrationId);
+      for (const r of registrations) {
+        if (r.scopeURL === `${appOrigin}/` && !r.isDeleted) scoped.add(r.registrationId);
+        else scoped.delete(r.registrationId);
+      }
+    });
+    cdp.on("ServiceWorker.workerVersionUpdated", ({ versions }) => {
+      const active = versions.find((v) => v.status === "activated" && scoped.has(v.registrationId));
+      if (active) resolve(active.registrationId);
     });
   });
   await cdp.send("ServiceWorker.enable");
