@@ -144,6 +144,8 @@ it("a service killed mid-fan-out delivers to every endpoint exactly once after r
   await killHard(child);
   // The held requests are answered now, to a dead client: not accepted deliveries.
   fake.release();
+  // (release() only lets the fake's handlers go on: give them time before looking.)
+  await new Promise((r) => setTimeout(r, 300));
   expect(heldBack.every((h) => fake.deliveries(h.sub.endpoint).length === 0)).toBe(true);
 
   started = await startServiceProcess();
