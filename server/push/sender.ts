@@ -37,7 +37,11 @@ export interface PushSenderOptions {
   vapid: VapidDetails;
   /** Extra CA certificates to trust (tests' loopback push service); else the system's and NODE_EXTRA_CA_CERTS. */
   ca?: string | Buffer;
-  /** Per-request timeout; no answer in time counts as a 5xx (retried). Default 10 s. */
+  /**
+   * Per-request timeout, from the moment the request has a socket to the end
+   * of the answer (a push service trickling its answer is cut off too); no
+   * answer in time counts as a 5xx (retried). Default 10 s.
+   */
   timeoutMs?: number;
   /** Sockets per push-service origin. Default 64. */
   maxSocketsPerOrigin?: number;
@@ -252,7 +256,9 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
       };
       if (headers.topic) requestHeaders.Topic = headers.topic;
       return new Promise<SendOutcome>((settle) => {
+        let deadline: NodeJS.Timeout | undefined;
         const resolve = (o: SendOutcome) => {
+          clearTimeout(deadline);
           live.delete(req);
           settle(o);
         };
@@ -269,7 +275,12 @@ export function createPushSender(opts: PushSenderOptions): PushSender {
             res.on("error", (err) => resolve({ status: 0, error: err.message }));
           },
         );
-        req.on("timeout", () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+        const giveUp = () => req.destroy(new Error(`no answer in ${timeoutMs} ms`));
+        // The socket's idle timeout covers connecting and silence; this covers an answer that never ends.
+        req.on("timeout", giveUp);
+        req.once("socket", () => {
+          deadline ??= setTimeout(giveUp, timeoutMs);
+        });
         req.on("error", (err) => resolve({ status: 0, error: err.message }));
         live.add(req);
         req.end(body);

@@ -15,6 +15,9 @@ import { startFakePushService, type FakePushService, type TestSubscription } fro
 import { appToken, userToken } from "../../e2e/fixtures/tokens";
 import { createPushSender } from "../../server/push/sender";
 import webpush from "web-push";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { ensureTestCertificate } from "../../e2e/fixtures/test-certificate";
 
 const ADELE = DEMO_USERS.find((u) => u.upn.startsWith("adele"))!;
 const VAPID_SUBJECT = "mailto:push-tests@contoso.test";
@@ -473,6 +476,34 @@ describe("stopping", () => {
 });
 
 describe("the sender", () => {
+  it("cuts off a push service whose answer never ends (the timeout is for the whole answer, not per silence)", async () => {
+    const cert = ensureTestCertificate();
+    const timers: NodeJS.Timeout[] = [];
+    const slow = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+      req.resume();
+      res.writeHead(201, { "content-type": "text/plain" });
+      // A byte every 100 ms, for ever: never silent long enough for an idle timeout.
+      timers.push(setInterval(() => res.write("."), 100));
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const keys = webpush.generateVAPIDKeys();
+    const sender = createPushSender({ vapid: { ...keys, subject: VAPID_SUBJECT }, ca: cert.certPem, timeoutMs: 500 });
+    try {
+      const sub = fake.createSubscription();
+      const endpoint = `https://localhost:${(slow.address() as AddressInfo).port}/push/slow`;
+      const started = Date.now();
+      const outcome = await sender.send({ endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth }, "{}", { ttl: 30, urgency: "normal" });
+      expect(outcome.status).toBe(0);
+      expect(outcome.error).toMatch(/no answer in 500 ms|aborted/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      sender.close();
+      for (const t of timers) clearInterval(t);
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
   it("close() aborts sends in flight and those waiting for a socket: none goes out after it", async () => {
     const keys = webpush.generateVAPIDKeys();
     const sender = createPushSender({ vapid: { ...keys, subject: VAPID_SUBJECT }, ca: fake.caPem, maxSocketsPerOrigin: 1 });
