@@ -13,7 +13,7 @@ import { createPushSender, type PushSender, type VapidDetails } from "./sender";
 
 export interface PushPipelineOptions {
   delivery?: DeliveryOptions;
-  /** Extra CA to trust for push services (tests); else NODE_EXTRA_CA_CERTS. */
+  /** The only CA trusted for push services (tests); unset, the system's and NODE_EXTRA_CA_CERTS. */
   ca?: string | Buffer;
   /** Per-request timeout to a push service. Default 10 s. */
   requestTimeoutMs?: number;

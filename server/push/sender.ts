@@ -35,7 +35,10 @@ export interface SendOutcome {
 
 export interface PushSenderOptions {
   vapid: VapidDetails;
-  /** Extra CA certificates to trust (tests' loopback push service); else the system's and NODE_EXTRA_CA_CERTS. */
+  /**
+   * The CA certificates to trust INSTEAD of the system's (tests' loopback push
+   * service: no real push service is reachable then); unset, the system's and NODE_EXTRA_CA_CERTS.
+   */
   ca?: string | Buffer;
   /**
    * Per-request timeout, from the moment the request has a socket to the end
