@@ -69,6 +69,8 @@ const SHRINKING_BUDGETS = [MAX_PAYLOAD_BYTES, 1500, 750] as const;
 /** Whether an event still deserves a display push, given the item's current state. */
 export function isDisplayable(row: PushedNotificationRow, eventKind: string, now: Date): boolean {
   if (row.status !== "active" || row.expiration.getTime() <= now.getTime()) return false;
+  // Its displayTimeToLive has run out: the OS notification may no longer be shown (TTL would be 0).
+  if (row.display_until !== null && row.display_until.getTime() <= now.getTime()) return false;
   if (row.action_state === "dismissed" || row.action_state === "snoozed") return false;
   // Read elsewhere before the push went out: showing it would be spurious.
   // A snooze ending shows the item again even if it had been read.

@@ -60,6 +60,11 @@ describe("isDisplayable", () => {
     expect(isDisplayable({ ...row, status: "deleted" }, "created", now)).toBe(false);
     expect(isDisplayable({ ...row, expiration: now }, "created", now)).toBe(false);
   });
+  it("does not show an item past its displayTimeToLive (a late retry, a snooze ending after it)", () => {
+    expect(isDisplayable({ ...row, display_until: now }, "created", now)).toBe(false);
+    expect(isDisplayable({ ...row, display_until: new Date(now.getTime() - 1) }, "woke", now)).toBe(false);
+    expect(isDisplayable({ ...row, display_until: new Date(now.getTime() + 1000) }, "created", now)).toBe(true);
+  });
   it("shows a snoozed item again when its snooze ends, even if it had been read", () => {
     expect(isDisplayable({ ...row, read_state: "read" }, "woke", now)).toBe(true);
   });
