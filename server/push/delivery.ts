@@ -309,10 +309,14 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   }
   if (retry.length > 0) {
     const at = deps.now();
-    const delays = retry.map((r) =>
-      retryDelayMs(r.attempts, r.outcome.retryAfter, at, o.backoffBaseMs ?? 1000, o.backoffMaxMs ?? 600_000),
-    );
-    const startAfter = new Date(at.getTime() + Math.max(...delays));
+    // One retry job per push service: its Retry-After (and backoff) delays only its own endpoints.
+    const byOrigin = new Map<string, typeof retry>();
+    for (const r of retry) {
+      const origin = deps.rules.check(r.target.push_endpoint).origin;
+      const group = byOrigin.get(origin);
+      if (group) group.push(r);
+      else byOrigin.set(origin, [r]);
+    }
     const rows: DeliveryResult[] = retry.map((r) => ({
       endpointId: r.target.id,
       status: "retrying",
@@ -320,22 +324,27 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       attempts: r.attempts,
       at,
     }));
-    // The retrying marks and the retry job commit together: a crash leaves both or neither.
+    // The retrying marks and the retry jobs commit together: a crash leaves all or none.
     await db.transaction(async (tx) => {
       const record = recordDeliveriesQuery(deliveryEvent, rows);
       await tx.query(record.text, record.params);
       const note = noteLastDeliveryQuery(owner, rows);
       await tx.query(note.text, note.params);
-      await deps.enqueueRetry(
-        tx,
-        {
-          seq: job.seq,
-          ...(job.user !== undefined ? { user: job.user } : {}),
-          endpointIds: retry.map((r) => r.target.id),
-          attempt: Math.max(...retry.map((r) => r.attempts)) + 1,
-        },
-        startAfter,
-      );
+      for (const group of byOrigin.values()) {
+        const delays = group.map((r) =>
+          retryDelayMs(r.attempts, r.outcome.retryAfter, at, o.backoffBaseMs ?? 1000, o.backoffMaxMs ?? 600_000),
+        );
+        await deps.enqueueRetry(
+          tx,
+          {
+            seq: job.seq,
+            ...(job.user !== undefined ? { user: job.user } : {}),
+            endpointIds: group.map((r) => r.target.id),
+            attempt: Math.max(...group.map((r) => r.attempts)) + 1,
+          },
+          new Date(at.getTime() + Math.max(...delays)),
+        );
+      }
     });
   }
   return summary;

@@ -356,6 +356,22 @@ describe("push service answers", () => {
     expect(fake.deliveries(sub.endpoint)).toHaveLength(1);
   });
 
+  it("a push service's Retry-After delays only its own endpoints' retries", async () => {
+    const { sub: limited } = await subscribe();
+    const { sub: other } = await subscribe(displayOnly);
+    fake.respond(limited.endpoint, { status: 429, headers: { "Retry-After": "3" } });
+    displayOnly.respond(other.endpoint, { status: 503 });
+    await send();
+    await service.push.idle({ includeScheduledRetries: true });
+    const [first, retried] = displayOnly.requests(other.endpoint);
+    expect([first?.status, retried?.status]).toEqual([503, 201]);
+    // backoff base 200 ms: retried well before the other service's 3 s.
+    expect(retried!.receivedAt - first!.receivedAt).toBeLessThan(2000);
+    const limitedReqs = fake.requests(limited.endpoint);
+    expect(limitedReqs.map((r) => r.status)).toEqual([429, 201]);
+    expect(limitedReqs[1]!.receivedAt - limitedReqs[0]!.receivedAt).toBeGreaterThanOrEqual(3000);
+  });
+
   it("500 three times then 201 is delivered exactly once", async () => {
     const { id: endpointId, sub } = await subscribe();
     fake.respond(sub.endpoint, { status: 500 }, { status: 502 }, { status: 503 });
