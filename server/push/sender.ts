@@ -82,7 +82,9 @@ function encryptInline(p256dh: string, auth: string, payload: string): Promise<B
 // own; it loads the same web-push the service does, by absolute path.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const webpush = require(workerData.webPushPath);
+// No path when the service runs bundled (Next resolves modules to ids, not files): then the worker's own
+// require finds web-push from the working directory, as the app is started from the project root.
+const webpush = require(workerData.webPushPath || "web-push");
 // Answers in slices of 8, so the first sends leave while the rest of a batch is encrypted.
 parentPort.on("message", ({ id, items }) => {
   for (let start = 0; start < items.length; start += 8) {
@@ -109,7 +111,8 @@ parentPort.on("message", ({ id, items }) => {
 export function startEncryptWorker(source: string = WORKER_SOURCE): { encrypt: Encrypt; close(): void } | undefined {
   let worker: Worker;
   try {
-    const webPushPath = createRequire(import.meta.url).resolve("web-push");
+    const resolved: unknown = createRequire(import.meta.url).resolve("web-push");
+    const webPushPath = typeof resolved === "string" ? resolved : undefined;
     worker = new Worker(source, { eval: true, workerData: { webPushPath } });
   } catch {
     return undefined;
