@@ -62,3 +62,10 @@ export function errorBody(err: GraphError, requestId: string, clientRequestId: s
   innerError.date = graphDate(now);
   return JSON.stringify({ error: { code: err.code, message: err.message, innerError } });
 }
+
+/** The handler for a path's other methods: 405, naming the methods it serves. */
+export const methodNotAllowed =
+  (allowed: string) =>
+  (c: { req: { method: string } }): never => {
+    throw new GraphError("methodNotAllowed", `${c.req.method} is not allowed here (allowed: ${allowed}).`, { Allow: allowed });
+  };

@@ -21,8 +21,8 @@ import { parseIsoDateTime } from "../domain/notification-filter";
 import { findUserByUpnQuery } from "../store/notification-queries";
 import type { AppContext, AppDeps, AppEnv } from "./app";
 import { GUID, type Principal } from "./auth";
-import { GraphError, badRequest, notFound } from "./graph-error";
-import { ODATA_JSON, toCreatedResponse, toResource } from "./notification-json";
+import { GraphError, badRequest, methodNotAllowed, notFound } from "./graph-error";
+import { odataJson, toCreatedResponse, toResource } from "./notification-json";
 import {
   listShape,
   parseCount,
@@ -54,13 +54,6 @@ const MAX_DELTA_PAGE = 1000;
 
 type User = Extract<Principal, { kind: "user" }>;
 
-function json(c: AppContext, status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": ODATA_JSON, "OData-Version": "4.0", ...headers },
-  });
-}
-
 export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): void {
   const { db, tokens } = deps;
   const origin = (c: AppContext) => deps.config.publicOrigin ?? new URL(c.req.url).origin;
@@ -71,7 +64,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   /** One notification as Graph returns an entity: its context, the resource, and its ETag header. */
   function entity(c: AppContext, u: { userId: string }, row: Parameters<typeof toResource>[0], now: Date): Response {
     const resource = toResource(row, now);
-    return json(c, 200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
+    return odataJson(200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
       ETag: resource["@odata.etag"] as string,
     });
   }
@@ -123,10 +116,6 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     throw notFound(`User '${idOrUpn}' was not found.`);
   }
 
-  const methodNotAllowed = (allowed: string) => (c: AppContext) => {
-    throw new GraphError("methodNotAllowed", `${c.req.method} is not allowed here (allowed: ${allowed}).`, { Allow: allowed });
-  };
-
   // ---- create ---------------------------------------------------------------
 
   async function create(c: AppContext, owner: Owner, actor: Actor): Promise<Response> {
@@ -163,7 +152,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       actor,
     );
     deps.noteWrites(1);
-    return json(c, 201, toCreatedResponse(row, deps.now(), contextUrl(c, owner.userId, "/$entity")), {
+    return odataJson(201, toCreatedResponse(row, deps.now(), contextUrl(c, owner.userId, "/$entity")), {
       Location: `${base(c)}/users/${owner.userId}/notifications/${row.id}`,
     });
   }
@@ -237,7 +226,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       next.searchParams.set("$skiptoken", encodeListPosition(tokens, binding, { created: last.created, id: last.id }));
       body["@odata.nextLink"] = next.toString();
     }
-    return json(c, 200, body);
+    return odataJson(200, body);
   }
 
   async function count(c: AppContext, u: User): Promise<Response> {
@@ -327,7 +316,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       link.searchParams.set("$deltatoken", tokens.encode("delta", binding, { s: state.upTo, t: state.started }));
       body["@odata.deltaLink"] = link.toString();
     }
-    return json(c, 200, body, preferenceApplied ? { "Preference-Applied": preferenceApplied } : {});
+    return odataJson(200, body, preferenceApplied ? { "Preference-Applied": preferenceApplied } : {});
   }
 
   api.get("/me/notifications", async (c) => list(c, await me(c)));
@@ -355,7 +344,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
         endpointId: endpointId(c),
       });
       deps.noteWrites(updated);
-      return json(c, 200, { updated });
+      return odataJson(200, { updated });
     });
     api.all(`/me/notifications/${action}`, methodNotAllowed("POST"));
   }

@@ -7,8 +7,8 @@ import type { EndpointRow } from "../store/endpoint-queries";
 import type { Owner } from "../store/notification-queries";
 import type { AppContext, AppDeps, AppEnv } from "./app";
 import { GUID } from "./auth";
-import { GraphError, badRequest, notFound } from "./graph-error";
-import { ODATA_JSON } from "./notification-json";
+import { GraphError, badRequest, methodNotAllowed, notFound } from "./graph-error";
+import { odataJson } from "./notification-json";
 import { queryOptions } from "./odata-query";
 import { readJsonObject } from "./read-body";
 import { parseBody, postSubscriptionSchema } from "./schemas";
@@ -39,22 +39,11 @@ export function toEndpointResource(row: EndpointRow): Record<string, unknown> {
   };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": ODATA_JSON, "OData-Version": "4.0", ...headers },
-  });
-}
-
 export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): void {
   const { db } = deps;
   const base = (c: AppContext) => `${deps.config.publicOrigin ?? new URL(c.req.url).origin}${deps.config.basePath}`;
   const contextUrl = (c: AppContext, userId: string, suffix = "") =>
     `${base(c)}/$metadata#users('${userId}')/notifications/subscriptions${suffix}`;
-
-  const methodNotAllowed = (allowed: string) => (c: AppContext) => {
-    throw new GraphError("methodNotAllowed", `${c.req.method} is not allowed here (allowed: ${allowed}).`, { Allow: allowed });
-  };
 
   /** Endpoints are the signed-in user's own business: app-only and action tokens are refused. */
   async function me(c: AppContext): Promise<Owner> {
@@ -119,7 +108,7 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       now,
     );
     deps.noteWrites(1 + outcome.removed.length);
-    return json(
+    return odataJson(
       outcome.created ? 201 : 200,
       { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(outcome.row) },
       // The one route that reads it back (/users/{id}/… is support access, not routed yet).
@@ -131,7 +120,7 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const owner = await me(c);
     queryOptions(new URL(c.req.url), []);
     const rows = await listEndpoints(db, owner, c.get("now"));
-    return json(200, { "@odata.context": contextUrl(c, owner.userId), value: rows.map(toEndpointResource) });
+    return odataJson(200, { "@odata.context": contextUrl(c, owner.userId), value: rows.map(toEndpointResource) });
   });
   api.all("/me/notifications/subscriptions", methodNotAllowed("GET, POST"));
 
@@ -140,7 +129,7 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     queryOptions(new URL(c.req.url), []);
     const row = await getEndpoint(db, owner, endpointIdParam(c), c.get("now"));
     if (!row) throw notFound();
-    return json(200, { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(row) });
+    return odataJson(200, { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(row) });
   });
 
   api.delete("/me/notifications/subscriptions/:id", async (c) => {
