@@ -3,10 +3,10 @@
 // a push endpoint belongs to one user at a time, and a user keeps at most
 // MAX_ENDPOINTS_PER_USER endpoints.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../store/db";
+import type { Db, Queryable } from "../store/db";
 import {
   deleteEndpointDeliveriesQuery,
-  deleteEndpointQuery,
+  deleteEndpointsQuery,
   endpointsBeyondLimitQuery,
   findEndpointByPushUrlQuery,
   getEndpointQuery,
@@ -77,10 +77,7 @@ async function registerOnce(db: Db, owner: Owner, reg: Registration, fields: End
   return db.transaction(async (tx) => {
     const removed: string[] = [];
     const remove = async (o: Owner, id: string) => {
-      const d = deleteEndpointDeliveriesQuery(o, id);
-      await tx.query(d.text, d.params);
-      const e = deleteEndpointQuery(o, id);
-      if ((await tx.query(e.text, e.params)).rows.length > 0) removed.push(id);
+      removed.push(...(await removeEndpoints(tx, o, [id])));
     };
 
     let renewId: string | null = null;
@@ -129,14 +126,20 @@ export async function getEndpoint(db: Db, owner: Owner, id: string, now: Date): 
   return (await db.query<EndpointRow>(sql.text, sql.params)).rows[0];
 }
 
+/**
+ * Removes the owner's endpoints among `ids` with their delivery records (run it
+ * in a transaction); returns the ids that were theirs and are gone.
+ */
+export async function removeEndpoints(tx: Queryable, owner: Owner, ids: readonly string[]): Promise<string[]> {
+  const d = deleteEndpointDeliveriesQuery(owner, ids);
+  await tx.query(d.text, d.params);
+  const e = deleteEndpointsQuery(owner, ids);
+  return (await tx.query<{ id: string }>(e.text, e.params)).rows.map((r) => r.id);
+}
+
 /** Removes the caller's endpoint and its delivery records; false when it is not theirs (or not there). */
 export async function deleteEndpoint(db: Db, owner: Owner, id: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const d = deleteEndpointDeliveriesQuery(owner, id);
-    await tx.query(d.text, d.params);
-    const e = deleteEndpointQuery(owner, id);
-    return (await tx.query(e.text, e.params)).rows.length > 0;
-  });
+  return db.transaction(async (tx) => (await removeEndpoints(tx, owner, [id])).length > 0);
 }
 
 /** The owner of a live endpoint in `tenantId` (X-UNS-ID); undefined for unknown, expired or another tenant's. */

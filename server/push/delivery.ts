@@ -4,9 +4,9 @@
 // crash skips settled endpoints), and failures that may pass (429, 5xx, no
 // answer) go into one retry job for exactly those endpoints.
 import type { PushKind } from "../../lib/push/sw-protocol";
+import { removeEndpoints } from "../domain/endpoints";
 import type { Db, Queryable } from "../store/db";
 import {
-  deleteGoneEndpointsQueries,
   deliveryTargetsQuery,
   eventBySeqQuery,
   noteLastDeliveryQuery,
@@ -302,11 +302,8 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   await Promise.all(lanes);
   await writer.close();
 
-  if (gone.length > 0) {
-    await db.transaction(async (tx) => {
-      for (const sql of deleteGoneEndpointsQueries(owner, gone)) await tx.query(sql.text, sql.params);
-    });
-  }
+  // A push service said the subscription is gone (404/410): the endpoint and its delivery history go.
+  if (gone.length > 0) await db.transaction((tx) => removeEndpoints(tx, owner, gone));
   if (retry.length > 0) {
     const at = deps.now();
     // One retry job per push service: its Retry-After (and backoff) delays only its own endpoints.

@@ -111,17 +111,17 @@ export function endpointsBeyondLimitQuery(owner: Owner, keep: number): Sql {
   };
 }
 
-export function deleteEndpointDeliveriesQuery(owner: Owner, id: string): Sql {
+export function deleteEndpointDeliveriesQuery(owner: Owner, ids: readonly string[]): Sql {
   return {
-    text: `DELETE FROM push_deliveries WHERE endpoint_id = $1 AND tenant_id = $2 AND user_id = $3`,
-    params: [id, owner.tenantId, owner.userId],
+    text: `DELETE FROM push_deliveries WHERE endpoint_id = ANY($1::uuid[]) AND tenant_id = $2 AND user_id = $3`,
+    params: [ids, owner.tenantId, owner.userId],
   };
 }
 
-export function deleteEndpointQuery(owner: Owner, id: string): Sql {
+export function deleteEndpointsQuery(owner: Owner, ids: readonly string[]): Sql {
   return {
-    text: `DELETE FROM endpoints WHERE id = $1 AND tenant_id = $2 AND user_id = $3 RETURNING id::text AS id`,
-    params: [id, owner.tenantId, owner.userId],
+    text: `DELETE FROM endpoints WHERE id = ANY($1::uuid[]) AND tenant_id = $2 AND user_id = $3 RETURNING id::text AS id`,
+    params: [ids, owner.tenantId, owner.userId],
   };
 }
 

@@ -215,20 +215,6 @@ export function noteLastDeliveryQuery(o: Owner, results: readonly DeliveryResult
   };
 }
 
-/** A push service said the subscription is gone (404/410): the endpoint and its delivery history go. */
-export function deleteGoneEndpointsQueries(o: Owner, ids: readonly string[]): Sql[] {
-  return [
-    {
-      text: "DELETE FROM push_deliveries WHERE endpoint_id = ANY($3::uuid[]) AND tenant_id = $1 AND user_id = $2",
-      params: [o.tenantId, o.userId, ids],
-    },
-    {
-      text: "DELETE FROM endpoints WHERE id = ANY($3::uuid[]) AND tenant_id = $1 AND user_id = $2",
-      params: [o.tenantId, o.userId, ids],
-    },
-  ];
-}
-
 /** A retry job's endpoints, settled without a send. */
 export function skipRetriesQuery(seq: string, o: Owner, endpointIds: readonly string[], at: Date): Sql {
   return {
