@@ -2,7 +2,7 @@
 // user's rows name tenant_id and user_id. Multi-row writes pass arrays and
 // unnest them: one statement per batch, because PGlite runs one at a time.
 import type { Sql } from "./db";
-import type { Owner } from "./notification-queries";
+import type { NotificationRow, Owner } from "./notification-queries";
 
 /** Event kinds that produce a push; any other kind (expired) is marked dispatched and dropped. */
 export const PUSHED_EVENT_KINDS = ["created", "updated", "stateChanged", "deleted", "woke"] as const;
@@ -39,20 +39,22 @@ export function eventBySeqQuery(seq: string): Sql {
   };
 }
 
-export interface PushedNotificationRow {
-  id: string;
-  title: string | null;
-  body: string | null;
-  group_name: string | null;
-  priority: "None" | "High" | "Low";
-  read_state: "unread" | "read";
-  action_state: "noInteraction" | "activated" | "dismissed" | "snoozed";
-  status: "active" | "deleted";
-  created: Date;
-  expiration: Date;
-  display_until: Date | null;
-  platform_types: string[];
-}
+/** The columns pushedNotificationQuery reads. */
+export type PushedNotificationRow = Pick<
+  NotificationRow,
+  | "id"
+  | "title"
+  | "body"
+  | "group_name"
+  | "priority"
+  | "read_state"
+  | "action_state"
+  | "status"
+  | "created"
+  | "expiration"
+  | "display_until"
+  | "platform_types"
+>;
 
 /** The notification as it is now (tombstones included: a delete is pushed too). */
 export function pushedNotificationQuery(o: Owner, id: string): Sql {
