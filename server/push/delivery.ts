@@ -337,7 +337,6 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
             seq: job.seq,
             ...(job.user !== undefined ? { user: job.user } : {}),
             endpointIds: group.map((r) => r.target.id),
-            attempt: Math.max(...group.map((r) => r.attempts)) + 1,
           },
           new Date(at.getTime() + Math.max(...delays)),
         );

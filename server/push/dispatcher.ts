@@ -46,7 +46,7 @@ export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, o
           .map((r) => ({
             id: jobIdForEvent(r.seq),
             name: PUSH_QUEUE,
-            data: { seq: r.seq, user: `${r.tenant_id}|${r.user_id}`, attempt: 1 },
+            data: { seq: r.seq, user: `${r.tenant_id}|${r.user_id}` },
           }));
         if (jobs.length > 0) await boss.insert(jobs, { db: pgBossDb(tx) });
         const mark = markDispatchedQuery(rows.map((r) => r.seq));

@@ -15,8 +15,6 @@ export interface PushJobData {
   user?: string;
   /** A retry job: only these endpoints (those whose last attempt must be retried). */
   endpointIds?: string[];
-  /** 1 for the first send; a retry job carries the attempt it makes. */
-  attempt: number;
 }
 
 /**
