@@ -6,8 +6,8 @@ import {
   ACTION_DISMISS,
   ACTION_MARK_READ,
   OPEN_PARAM,
+  needsAttention,
   type PushKind,
-  type PushNotificationView,
   type PushPayload,
 } from "../lib/push/sw-protocol";
 
@@ -60,11 +60,6 @@ export function parsePushPayload(text: string | null | undefined): PushPayload |
   if (p.actionToken !== undefined && !isString(p.actionToken)) return undefined;
   if (p.settledIds !== undefined && !(Array.isArray(p.settledIds) && p.settledIds.every(isString))) return undefined;
   return raw as PushPayload;
-}
-
-/** An item worth an OS notification: live, unread and untouched. */
-export function needsAttention(n: PushNotificationView): boolean {
-  return n.status === "active" && n.readState === "unread" && n.userActionState === "noInteraction";
 }
 
 /** The badge value for an unread count: `0` means clear it. */

@@ -3,6 +3,7 @@
 // closed (push services that get no state pushes never told the worker).
 import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/lib/api/types";
+import { needsAttention } from "./sw-protocol";
 
 interface BadgeNavigator {
   setAppBadge?: (count?: number) => Promise<void>;
@@ -23,7 +24,7 @@ export async function setAppBadge(count: number, nav: BadgeNavigator | undefined
 
 /** Should an OS notification for this item still be showing? */
 export function stillShowable(item: Pick<Notification, "status" | "readState" | "userActionState"> | null): boolean {
-  return item !== null && item.status === "active" && item.readState === "unread" && item.userActionState === "noInteraction";
+  return item !== null && needsAttention(item);
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -45,6 +45,14 @@ export type WorkerMessage =
   /** The browser replaced the push subscription: the page must register the new one. */
   | { type: "push-subscription-changed" };
 
+/**
+ * An item worth an OS notification: live, unread and untouched. The worker
+ * shows by it and the page closes by it, so the two agree on what stays shown.
+ */
+export function needsAttention(n: Pick<PushNotificationView, "status" | "readState" | "userActionState">): boolean {
+  return n.status === "active" && n.readState === "unread" && n.userActionState === "noInteraction";
+}
+
 /** Query string that opens one notification in the inbox (`/?open=<id>`). */
 export const OPEN_PARAM = "open";
 
