@@ -139,8 +139,16 @@ function verdictOf(outcome: SendOutcome): Verdict {
   return "failed";
 }
 
+/** Records results for the event and as their endpoints' last delivery (in the caller's transaction). */
+async function recordResults(tx: Queryable, ev: DeliveryEvent, rows: readonly DeliveryResult[]): Promise<void> {
+  const record = recordDeliveriesQuery(ev, rows);
+  await tx.query(record.text, record.params);
+  const note = noteLastDeliveryQuery(ev, rows);
+  await tx.query(note.text, note.params);
+}
+
 /** Writes results in multi-row statements: per `batch` results or after `flushMs`, whichever first. */
-function createResultWriter(db: Db, ev: DeliveryEvent, owner: { tenantId: string; userId: string }, batch: number, flushMs: number) {
+function createResultWriter(db: Db, ev: DeliveryEvent, batch: number, flushMs: number) {
   let pending: DeliveryResult[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
@@ -154,12 +162,7 @@ function createResultWriter(db: Db, ev: DeliveryEvent, owner: { tenantId: string
     pending = [];
     chain = chain.then(async () => {
       try {
-        await db.transaction(async (tx) => {
-          const record = recordDeliveriesQuery(ev, rows);
-          await tx.query(record.text, record.params);
-          const note = noteLastDeliveryQuery(owner, rows);
-          await tx.query(note.text, note.params);
-        });
+        await db.transaction((tx) => recordResults(tx, ev, rows));
       } catch (err) {
         failure ??= err;
       }
@@ -249,7 +252,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     now,
   });
   const deliveryEvent: DeliveryEvent = { ...owner, seq: job.seq, notificationId: row.id, kind };
-  const writer = createResultWriter(db, deliveryEvent, owner, o.resultBatch ?? 200, o.resultFlushMs ?? 20);
+  const writer = createResultWriter(db, deliveryEvent, o.resultBatch ?? 200, o.resultFlushMs ?? 20);
   const gone: string[] = [];
   const retry: { target: TargetRow; attempts: number; outcome: SendOutcome }[] = [];
   const summary: DeliverySummary = { ...EMPTY, targets: targets.length };
@@ -323,10 +326,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     }));
     // The retrying marks and the retry jobs commit together: a crash leaves all or none.
     await db.transaction(async (tx) => {
-      const record = recordDeliveriesQuery(deliveryEvent, rows);
-      await tx.query(record.text, record.params);
-      const note = noteLastDeliveryQuery(owner, rows);
-      await tx.query(note.text, note.params);
+      await recordResults(tx, deliveryEvent, rows);
       for (const group of byOrigin.values()) {
         const delays = group.map((r) =>
           retryDelayMs(r.attempts, r.outcome.retryAfter, at, o.backoffBaseMs ?? 1000, o.backoffMaxMs ?? 600_000),
