@@ -50,8 +50,9 @@ export function platformDescription(platform: string): string {
 }
 
 /**
- * The last delivery in words. The service records `delivered`, `failed`, `retrying`, `gone` or an
- * HTTP-ish detail; unknown values are shown as they are rather than hidden.
+ * The last delivery in words. The service records `delivered`, `retrying` or `failed` (an endpoint
+ * its push service calls gone is removed, not marked); other words are read too, and unknown values
+ * are shown as they are rather than hidden.
  */
 export function deliveryResultText(endpoint: Pick<Endpoint, "lastDeliveryDateTime" | "lastDeliveryResult" | "platform">): string {
   const result = endpoint.lastDeliveryResult?.trim();
