@@ -167,27 +167,21 @@ function Inbox({ session }: { session: Session }) {
   const [arrived, setArrived] = useState<PushNotificationView | null>(null);
   const { reload } = list;
   const { mutate: refreshCount } = unread;
+  /** The list and the count, asked again (something changed on the service). */
+  const revalidate = useCallback(() => {
+    void reload();
+    void refreshCount();
+  }, [reload, refreshCount]);
   useWorkerMessages({
-    "notifications-changed": () => {
-      void reload();
-      void refreshCount();
-    },
+    "notifications-changed": revalidate,
     "notification-received": (message) => {
       setArrived(message.notification);
-      void reload();
-      void refreshCount();
+      revalidate();
     },
   });
 
   // This browser's other tabs get no push for a change made here (one endpoint): they say so directly.
-  useEffect(
-    () =>
-      listenToOtherTabs(() => {
-        void reload();
-        void refreshCount();
-      }),
-    [reload, refreshCount],
-  );
+  useEffect(() => listenToOtherTabs(revalidate), [revalidate]);
 
   // On app open and after every list revalidation, close OS notifications the server says are settled.
   const listItems = list.items;
