@@ -108,7 +108,9 @@ parentPort.on("message", ({ id, items }) => {
  * must neither fail those sends (they would be recorded as failed for good)
  * nor leave them waiting forever.
  */
-export function startEncryptWorker(source: string = WORKER_SOURCE): { encrypt: Encrypt; close(): void } | undefined {
+export function startEncryptWorker(
+  source: string = WORKER_SOURCE,
+): { encrypt: Encrypt; close(): void; readonly encryptsInline: boolean } | undefined {
   let worker: Worker;
   try {
     const resolved: unknown = createRequire(import.meta.url).resolve("web-push");
@@ -179,6 +181,10 @@ export function startEncryptWorker(source: string = WORKER_SOURCE): { encrypt: E
     },
     close() {
       void worker.terminate();
+    },
+    /** The worker died (or was closed): sends are encrypted on the main thread now. */
+    get encryptsInline() {
+      return broken;
     },
   };
 }

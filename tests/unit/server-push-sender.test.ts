@@ -22,6 +22,8 @@ describe("the encryption worker", () => {
       const out = await encryptMany(w.encrypt, 20);
       // aes128gcm: a 86-byte header (salt, record size, 65-byte key) + padded record + 16-byte tag.
       expect(out.every((b) => b.length > 86 + 16)).toBe(true);
+      // Still the worker's work: a worker that died at its first message falls back silently.
+      expect(w.encryptsInline).toBe(false);
     } finally {
       w.close();
     }
@@ -33,6 +35,7 @@ describe("the encryption worker", () => {
       const owed = await encryptMany(w.encrypt, 10);
       expect(owed).toHaveLength(10);
       expect((await encryptMany(w.encrypt, 3)).every((b) => b.length > 86)).toBe(true);
+      expect(w.encryptsInline).toBe(true);
     } finally {
       w.close();
     }
@@ -42,6 +45,7 @@ describe("the encryption worker", () => {
     const w = startEncryptWorker(`require("node:worker_threads").parentPort.on("message", () => process.exit(0));`)!;
     try {
       expect(await encryptMany(w.encrypt, 5)).toHaveLength(5);
+      expect(w.encryptsInline).toBe(true);
     } finally {
       w.close();
     }
@@ -58,6 +62,7 @@ describe("the encryption worker", () => {
     try {
       await expect(w.encrypt("AAAA", "AAAA", "{}")).rejects.toThrow();
       expect(await encryptMany(w.encrypt, 2)).toHaveLength(2);
+      expect(w.encryptsInline).toBe(false);
     } finally {
       w.close();
     }
