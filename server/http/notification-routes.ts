@@ -83,7 +83,11 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
 
   /** The signed-in user for /me routes; app-only tokens have no "me" to read. */
   async function me(c: AppContext): Promise<User> {
-    const p = await principal(c);
+    return userOf(c, await principal(c));
+  }
+
+  /** The caller as a /me user (due snoozes woken first), from a principal already authenticated. */
+  async function userOf(c: AppContext, p: Principal): Promise<User> {
     if (p.kind !== "user") throw new GraphError("accessDenied", "An app-only token cannot use /me; use /users/{id}.");
     await deps.snoozes.wakeIfDue(c.get("now"));
     return p;
@@ -375,7 +379,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       owner = { tenantId: p.tenantId, userId: p.userId };
       actingEndpoint = () => p.endpointId;
     } else {
-      const u = await me(c);
+      const u = await userOf(c, p);
       owner = ownerOf(u);
       actingEndpoint = () => endpointId(c);
     }
