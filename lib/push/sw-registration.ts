@@ -27,11 +27,6 @@ export function serviceWorkerSupported(): boolean {
   );
 }
 
-/** The page's Workbox instance, once registerServiceWorker() has run. */
-export function getWorkbox(): Workbox | undefined {
-  return workbox;
-}
-
 function setUpdateReady(ready: boolean): void {
   updateReady = ready;
   for (const listener of updateListeners) listener(ready);
