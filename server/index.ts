@@ -62,27 +62,17 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   const now = opts.now ?? (() => new Date());
   const store = await openStore(config);
   const { db } = store;
+  const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
+  let vapid: Awaited<ReturnType<typeof loadVapidKeys>>;
+  let pushServices: ReturnType<typeof createPushServiceRules>;
+  let push: PushPipeline;
+  // A failed start closes the store it opened (its data folder lock goes with it).
   try {
     if (config.seedDemo && (await seedDemo(db, now()))) {
       console.log(`[service] seeded the demo tenants, users and inboxes in ${store.location}`);
     }
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-
-  let vapid: Awaited<ReturnType<typeof loadVapidKeys>>;
-  let pushServices: ReturnType<typeof createPushServiceRules>;
-  try {
     vapid = await loadVapidKeys(config);
     pushServices = createPushServiceRules(config.extraPushServices);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
-  let push: PushPipeline;
-  try {
     push = await startPushPipeline(
       { db, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
       opts.push,
