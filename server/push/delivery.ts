@@ -82,6 +82,8 @@ export interface TargetChoice {
   send: TargetRow[];
   /** Endpoints skipped by the rule (display-only push service for a state push). */
   skipped: number;
+  /** Of `send`, those on a display-only push service (they are reconciled through settledIds). */
+  displayOnly: TargetRow[];
 }
 
 /**
@@ -92,6 +94,7 @@ export interface TargetChoice {
  */
 export function chooseTargets(kind: PushKind, targets: readonly TargetRow[], rules: PushServiceRules): TargetChoice {
   const send: TargetRow[] = [];
+  const displayOnly: TargetRow[] = [];
   let skipped = 0;
   for (const t of targets) {
     const rule = rules.check(t.push_endpoint);
@@ -104,8 +107,9 @@ export function chooseTargets(kind: PushKind, targets: readonly TargetRow[], rul
       continue;
     }
     send.push(t);
+    if (!rule.statePushes) displayOnly.push(t);
   }
-  return { send, skipped };
+  return { send, skipped, displayOnly };
 }
 
 /**
@@ -222,7 +226,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     onlyDisplayed: state,
   });
   const candidates = (await db.query<TargetRow>(targetsSql.text, targetsSql.params)).rows;
-  const { send: targets } = chooseTargets(kind, candidates, deps.rules);
+  const { send: targets, displayOnly } = chooseTargets(kind, candidates, deps.rules);
   if (targets.length === 0) return nothing();
 
   const countSql = unreadCountQuery(owner, now);
@@ -230,16 +234,13 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
 
   // Reconcile for display-only push services: what was settled since each one's last delivery.
   const settledFor = new Map<string, string[]>();
-  if (!state) {
-    const displayOnly = targets.filter((t) => !deps.rules.check(t.push_endpoint).statePushes);
-    if (displayOnly.length > 0) {
-      const since = new Date(Math.min(...displayOnly.map((t) => t.settled_since.getTime())));
-      const sql = settledSinceQuery(owner, since, row.id, 200);
-      const settled = (await db.query<{ id: string; at: Date }>(sql.text, sql.params)).rows;
-      for (const t of displayOnly) {
-        const ids = settled.filter((s) => s.at.getTime() > t.settled_since.getTime()).map((s) => s.id);
-        if (ids.length > 0) settledFor.set(t.id, ids.slice(0, MAX_SETTLED_IDS));
-      }
+  if (!state && displayOnly.length > 0) {
+    const since = new Date(Math.min(...displayOnly.map((t) => t.settled_since.getTime())));
+    const sql = settledSinceQuery(owner, since, row.id, 200);
+    const settled = (await db.query<{ id: string; at: Date }>(sql.text, sql.params)).rows;
+    for (const t of displayOnly) {
+      const ids = settled.filter((s) => s.at.getTime() > t.settled_since.getTime()).map((s) => s.id);
+      if (ids.length > 0) settledFor.set(t.id, ids.slice(0, MAX_SETTLED_IDS));
     }
   }
 

@@ -24,7 +24,10 @@ describe("chooseTargets", () => {
   it("sends display pushes to every allowed endpoint, whatever its service", () => {
     const all = [fcm(false), wns(false), mozilla(false), apple(false), extra(false), extraDisplayOnly(false)];
     for (const kind of ["created", "updated"] as const) {
-      expect(chooseTargets(kind, all, rules).send).toEqual(all);
+      const chosen = chooseTargets(kind, all, rules);
+      expect(chosen.send).toEqual(all);
+      // Mozilla, Apple and the display-only configured service: reconciled through settledIds.
+      expect(chosen.displayOnly).toEqual([all[2], all[3], all[5]]);
     }
   });
 
