@@ -52,7 +52,7 @@ export class PushSetupError extends Error {
 
 export type EnableResult = { state: "on"; endpoint: StoredEndpoint } | { state: "denied" | "prompt" };
 
-// ---- small pure helpers (exported for tests) ----
+// ---- small pure helpers (the base64url pair exported for tests) ----
 
 export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
   const base64 = value.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
@@ -70,7 +70,7 @@ export function bytesToBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 }
 
 /** The subscription's body for the service, or undefined when the browser gave no keys. */
-export function subscriptionBody(subscription: SubscriptionLike): PushSubscriptionBody | undefined {
+function subscriptionBody(subscription: SubscriptionLike): PushSubscriptionBody | undefined {
   const json = subscription.toJSON();
   const p256dh = json.keys?.p256dh;
   const auth = json.keys?.auth;
@@ -79,7 +79,7 @@ export function subscriptionBody(subscription: SubscriptionLike): PushSubscripti
 }
 
 /** Which VAPID key a subscription was made with: the browser says so (Chrome, Firefox); else what we stored. */
-export function subscriptionVapidKey(subscription: SubscriptionLike, stored: StoredEndpoint | undefined): string | null {
+function subscriptionVapidKey(subscription: SubscriptionLike, stored: StoredEndpoint | undefined): string | null {
   const key = subscription.options?.applicationServerKey;
   if (key && key.byteLength > 0) return bytesToBase64Url(key);
   return stored?.endpoint === subscription.endpoint ? stored.vapidKey : null;
@@ -90,7 +90,7 @@ function sameKey(a: string | null, b: string): boolean {
 }
 
 /** Does the stored registration already describe this subscription, for this user, recently enough? */
-export function registrationIsCurrent(stored: StoredEndpoint | undefined, user: string, body: PushSubscriptionBody | undefined, now: Date): boolean {
+function registrationIsCurrent(stored: StoredEndpoint | undefined, user: string, body: PushSubscriptionBody | undefined, now: Date): boolean {
   if (!stored || stored.user !== user) return false;
   if (now.getTime() - Date.parse(stored.registeredAt) > RENEW_AFTER_MS || Number.isNaN(Date.parse(stored.registeredAt))) return false;
   if (!body) return stored.platform === "web";
