@@ -180,6 +180,15 @@ CREATE INDEX push_deliveries_notification ON push_deliveries (notification_id, e
 CREATE INDEX push_deliveries_age ON push_deliveries (at);
 `,
   },
+  {
+    version: 4,
+    name: "push deliveries by endpoint",
+    sql: `
+-- Removing an endpoint (Remove, a takeover, the per-user limit, a push service's
+-- 404/410) deletes its delivery rows: without this, each removal scanned them all.
+CREATE INDEX push_deliveries_endpoint ON push_deliveries (endpoint_id);
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
