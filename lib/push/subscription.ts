@@ -282,19 +282,26 @@ async function syncNow(deps: PushDeps): Promise<{ endpoint: StoredEndpoint; outc
  * with no subscription nothing would ever close them). Errors are swallowed: sign-out must go on
  * regardless.
  */
-export function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
-  return exclusive(() => unregisterNow(deps));
+export async function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
+  // The browser's own subscription and notifications go at once, not behind a registration still in
+  // progress: sign-out waits only so long, and once the subscription is gone the push service refuses
+  // that endpoint (the service then removes it) even if the DELETE never left the page.
+  await Promise.allSettled([stopLocalPush(deps), exclusive(() => unregisterNow(deps))]);
+}
+
+async function stopLocalPush(deps: Pick<PushDeps, "getRegistration">): Promise<void> {
+  const registration = await deps.getRegistration().catch(() => undefined);
+  await Promise.allSettled([
+    registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()),
+    registration?.getNotifications?.().then((shown) => shown.forEach((n) => n.close())),
+  ]);
 }
 
 async function unregisterNow(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {
   const stored = await deps.store.load();
   await deps.store.clear();
-  const registration = await deps.getRegistration().catch(() => undefined);
-  await Promise.allSettled([
-    stored ? deleteQuietly(deps.api, stored.id) : Promise.resolve(),
-    registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()),
-    registration?.getNotifications?.().then((shown) => shown.forEach((n) => n.close())),
-  ]);
+  // Again inside the lock: a registration that was in progress when sign-out began may have subscribed since.
+  await Promise.allSettled([stored ? deleteQuietly(deps.api, stored.id) : Promise.resolve(), stopLocalPush(deps)]);
 }
 
 /** How long a page waits for the service worker before saying it is not running. */

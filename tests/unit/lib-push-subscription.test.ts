@@ -448,6 +448,30 @@ describe("disablePush and sign-out", () => {
     expect(registration.shown.map((n) => n.closed)).toEqual([true, true]);
   });
 
+  it("sign-out stops the browser's own subscription at once, even behind a registration still in progress", async () => {
+    const { api, store, registration, deps } = setup();
+    const register = api.registerEndpoint.bind(api);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    api.registerEndpoint = async (body) => {
+      await gate;
+      return register(body);
+    };
+    // Turn on: subscribed, its POST not answered yet (it holds the one-at-a-time queue).
+    const enabling = enablePush(deps);
+    await vi.waitFor(() => expect(registration.current).not.toBeNull());
+    const leaving = unregisterThisBrowser(deps);
+    // The subscription and the shown notifications go without waiting for that POST...
+    await vi.waitFor(() => expect(registration.current!.unsubscribed).toBe(true));
+    expect(registration.shown.every((n) => n.closed)).toBe(true);
+    // ...and the endpoint the POST then creates is deleted once the queue lets sign-out through.
+    release();
+    await Promise.all([enabling, leaving]);
+    expect(api.deleted).toHaveLength(1);
+    expect(api.rows.size).toBe(0);
+    expect(store.value).toBeUndefined();
+  });
+
   it("sign-out's clean-up never rejects, even when the service is unreachable", async () => {
     const { api, store, deps } = setup();
     await syncEndpoint(deps);
