@@ -46,9 +46,6 @@ router.registerRoute(new NavigationRoute(handleNavigation, { denylist: NETWORK_O
 // Everything in the precache list (hashed /_next/static files, icons, manifest): cache first.
 router.registerRoute(new PrecacheRoute(precache));
 
-/** Set at install, read at activate: whether an older worker was in charge (then the page must not be claimed). */
-let isFirstInstall = false;
-
 self.addEventListener("install", (e) => e.waitUntil(handleInstall(e)));
 self.addEventListener("activate", (e) => e.waitUntil(handleActivate(e)));
 self.addEventListener("fetch", handleFetch);
@@ -85,16 +82,18 @@ function extend(event: ExtendableEvent, work: Promise<unknown>): void {
 // Install: fetch the precache list (the app shell opens offline once this completes). No skipWaiting here:
 // an update waits until the user accepts it (message SKIP_WAITING).
 async function handleInstall(event: ExtendableEvent): Promise<void> {
-  isFirstInstall = !self.registration.active;
   await precache.install(event);
 }
 
-// Activate: drop precache entries and caches of older builds; take control of open pages on the first install
-// only (an update takes over when the user reloads, through the prompt).
+// Activate: drop precache entries and caches of older builds; take control of pages no worker controls yet
+// (the first visit). Pages an older worker controlled are handed over by activation itself, which happens
+// only once the user accepted the update (or no page of the old version is open). Claiming every time,
+// rather than remembering at install whether this was the first worker, survives the browser stopping the
+// worker between install and activate (which lost that memory and left the first page uncontrolled).
 async function handleActivate(event: ExtendableEvent): Promise<void> {
   await precache.activate(event);
   await deleteOutdatedCaches(cacheNames.precache);
-  if (isFirstInstall) await self.clients.claim();
+  await self.clients.claim();
   // Not awaited: until activate settles, every fetch of the page (the reload the update prompt starts)
   // waits, and it must not wait on the API. Whatever this replay leaves is retried on sync or push.
   void replayPendingActions().catch(() => undefined);
@@ -138,10 +137,11 @@ async function handlePush(event: PushEvent): Promise<void> {
   const focused = windows.find((c) => c.visibilityState === "visible" && c.focused);
   const plan = planPush(payload, { displayOnly, focusedWindow: !!focused });
 
-  await setBadge(plan.badge);
   // Closing is best effort: it must never keep a display-only push from showing its notification.
   await closeTags(plan.close).catch((err: unknown) => console.warn("[sw] closing settled notifications failed:", err));
   if (plan.show) await show(plan.show);
+  // The badge (and the count remembered in IndexedDB) after the notification: a nicety never holds it up.
+  await setBadge(plan.badge);
   if (plan.toast && focused) {
     const message: WorkerMessage = { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount };
     // The focused tab may be one that shows no toast (signed out, still starting): without its word
@@ -281,7 +281,6 @@ async function replayPendingActions(): Promise<number> {
 }
 
 async function setBadge(count: number): Promise<void> {
-  await rememberUnreadCount(count).catch(() => undefined);
   const nav = self.navigator as WorkerNavigator & Partial<Pick<WorkerNavigator, "setAppBadge" | "clearAppBadge">>;
   try {
     if (count > 0) await nav.setAppBadge?.(count);
@@ -289,6 +288,7 @@ async function setBadge(count: number): Promise<void> {
   } catch {
     // Not installed, or not allowed here: the badge is a nicety.
   }
+  await rememberUnreadCount(count).catch(() => undefined);
 }
 
 async function closeTags(tags: string[]): Promise<void> {
