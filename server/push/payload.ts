@@ -3,7 +3,7 @@
 // per-endpoint action token, in at most 3,000 bytes of UTF-8 JSON.
 // `rawContent` is never pushed: it is the app server's data, not for display.
 import type { PushKind, PushNotificationView, PushPayload } from "../../lib/push/sw-protocol";
-import type { NotificationRow } from "../store/notification-queries";
+import type { PushedNotificationRow } from "../store/push-queries";
 
 /** The contract's ceiling for the plaintext (RFC 8291 allows 4,078 after encryption). */
 export const MAX_PAYLOAD_BYTES = 3000;
@@ -11,19 +11,8 @@ export const MAX_PAYLOAD_BYTES = 3000;
 export const MAX_SETTLED_IDS = 20;
 const ELLIPSIS = "…";
 
-export type PayloadRow = Pick<
-  NotificationRow,
-  | "id"
-  | "title"
-  | "body"
-  | "group_name"
-  | "priority"
-  | "read_state"
-  | "action_state"
-  | "status"
-  | "created"
-  | "expiration"
->;
+/** The columns a payload shows: what the delivery job reads, less its targeting columns. */
+export type PayloadRow = Omit<PushedNotificationRow, "display_until" | "platform_types">;
 
 export interface PayloadInput {
   kind: PushKind;
