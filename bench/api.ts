@@ -6,8 +6,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEMO_USERS, SENDER_CLIENT_ID } from "../idp/demo-users";
-import { parseFilter } from "../server/domain/notification-filter";
+import { DEMO_USERS, SENDER_CLIENT_ID } from "../contracts/demo-users";
+import { parseFilter } from "../server/notifications/filter";
 import { PLATFORM_TYPES } from "../server/http/schemas";
 import type { Queryable, Sql } from "../server/store/db";
 import {
@@ -18,12 +18,12 @@ import {
   listNotificationsQuery,
   patchNotificationQuery,
   type NotificationRow,
-} from "../server/store/notification-queries";
+} from "../server/notifications/queries";
 import { explainPlan } from "./lib/explain";
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from "./lib/options";
 import { renderTable, type Row } from "./lib/report";
 import { seed } from "./lib/seed";
-import type { Stack } from "../e2e/fixtures/stack";
+import type { Stack } from "../testing/stack";
 import { sample, sampleConcurrent, summarize } from "./lib/stats";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -89,7 +89,7 @@ async function run(opts: BenchOptions): Promise<string> {
 
   log(`starting the identity provider and the service (PGlite in a temp folder)…`);
   // Imported here so `--help` and flag errors do not load oidc-provider (and its start-up warnings).
-  const { startStack } = await import("../e2e/fixtures/stack");
+  const { startStack } = await import("../testing/stack");
   const stack: Stack = await startStack();
   try {
     const db = stack.db;
@@ -314,7 +314,7 @@ async function run(opts: BenchOptions): Promise<string> {
       `Store: PGlite (in-process), ${seeded.rows.toLocaleString("en")} notifications seeded by SQL in ${(seedMs / 1000).toFixed(1)} s: ` +
         `one user (${user.upn}) with ${opts.big.toLocaleString("en")}, ${opts.users.toLocaleString("en")} users with ${opts.perUser} each. ` +
         `HTTP over loopback to the real service with real tokens from the local provider; ${opts.iterations} timed iterations ` +
-        `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/store/notification-queries.ts) ` +
+        `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/notifications/queries.ts) ` +
         `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs (PATCH: SELECT … FOR UPDATE, ` +
         `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, event INSERT). Plans: EXPLAIN of the main statement. ` +
         `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum). ` +

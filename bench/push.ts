@@ -11,13 +11,13 @@ import os from "node:os";
 import path from "node:path";
 import webpush from "web-push";
 import { startIdp } from "../idp/index";
-import { API_AUDIENCE, DEMO_USERS } from "../idp/demo-users";
+import { API_AUDIENCE, DEMO_USERS } from "../contracts/demo-users";
 import { loadConfig, type ServiceConfig } from "../server/config";
 import { startService, type Service } from "../server/index";
-import { loadVapidKeys } from "../server/push/vapid-keys";
-import { ensureTestCertificate } from "../e2e/fixtures/test-certificate";
-import { userToken } from "../e2e/fixtures/tokens";
-import type { TestSubscription } from "../e2e/fixtures/fake-push-service";
+import { loadVapidKeys } from "../server/push/send/vapid";
+import { ensureTestCertificate } from "../testing/test-certificate";
+import { userToken } from "../testing/tokens";
+import type { TestSubscription } from "../testing/fake-push-service";
 import { startFakeProcess, type FakeClient } from "./lib/push-fake-client";
 import { percentile } from "./lib/stats";
 

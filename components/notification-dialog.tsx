@@ -2,7 +2,7 @@
 // The full notification. A native modal <dialog>: the browser traps focus, makes the page behind
 // inert, closes on Escape and returns focus to the button that opened it.
 import { useEffect, useRef } from "react";
-import type { Notification } from "@/lib/api/types";
+import type { Notification } from "@/contracts/notification";
 import { formatAbsoluteTime } from "@/lib/format/relative-time";
 import { notificationTitle } from "./notification-item";
 

@@ -1,7 +1,7 @@
 "use client";
 // One notification in the list. Unread shows as a bar, a dot, bold text and the word "Unread"
 // (for screen readers and for anyone who can't tell the colour apart), not by colour alone.
-import type { Notification } from "@/lib/api/types";
+import type { Notification } from "@/contracts/notification";
 import { RelativeTime } from "./relative-time";
 
 export interface ItemActions {

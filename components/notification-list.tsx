@@ -1,5 +1,5 @@
 "use client";
-import type { Notification } from "@/lib/api/types";
+import type { Notification } from "@/contracts/notification";
 import { NotificationItem, type ItemActions } from "./notification-item";
 
 export function NotificationList({ items, actions }: { items: Notification[]; actions: ItemActions }) {

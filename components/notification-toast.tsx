@@ -2,7 +2,7 @@
 // A notification that arrived while this tab was in front: shown here instead of an OS notification.
 // The region is always in the page so screen readers announce what appears in it (polite).
 import { useEffect, useRef, useState } from "react";
-import type { PushNotificationView } from "@/lib/push/sw-protocol";
+import type { PushNotificationView } from "@/contracts/push-payload";
 
 export const TOAST_MS = 8000;
 

@@ -6,7 +6,7 @@ import { apiAs } from "./fixtures/api";
 import { appOrigin, issuer, pushOrigin } from "./fixtures/e2e-env";
 import { appServiceWorker, lastPageBadge, shownNotifications } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
-import { userToken } from "./fixtures/tokens";
+import { userToken } from "../testing/tokens";
 
 const bruno = users.bruno;
 const subscriptionsUrl = `${appOrigin}/graph/beta/me/notifications/subscriptions`;

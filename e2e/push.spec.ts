@@ -3,15 +3,15 @@
 // an OS notification on both, and "Mark as read" pressed on one (the real
 // service worker's handler, with the payload's action token, no page involved)
 // reaches the server and clears the notification, the list and the badge on
-// the other. The push service is the loopback fake (e2e/fixtures/fake-push-
+// the other. The push service is the loopback fake (testing/fake-push-
 // service.ts); pushes reach each browser's worker through the DevTools Protocol.
 //
 // Sam (support staff) is the user: his inbox is not seeded and no other spec
 // uses it, so the counts here are exact.
 import type { Request } from "@playwright/test";
-import { DEMO_USERS } from "../idp/demo-users";
+import { DEMO_USERS } from "../contracts/demo-users";
 import { issuer, appOrigin } from "./fixtures/e2e-env";
-import type { FakeDelivery } from "./fixtures/fake-push-service";
+import type { FakeDelivery } from "../testing/fake-push-service";
 import {
   appServiceWorker,
   clickNotification,
@@ -23,8 +23,8 @@ import {
 } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, type PushDevice } from "./fixtures/test";
 import { send } from "./fixtures/send";
-import { userToken } from "./fixtures/tokens";
-import type { PushPayload } from "../lib/push/sw-protocol";
+import { userToken } from "../testing/tokens";
+import type { PushPayload } from "../contracts/push-payload";
 
 const sam = DEMO_USERS.find((u) => u.upn === "support@contoso.test")!;
 const base = `${appOrigin}/graph/beta/me/notifications`;

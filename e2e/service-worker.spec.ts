@@ -7,10 +7,10 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BrowserContext, CDPSession, Page, Worker } from "@playwright/test";
-import type { PushPayload } from "@/lib/push/sw-protocol";
+import type { PushPayload } from "@/contracts/push-payload";
 import { appOrigin, distDir, repoRoot } from "./fixtures/e2e-env";
 import { expect, inbox, signIn, test } from "./fixtures/test";
-import { users } from "./fixtures/users";
+import { users } from "../testing/users";
 
 /** The little of ServiceWorkerGlobalScope these tests touch inside the worker (the root tsconfig has no WebWorker lib). */
 interface WorkerScope {

@@ -13,7 +13,7 @@ import {
   TENANT_A,
   USER_SCOPE,
   findDemoUser,
-} from "./demo-users";
+} from "../contracts/demo-users";
 import { FileStore } from "./file-adapter";
 import { handleInteraction } from "./interactions";
 import { errorPage, logoutPage, signedOutPage } from "./pages";

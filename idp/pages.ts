@@ -1,7 +1,7 @@
 // The provider's own pages: the account picker, the sign-out hand-off and
 // errors. Self-contained (inline CSS, no fonts or scripts from elsewhere),
 // readable in light and dark, usable with the keyboard alone.
-import { DEMO_USERS, TENANT_A, TENANT_B, type DemoUser } from "./demo-users";
+import { DEMO_USERS, TENANT_A, TENANT_B, type DemoUser } from "../contracts/demo-users";
 
 const TENANT_NAMES: Record<string, string> = {
   [TENANT_A]: "Contoso (tenant A)",

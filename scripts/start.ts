@@ -23,7 +23,7 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
 // What a build depends on; a change in any of these triggers a rebuild.
 const BUILD_INPUTS = [
-  "app", "components", "lib", "server", "public", "sw", "idp/demo-users.ts",
+  "app", "components", "lib", "server", "public", "sw", "contracts",
   "instrumentation.ts", "next.config.js", "tsconfig.json", "package-lock.json",
   // The service worker build script (its sources are in sw/, above).
   "scripts/build-sw.ts",

@@ -3,19 +3,19 @@
 // per-process instance the Next route handler and instrumentation share.
 import type { Hono } from "hono";
 import { loadConfig, type ServiceConfig } from "./config";
-import { purgeExpired } from "./domain/notifications";
-import { seedDemo } from "./domain/seed";
-import { createSnoozeWaker } from "./domain/snooze-waker";
+import { purgeExpired } from "./notifications/service";
+import { seedDemo } from "./demo-seed";
+import { createSnoozeWaker } from "./notifications/snooze-waker";
 import { createApp, type AppEnv } from "./http/app";
 import { createAuthenticator } from "./http/auth";
 import { createPageTokenCodec } from "./http/page-token";
 import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-token";
 import { createPushServiceRules } from "./push/push-services";
-import { loadVapidKeys } from "./push/vapid-keys";
+import { loadVapidKeys } from "./push/send/vapid";
 import { startPushPipeline, type PushPipeline, type PushPipelineOptions } from "./push/pipeline";
 import { PGBOSS_SCHEMA } from "./push/queue";
-import { DELTA_RETENTION_MS } from "./http/notification-routes";
-import { pruneHistoryQueries, touchUserQuery } from "./store/notification-queries";
+import { DELTA_RETENTION_MS } from "./notifications/routes";
+import { pruneHistoryQueries, touchUserQuery } from "./notifications/queries";
 import { openStore, type Store } from "./store/store";
 
 export type { ServiceConfig } from "./config";

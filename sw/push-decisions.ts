@@ -9,7 +9,7 @@ import {
   needsAttention,
   type PushKind,
   type PushPayload,
-} from "../lib/push/sw-protocol";
+} from "../contracts/push-payload";
 
 export const ICON_URL = "/icons/icon-192.png";
 /** Monochrome (white on transparent): Android draws it in the status bar. */

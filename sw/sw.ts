@@ -6,7 +6,7 @@ import { cacheNames } from "workbox-core";
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from "workbox-precaching";
 import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCaches.js";
 import { NavigationRoute, Router } from "workbox-routing";
-import type { PushPayload, WorkerMessage } from "../lib/push/sw-protocol";
+import type { PushPayload, WorkerMessage } from "../contracts/push-payload";
 import { enqueueAction, lastUnreadCount, pendingActions, rememberUnreadCount, removeAction } from "./action-queue";
 import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction } from "./notification-actions";
 import {

@@ -20,7 +20,7 @@ import { ViewFilter } from "@/components/view-filter";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { ApiError } from "@/lib/api/errors";
 import type { InboxFilters, InboxView } from "@/lib/api/query";
-import type { Notification } from "@/lib/api/types";
+import type { Notification } from "@/contracts/notification";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { SignInRequiredError, signIn } from "@/lib/auth/token";
 import { useNotifications } from "@/lib/hooks/use-notifications";
@@ -28,7 +28,7 @@ import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
 import { closeShownNotification, reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
 import { listenToOtherTabs } from "@/lib/push/tab-sync";
-import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
+import { OPEN_PARAM, type PushNotificationView } from "@/contracts/push-payload";
 import { currentRegistration } from "@/lib/push/subscription";
 
 const UNDO_MS = 5000;

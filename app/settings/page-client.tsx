@@ -9,7 +9,7 @@ import { NotificationToast } from "@/components/notification-toast";
 import { PushControl } from "@/components/push-control";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { useApiClient } from "@/lib/api/api-client-context";
-import type { Endpoint } from "@/lib/api/types";
+import type { Endpoint } from "@/contracts/notification";
 import { useEndpoints } from "@/lib/hooks/use-endpoints";
 import { listenToOtherTabs } from "@/lib/push/tab-sync";
 import { usePushState } from "@/lib/hooks/use-push-state";
@@ -17,7 +17,7 @@ import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
 import { endpointName } from "@/lib/push/endpoint-display";
 import { reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
-import { OPEN_PARAM, type PushNotificationView } from "@/lib/push/sw-protocol";
+import { OPEN_PARAM, type PushNotificationView } from "@/contracts/push-payload";
 import { currentRegistration } from "@/lib/push/subscription";
 
 function Settings({ session }: { session: Session }) {

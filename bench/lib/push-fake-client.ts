@@ -1,7 +1,7 @@
 // Starts bench/lib/push-fake-process.ts as a child process and talks to it.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { TestSubscription } from "../../e2e/fixtures/fake-push-service";
+import type { TestSubscription } from "../../testing/fake-push-service";
 import type { FakeReplyMessage, FakeRequestMessage, FakeStats } from "./push-fake-process";
 
 type Request = FakeRequestMessage extends infer M ? (M extends { id: number } ? Omit<M, "id"> : never) : never;

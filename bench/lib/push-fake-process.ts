@@ -1,7 +1,7 @@
 // The loopback fake push service in its own process for `npm run bench:push`,
 // so verifying and answering pushes runs on the other core, not inside the
 // sender being measured. Driven over IPC by bench/lib/push-fake-client.ts.
-import { startFakePushService, type TestSubscription } from "../../e2e/fixtures/fake-push-service";
+import { startFakePushService, type TestSubscription } from "../../testing/fake-push-service";
 
 export type FakeRequestMessage =
   | { id: number; type: "subscribe"; count: number }

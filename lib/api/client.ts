@@ -3,7 +3,7 @@
 // Retry-After on 429/503 a bounded number of times, and throws ApiError for anything else non-2xx.
 import { ApiError, apiErrorFromResponse } from "./errors";
 import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query";
-import type { BulkActionBody, Endpoint, EndpointRegistration, Notification, NotificationPage, NotificationPatch } from "./types";
+import type { BulkActionBody, Endpoint, EndpointRegistration, Notification, NotificationPage, NotificationPatch } from "../../contracts/notification";
 
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */

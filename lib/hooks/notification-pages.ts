@@ -1,5 +1,5 @@
 // Pure edits of SWR's infinite cache (an array of pages), shared by the optimistic mutations.
-import type { Notification, NotificationPage, NotificationPatch } from "@/lib/api/types";
+import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 
 export type Pages = NotificationPage[] | undefined;
 

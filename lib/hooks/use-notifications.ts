@@ -6,7 +6,7 @@ import useSWRInfinite from "swr/infinite";
 import { useSWRConfig } from "swr";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
-import type { Notification, NotificationPage, NotificationPatch } from "@/lib/api/types";
+import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
 import { UNREAD_COUNT_KEY } from "./use-unread-count";
 

@@ -2,7 +2,7 @@
 // Subscribes a component to its service worker's messages for as long as it is mounted.
 import { useEffect, useRef } from "react";
 import { listenToWorker } from "@/lib/push/worker-messages";
-import type { WorkerMessage } from "@/lib/push/sw-protocol";
+import type { WorkerMessage } from "@/contracts/push-payload";
 
 export type WorkerMessageHandlers = {
   [K in WorkerMessage["type"]]?: (message: Extract<WorkerMessage, { type: K }>) => void;

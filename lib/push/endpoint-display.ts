@@ -1,5 +1,5 @@
 // Words for the device list: a readable name for a browser, and a delivery result a person understands.
-import type { Endpoint } from "@/lib/api/types";
+import type { Endpoint } from "@/contracts/notification";
 
 function browserName(ua: string): string {
   if (/\bEdgA?\/|\bEdgiOS\//.test(ua)) return "Edge";

@@ -2,8 +2,8 @@
 // unread count, and OS notifications of items that were read, dismissed or deleted elsewhere are
 // closed (push services that get no state pushes never told the worker).
 import { ApiError } from "@/lib/api/errors";
-import type { Notification } from "@/lib/api/types";
-import { needsAttention } from "./sw-protocol";
+import type { Notification } from "@/contracts/notification";
+import { needsAttention } from "../../contracts/push-payload";
 
 interface BadgeNavigator {
   setAppBadge?: (count?: number) => Promise<void>;

@@ -3,7 +3,7 @@
 import { deviceNameFromUserAgent } from "./endpoint-display";
 import { idbEndpointStore } from "./push-store";
 import { registerServiceWorker } from "./sw-registration";
-import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/lib/api/types";
+import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/contracts/notification";
 import type { EndpointStore, StoredEndpoint } from "./push-store";
 
 export const APP_DISPLAY_NAME = "Notifications inbox";

@@ -1,7 +1,7 @@
 // Messages from the service worker to this page (protocol: sw-protocol.ts). Validated before use:
 // anything can postMessage a window client's container only from our own worker, but a worker of
 // an older deployment may speak an older shape.
-import type { WorkerMessage } from "./sw-protocol";
+import type { WorkerMessage } from "../../contracts/push-payload";
 
 /** A handler may return false to say it did not act on the message (a toast it could not show). */
 type Handlers = {

@@ -3,7 +3,7 @@
 // $IDP_PORT, service on $PORT).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { API_AUDIENCE, SENDER_CLIENT_ID } from "../../idp/demo-users";
+import { API_AUDIENCE, SENDER_CLIENT_ID } from "../../contracts/demo-users";
 import type { Env } from "./send-args";
 
 export interface SenderConfig {

@@ -4,14 +4,14 @@ import { randomUUID } from "node:crypto";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { ServiceConfig } from "../config";
-import type { SnoozeWaker } from "../domain/snooze-waker";
+import type { SnoozeWaker } from "../notifications/snooze-waker";
 import type { ActionTokenCodec } from "../push/action-token";
 import type { PushServiceRules } from "../push/push-services";
 import type { Db } from "../store/db";
 import type { Authenticate, Principal } from "./auth";
 import { GraphError, echoableClientRequestId, errorBody } from "./graph-error";
-import { registerNotificationRoutes } from "./notification-routes";
-import { registerSubscriptionRoutes } from "./subscription-routes";
+import { registerNotificationRoutes } from "../notifications/routes";
+import { registerSubscriptionRoutes } from "../endpoints/routes";
 import type { PageTokenCodec } from "./page-token";
 
 export interface AppDeps {

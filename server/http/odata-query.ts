@@ -1,5 +1,5 @@
 // System query options: only the ones a route names are accepted, each once.
-import { FilterError, filterShape, parseFilter, type FilterClause } from "../domain/notification-filter";
+import { FilterError, filterShape, parseFilter, type FilterClause } from "../notifications/filter";
 import { badRequest } from "./graph-error";
 
 export function queryOptions(url: URL, allowed: readonly string[]): Map<string, string> {

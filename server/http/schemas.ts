@@ -2,7 +2,7 @@
 // once; a failure becomes a 400 whose message names the field.
 import { createECDH } from "node:crypto";
 import { z } from "zod";
-import { ISO_DATE_TIME, parseIsoDateTime } from "../domain/notification-filter";
+import { ISO_DATE_TIME, parseIsoDateTime } from "../notifications/filter";
 import { badRequest, type GraphError } from "./graph-error";
 
 export const PRIORITIES = ["None", "High", "Low"] as const;

@@ -2,14 +2,14 @@
 // outbox dispatcher, the worker that runs delivery jobs, the sender, and the
 // pipeline's share of maintenance.
 import type { Db } from "../store/db";
-import { purgeExpiredEndpoints } from "../domain/endpoints";
-import { COUNT_UNDISPATCHED_SQL, purgeDeliveriesQuery } from "../store/push-queries";
+import { purgeExpiredEndpoints } from "../endpoints/service";
+import { COUNT_UNDISPATCHED_SQL, purgeDeliveriesQuery } from "./queries";
 import type { ActionClaims } from "./action-token";
-import { deliverJob, type DeliveryOptions, type DeliverySummary } from "./delivery";
-import { createDispatcher, type Dispatcher } from "./dispatcher";
+import { deliverJob, type DeliveryOptions, type DeliverySummary } from "./delivery/job";
+import { createDispatcher, type Dispatcher } from "./outbox";
 import type { PushServiceRules } from "./push-services";
 import { PGBOSS_SCHEMA, PUSH_QUEUE, pgBossDb, startPushQueue, type PushJobData, type PushQueue } from "./queue";
-import { createPushSender, type PushSender, type VapidDetails } from "./sender";
+import { createPushSender, type PushSender, type VapidDetails } from "./send/sender";
 
 export interface PushPipelineOptions {
   delivery?: DeliveryOptions;

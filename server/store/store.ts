@@ -2,9 +2,9 @@
 import { randomBytes } from "node:crypto";
 import type { ServiceConfig } from "../config";
 import type { Db } from "./db";
-import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
+import { acquireDataDirLock, type DataDirLock } from "./lock";
 import { migrate } from "./migrations";
-import { isMemoryDataDir, openPgliteDb } from "./pglite-db";
+import { isMemoryDataDir, openPgliteDb } from "./pglite";
 
 export interface Store {
   db: Db;

@@ -1,0 +1,152 @@
+// Endpoints (push subscriptions) of the signed-in user, and the service's VAPID
+// key. Registered before the /me/notifications/{id} routes, so
+// `/me/notifications/subscriptions` is never taken for a notification id.
+import type { Hono } from "hono";
+import { deleteEndpoint, deviceNameFromUserAgent, getEndpoint, listEndpoints, registerEndpoint } from "./service";
+import type { EndpointRow } from "./queries";
+import type { Owner } from "../notifications/queries";
+import type { AppContext, AppDeps, AppEnv } from "../http/app";
+import { GUID } from "../http/auth";
+import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
+import { odataJson } from "../notifications/resource";
+import { queryOptions } from "../http/odata-query";
+import { readJsonObject } from "../http/read-body";
+import { parseBody, postSubscriptionSchema } from "../http/schemas";
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/** The endpoint as the wire shows it: never its keys or full push URL (they are the subscription's secret). */
+export function toEndpointResource(row: EndpointRow): Record<string, unknown> {
+  let pushServiceHost: string | null = null;
+  if (row.push_endpoint !== null) {
+    try {
+      pushServiceHost = new URL(row.push_endpoint).host;
+    } catch {
+      pushServiceHost = null;
+    }
+  }
+  return {
+    id: row.id,
+    platform: row.platform,
+    targetHostName: row.target_host_name,
+    appDisplayName: row.app_display_name,
+    deviceName: row.device_name,
+    createdDateTime: iso(row.created),
+    expirationDateTime: iso(row.expiration),
+    lastDeliveryDateTime: iso(row.last_delivery_at),
+    lastDeliveryResult: row.last_delivery_result,
+    pushServiceHost,
+  };
+}
+
+export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): void {
+  const { db } = deps;
+  const base = (c: AppContext) => `${deps.config.publicOrigin ?? new URL(c.req.url).origin}${deps.config.basePath}`;
+  const contextUrl = (c: AppContext, userId: string, suffix = "") =>
+    `${base(c)}/$metadata#users('${userId}')/notifications/subscriptions${suffix}`;
+
+  /** Endpoints are the signed-in user's own business: app-only and action tokens are refused. */
+  async function me(c: AppContext): Promise<Owner> {
+    const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
+    if (p.kind === "action") throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
+    if (p.kind !== "user") throw new GraphError("accessDenied", "An app-only token cannot use /me; endpoints are registered by the user's browser.");
+    await deps.touchUser(p, c.get("now"));
+    return { tenantId: p.tenantId, userId: p.userId };
+  }
+
+  function endpointIdParam(c: AppContext): string {
+    const id = c.req.param("id") ?? "";
+    if (!GUID.test(id)) throw notFound();
+    return id.toLowerCase();
+  }
+
+  // Public: a browser needs it before it can subscribe. Cached briefly, since
+  // configured keys may be rotated.
+  api.get("/notifications/vapidPublicKey", (c) => {
+    queryOptions(new URL(c.req.url), []);
+    return new Response(JSON.stringify({ key: deps.vapidPublicKey }), {
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },
+    });
+  });
+  api.all("/notifications/vapidPublicKey", methodNotAllowed("GET"));
+
+  /**
+   * Register or renew. 201 with a new id when the endpoint is new to this
+   * user (first registration, or a push endpoint taken over from another
+   * user); 200 with the same id when the user's own endpoint is renewed.
+   */
+  api.post("/me/notifications/subscriptions", async (c) => {
+    const owner = await me(c);
+    queryOptions(new URL(c.req.url), []);
+    const body = parseBody(postSubscriptionSchema, await readJsonObject(c.req.raw));
+    const now = c.get("now");
+    let push = null;
+    if (body.pushSubscription) {
+      const sub = body.pushSubscription;
+      const service = deps.pushServices.check(sub.endpoint);
+      if (!service.allowed) {
+        throw badRequest(
+          `pushSubscription.endpoint: the push service '${service.origin || "(unparsable)"}' is not on the service's allowlist.`,
+        );
+      }
+      const expiration = sub.expirationTime != null ? new Date(sub.expirationTime) : null;
+      if (expiration && expiration.getTime() <= now.getTime()) throw badRequest("pushSubscription.expirationTime is in the past");
+      push = { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, expiration };
+    }
+    const outcome = await registerEndpoint(
+      db,
+      owner,
+      {
+        platform: body.platform,
+        targetHostName: body.targetHostName ?? null,
+        appDisplayName: body.appDisplayName ?? null,
+        deviceName: body.deviceName ?? deviceNameFromUserAgent(c.req.header("user-agent")),
+        push,
+        renewId: body.id ?? null,
+      },
+      now,
+    );
+    deps.noteWrites(1 + outcome.removed.length);
+    return odataJson(
+      outcome.created ? 201 : 200,
+      { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(outcome.row) },
+      // The one route that reads it back (/users/{id}/… is support access, not routed yet).
+      { Location: `${base(c)}/me/notifications/subscriptions/${outcome.row.id}` },
+    );
+  });
+
+  api.get("/me/notifications/subscriptions", async (c) => {
+    const owner = await me(c);
+    queryOptions(new URL(c.req.url), []);
+    const rows = await listEndpoints(db, owner, c.get("now"));
+    return odataJson(200, { "@odata.context": contextUrl(c, owner.userId), value: rows.map(toEndpointResource) });
+  });
+  api.all("/me/notifications/subscriptions", methodNotAllowed("GET, POST"));
+
+  api.get("/me/notifications/subscriptions/:id", async (c) => {
+    const owner = await me(c);
+    queryOptions(new URL(c.req.url), []);
+    const row = await getEndpoint(db, owner, endpointIdParam(c), c.get("now"));
+    if (!row) throw notFound();
+    return odataJson(200, { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(row) });
+  });
+
+  api.delete("/me/notifications/subscriptions/:id", async (c) => {
+    const owner = await me(c);
+    queryOptions(new URL(c.req.url), []);
+    if (!(await deleteEndpoint(db, owner, endpointIdParam(c)))) throw notFound();
+    deps.noteWrites(1);
+    return new Response(null, { status: 204 });
+  });
+  api.all("/me/notifications/subscriptions/:id", methodNotAllowed("GET, DELETE"));
+
+  // Support access to another user's endpoints comes with the audit log, as
+  // for their notifications; until then it is refused the same way.
+  api.get("/users/:userId/notifications/subscriptions", async (c) => {
+    const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
+    if (p.kind === "user") await deps.touchUser(p, c.get("now"));
+    throw new GraphError("accessDenied", "Reading another user's endpoints is not available.");
+  });
+  api.all("/users/:userId/notifications/subscriptions", methodNotAllowed("GET"));
+}

@@ -1,0 +1,64 @@
+// The notification resource as the wire shows it.
+import { etagOf } from "./service";
+import type { NotificationRow } from "./queries";
+
+export const ODATA_JSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/** A Graph JSON answer: the OData content type and version on every one. */
+export function odataJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": ODATA_JSON, "OData-Version": "4.0", ...headers },
+  });
+}
+
+/** Seconds the OS notification may still stay displayed (floor, never negative). */
+export function remainingSeconds(until: Date | null, now: Date): number | null {
+  if (until === null) return null;
+  return Math.max(0, Math.floor((until.getTime() - now.getTime()) / 1000));
+}
+
+function visualContent(row: NotificationRow): { title: string; body?: string } | undefined {
+  if (row.title === null) return undefined;
+  return row.body === null ? { title: row.title } : { title: row.title, body: row.body };
+}
+
+export function toResource(row: NotificationRow, now: Date): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  if (row.raw_content !== null) payload.rawContent = row.raw_content;
+  const visual = visualContent(row);
+  if (visual) payload.visualContent = visual;
+  return {
+    "@odata.etag": etagOf(row),
+    id: row.id,
+    targetHostName: row.target_host_name,
+    appNotificationId: row.app_notification_id,
+    groupName: row.group_name,
+    priority: row.priority,
+    displayTimeToLive: remainingSeconds(row.display_until, now),
+    expirationDateTime: row.expiration.toISOString(),
+    payload,
+    targetPolicy: { platformTypes: row.platform_types },
+    fallbackPolicy: row.fallback_policy,
+    readState: row.read_state,
+    userActionState: row.action_state,
+    snoozedUntilDateTime: row.snoozed_until?.toISOString() ?? null,
+    status: row.status,
+    createdDateTime: row.created.toISOString(),
+    lastModifiedDateTime: row.last_modified.toISOString(),
+  };
+}
+
+/** The 201 body, shaped exactly as Microsoft's captured response (payload echoes visualContent only). */
+export function toCreatedResponse(row: NotificationRow, now: Date, context: string): Record<string, unknown> {
+  const visual = visualContent(row);
+  return {
+    "@odata.context": context,
+    displayTimeToLive: remainingSeconds(row.display_until, now),
+    expirationDateTime: row.expiration.toISOString(),
+    groupName: row.group_name,
+    id: row.id,
+    priority: row.priority,
+    payload: visual ? { visualContent: visual } : {},
+  };
+}

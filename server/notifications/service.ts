@@ -1,0 +1,216 @@
+// Notification operations: each one runs the store's queries (ownership in
+// every statement) and records an event for every state change.
+import { randomUUID } from "node:crypto";
+import type { Db, Queryable } from "../store/db";
+import {
+  CURRENT_CHANGE_SEQ_SQL,
+  bulkChangeQuery,
+  countNotificationsQuery,
+  deleteNotificationQuery,
+  deltaChangesQuery,
+  deltaRemovalsQuery,
+  getNotificationQuery,
+  insertEventQuery,
+  insertNotificationQuery,
+  listNotificationsQuery,
+  patchNotificationQuery,
+  purgeExpiredQuery,
+  type BulkChange,
+  type ListCriteria,
+  type ListQuery,
+  type NewNotification,
+  type NotificationRow,
+  type Owner,
+  type StateChange,
+} from "./queries";
+import { isSuperseded } from "./action-time";
+
+export interface Actor {
+  kind: "user" | "app";
+  id: string;
+  endpointId: string | null;
+}
+
+export async function createNotification(
+  db: Db,
+  input: Omit<NewNotification, "id">,
+  actor: Actor,
+): Promise<{ row: NotificationRow; inserted: boolean }> {
+  return db.transaction(async (tx) => {
+    const sql = insertNotificationQuery({ ...input, id: randomUUID() });
+    const res = await tx.query<NotificationRow & { inserted: boolean }>(sql.text, sql.params);
+    const { inserted, ...row } = res.rows[0]!;
+    await event(tx, row, input.now, inserted ? "created" : "updated", actor);
+    return { row, inserted };
+  });
+}
+
+export async function listNotifications(db: Db, q: ListQuery): Promise<NotificationRow[]> {
+  const sql = listNotificationsQuery(q);
+  return (await db.query<NotificationRow>(sql.text, sql.params)).rows;
+}
+
+export async function countNotifications(db: Db, c: ListCriteria): Promise<number> {
+  const sql = countNotificationsQuery(c);
+  return (await db.query<{ count: number }>(sql.text, sql.params)).rows[0]!.count;
+}
+
+export async function getNotification(db: Queryable, owner: Owner, id: string, now: Date): Promise<NotificationRow | undefined> {
+  const sql = getNotificationQuery(owner, id, now);
+  return (await db.query<NotificationRow>(sql.text, sql.params)).rows[0];
+}
+
+export type PatchOutcome =
+  | { kind: "notFound" }
+  | { kind: "preconditionFailed" }
+  | { kind: "invalid"; message: string }
+  | { kind: "unchanged"; row: NotificationRow }
+  | { kind: "updated"; row: NotificationRow };
+
+export interface PatchRequest {
+  change: StateChange;
+  ifMatch: string | undefined;
+  actionTime: Date | undefined;
+  now: Date;
+  actor: Actor;
+}
+
+export function etagOf(row: Pick<NotificationRow, "change_seq">): string {
+  return `W/"${row.change_seq}"`;
+}
+
+function etagMatches(ifMatch: string, row: NotificationRow): boolean {
+  const current = etagOf(row);
+  return ifMatch
+    .split(",")
+    .map((t) => t.trim())
+    .some((t) => t === "*" || t === current || `W/${t}` === current);
+}
+
+function changesAnything(row: NotificationRow, c: StateChange): boolean {
+  if (c.readState !== undefined && c.readState !== row.read_state) return true;
+  if (c.userActionState !== undefined && c.userActionState !== row.action_state) return true;
+  if (c.userActionState !== undefined) {
+    const next = c.snoozedUntil?.getTime() ?? null;
+    if (next !== (row.snoozed_until?.getTime() ?? null)) return true;
+  }
+  return false;
+}
+
+export async function patchNotification(db: Db, owner: Owner, id: string, req: PatchRequest): Promise<PatchOutcome> {
+  return db.transaction(async (tx) => {
+    const get = getNotificationQuery(owner, id, req.now, true);
+    const row = (await tx.query<NotificationRow>(get.text, get.params)).rows[0];
+    if (!row) return { kind: "notFound" };
+    if (req.ifMatch !== undefined && !etagMatches(req.ifMatch, row)) return { kind: "preconditionFailed" };
+    if (req.change.snoozedUntil && req.change.snoozedUntil.getTime() > row.expiration.getTime()) {
+      return { kind: "invalid", message: "snoozedUntilDateTime is after the notification's expirationDateTime" };
+    }
+    const superseded = isSuperseded(
+      { lastModified: row.last_modified, lastModifiedEndpoint: row.last_modified_endpoint },
+      req.actionTime,
+      req.actor.endpointId,
+    );
+    if (superseded || !changesAnything(row, req.change)) return { kind: "unchanged", row };
+    const sql = patchNotificationQuery(owner, id, req.change, req.now, req.actor.endpointId);
+    const updated = (await tx.query<NotificationRow>(sql.text, sql.params)).rows[0]!;
+    await event(tx, updated, req.now, "stateChanged", req.actor, {
+      readState: req.change.readState,
+      userActionState: req.change.userActionState,
+      snoozedUntilDateTime: req.change.snoozedUntil?.toISOString(),
+      actionTime: req.actionTime?.toISOString(),
+    });
+    return { kind: "updated", row: updated };
+  });
+}
+
+export async function deleteNotification(db: Db, owner: Owner, id: string, now: Date, actor: Actor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const sql = deleteNotificationQuery(owner, id, now, actor.endpointId);
+    const row = (await tx.query<{ id: string }>(sql.text, sql.params)).rows[0];
+    if (!row) return false;
+    await event(tx, { ...owner, id }, now, "deleted", actor);
+    return true;
+  });
+}
+
+export async function bulkChange(db: Db, b: BulkChange): Promise<number> {
+  const sql = bulkChangeQuery(b);
+  return (await db.query<{ updated: number }>(sql.text, sql.params)).rows[0]!.updated;
+}
+
+async function event(
+  tx: Queryable,
+  row: { tenant_id?: string; user_id?: string; tenantId?: string; userId?: string; id: string },
+  at: Date,
+  kind: "created" | "updated" | "stateChanged" | "deleted",
+  actor: Actor,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  const sql = insertEventQuery({
+    tenantId: (row.tenant_id ?? row.tenantId)!,
+    userId: (row.user_id ?? row.userId)!,
+    notificationId: row.id,
+    at,
+    kind,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    endpointId: actor.endpointId,
+    detail,
+  });
+  await tx.query(sql.text, sql.params);
+}
+
+export async function purgeExpired(db: Db, now: Date, owner?: Owner): Promise<number> {
+  let total = 0;
+  // Batches keep each transaction short: PGlite runs one statement at a time.
+  for (;;) {
+    const sql = purgeExpiredQuery(now, 500, owner);
+    const n = (await db.query<{ purged: number }>(sql.text, sql.params)).rows[0]!.purged;
+    total += n;
+    if (n < 500) return total;
+  }
+}
+
+export async function currentChangeSeq(db: Queryable): Promise<string> {
+  return (await db.query<{ seq: string }>(CURRENT_CHANGE_SEQ_SQL)).rows[0]!.seq;
+}
+
+export type DeltaEntry = { kind: "changed"; row: NotificationRow } | { kind: "removed"; id: string; seq: string };
+
+/**
+ * One page of a delta round over (after, upTo]. The first round (liveOnly)
+ * lists live items; later rounds report changes and removals in change order.
+ * Returns the entries and the change number to continue after, if more follow.
+ */
+export async function deltaPage(
+  db: Db,
+  w: { tenantId: string; userId: string; now: Date; after: string; upTo: string; limit: number },
+  liveOnly: boolean,
+): Promise<{ entries: DeltaEntry[]; continueAfter: string | undefined }> {
+  const fetch = { ...w, limit: w.limit + 1 };
+  const changesSql = deltaChangesQuery(fetch, liveOnly);
+  const changes = (await db.query<NotificationRow>(changesSql.text, changesSql.params)).rows;
+  const merged: { seq: bigint; entry: DeltaEntry }[] = changes.map((row) => {
+    const gone = row.status !== "active" || row.expiration.getTime() <= w.now.getTime();
+    return {
+      seq: BigInt(row.change_seq),
+      entry: gone ? { kind: "removed", id: row.id, seq: row.change_seq } : { kind: "changed", row },
+    };
+  });
+  if (!liveOnly) {
+    const removalsSql = deltaRemovalsQuery(fetch);
+    for (const r of (await db.query<{ id: string; change_seq: string }>(removalsSql.text, removalsSql.params)).rows) {
+      merged.push({ seq: BigInt(r.change_seq), entry: { kind: "removed", id: r.id, seq: r.change_seq } });
+    }
+    merged.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  }
+  const page = merged.slice(0, w.limit);
+  const more = merged.length > w.limit;
+  return {
+    entries: page.map((m) => m.entry),
+    continueAfter: more ? page[page.length - 1]!.seq.toString() : undefined,
+  };
+}
+
+export type { NotificationRow, Owner };

@@ -1,0 +1,93 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEND_ROLE, SUPPORT_ROLE, TENANT_A, TENANT_B, USER_SCOPE } from "@/contracts/demo-users";
+import { createAuthenticator, principalOf } from "@/server/http/auth";
+import { GraphError } from "@/server/http/graph-error";
+
+const OID = "a1f0c3d2-1b2c-4d5e-8f90-1a2b3c4d5e01";
+
+function rejection(fn: () => unknown): GraphError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(GraphError);
+    return err as GraphError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("who a token's claims make the caller", () => {
+  it("a delegated user, by tid and oid", () => {
+    expect(principalOf({ tid: TENANT_A, oid: OID, scp: `openid ${USER_SCOPE}`, preferred_username: "adele@contoso.test" })).toEqual({
+      kind: "user",
+      tenantId: TENANT_A,
+      userId: OID,
+      upn: "adele@contoso.test",
+      name: null,
+      support: false,
+    });
+  });
+
+  it("support staff: a delegated token that also carries the support role", () => {
+    expect(principalOf({ tid: TENANT_A, oid: OID, scp: USER_SCOPE, roles: [SUPPORT_ROLE] })).toMatchObject({ kind: "user", support: true });
+  });
+
+  it("an app, by roles without scp", () => {
+    expect(principalOf({ tid: TENANT_A, azp: "notifications-sender", roles: [SEND_ROLE] })).toEqual({
+      kind: "app",
+      tenantId: TENANT_A,
+      appId: "notifications-sender",
+      canSendToAll: true,
+    });
+  });
+
+  it("401 for neither scp nor roles, or no tid", () => {
+    expect(rejection(() => principalOf({ tid: TENANT_A, oid: OID })).code).toBe("unauthenticated");
+    expect(rejection(() => principalOf({ oid: OID, scp: USER_SCOPE })).code).toBe("unauthenticated");
+  });
+
+  it("403 for a delegated token without the notifications scope", () => {
+    expect(rejection(() => principalOf({ tid: TENANT_A, oid: OID, scp: "User.Read" })).code).toBe("accessDenied");
+  });
+});
+
+describe("an issuer template with {tenantid}", () => {
+  let server: Server;
+  let key: CryptoKey;
+  let jwksUri: string;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256");
+    key = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k", alg: "ES256" };
+    server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const token = (tid: string, iss: string) =>
+    new SignJWT({ tid, oid: OID, scp: USER_SCOPE })
+      .setProtectedHeader({ alg: "ES256", kid: "k" })
+      .setIssuer(iss)
+      .setAudience("api://notifications")
+      .setExpirationTime("5m")
+      .sign(key);
+
+  it("accepts each tenant's own issuer and refuses a token claiming another tenant's", async () => {
+    const authenticate = createAuthenticator({
+      issuer: "https://login.example/{tenantid}/v2.0",
+      jwksUri,
+      audience: "api://notifications",
+    });
+    const ok = await authenticate(`Bearer ${await token(TENANT_B, `https://login.example/${TENANT_B}/v2.0`)}`, new Date());
+    expect(ok).toMatchObject({ kind: "user", tenantId: TENANT_B });
+    const mismatched = await token(TENANT_B, `https://login.example/${TENANT_A}/v2.0`);
+    await expect(authenticate(`Bearer ${mismatched}`, new Date())).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+});

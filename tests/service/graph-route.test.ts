@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const getService = vi.fn<() => Promise<unknown>>();
+vi.mock("@/server", () => ({ getService: () => getService() }));
+
+const { GET } = await import("@/app/graph/[...path]/route");
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the /graph route when the service cannot open", () => {
+  it("answers Graph's 503 with Retry-After, request-id and the caller's client-request-id echoed", async () => {
+    getService.mockRejectedValueOnce(new Error("lock held"));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await GET(new Request("http://app.test/graph/beta/me/notifications", { headers: { "client-request-id": "abc-123" } }));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(res.headers.get("client-request-id")).toBe("abc-123");
+    const body = (await res.json()) as { error: { code: string; innerError: Record<string, string> } };
+    expect(body.error.code).toBe("serviceNotAvailable");
+    expect(body.error.innerError["request-id"]).toBe(res.headers.get("request-id"));
+    expect(body.error.innerError["client-request-id"]).toBe("abc-123");
+    expect(body.error.innerError.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  });
+
+  it("does not echo a client-request-id that is not 1-128 visible ASCII characters", async () => {
+    getService.mockRejectedValueOnce(new Error("lock held"));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await GET(new Request("http://app.test/graph/beta/me/notifications", { headers: { "client-request-id": "x".repeat(129) } }));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("client-request-id")).toBeNull();
+    const body = (await res.json()) as { error: { innerError: Record<string, string> } };
+    expect(body.error.innerError).not.toHaveProperty("client-request-id");
+  });
+
+  it("hands every request to the service once it is open", async () => {
+    const answer = new Response("ok");
+    getService.mockResolvedValueOnce({ fetch: () => Promise.resolve(answer) });
+    expect(await GET(new Request("http://app.test/graph/beta/me/notifications"))).toBe(answer);
+  });
+});
