@@ -8,7 +8,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEMO_USERS, SENDER_CLIENT_ID } from "../contracts/demo-users";
 import { parseFilter } from "../server/notifications/filter";
-import { PLATFORM_TYPES } from "../server/http/schemas";
+import { PLATFORM_TYPES } from "../contracts/notification";
 import type { Queryable, Sql } from "../server/store/db";
 import {
   countNotificationsQuery,

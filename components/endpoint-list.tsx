@@ -1,7 +1,7 @@
 "use client";
 // "Your devices": every endpoint of the user, this one marked, each removable after a confirmation.
 import { useEffect, useRef, useState } from "react";
-import type { Endpoint } from "@/contracts/notification";
+import type { Endpoint } from "@/contracts/endpoint";
 import { formatAbsoluteTime } from "@/lib/format/relative-time";
 import { deliveryResultText, endpointName, platformDescription } from "@/lib/push/endpoint-display";
 import { ErrorState } from "./error-state";

@@ -1,14 +1,11 @@
 // The demo directory: the local identity provider signs these people in, and
 // the service seeds their inboxes on an empty store. Ids are fixed so that a
 // restart, the seed and the tests all agree on who is who.
+import { SUPPORT_ROLE } from "./identity";
 
 export const TENANT_A = "6f1c2a57-0a4e-4c1b-9d53-5a7e3f0c1a01";
 export const TENANT_B = "9b2d4e61-7c3f-4a8e-b1d2-0c4e5f6a7b02";
 
-export const SUPPORT_ROLE = "Notifications.Support.Read";
-export const SEND_ROLE = "Notifications.Send.All";
-export const USER_SCOPE = "Notifications.ReadWrite.CreatedByApp";
-export const API_AUDIENCE = "api://notifications";
 export const SPA_CLIENT_ID = "inbox-web";
 export const SENDER_CLIENT_ID = "notifications-sender";
 

@@ -1,32 +1,58 @@
-// The notification resource as the contract defines it (../shared/spec/graph-notifications-api.md).
+// The notification resource, one typed shape from the service's JSON to the
+// PWA and the service worker (contract: ../shared/spec/graph-notifications-api.md,
+// "The notification resource"). The service builds it
+// (server/notifications/resource.ts), the PWA reads it (lib/api/client.ts),
+// the push payload carries a view of it (contracts/push-payload.ts).
 
-export type ReadState = "unread" | "read";
-export type UserActionState = "noInteraction" | "activated" | "dismissed" | "snoozed";
-export type NotificationStatus = "active" | "deleted";
-export type Priority = "None" | "High" | "Low";
+export const PRIORITIES = ["None", "High", "Low"] as const;
+export const READ_STATES = ["unread", "read"] as const;
+export const USER_ACTION_STATES = ["noInteraction", "activated", "dismissed", "snoozed"] as const;
+export const NOTIFICATION_STATUSES = ["active", "deleted"] as const;
+/** `targetPolicy.platformTypes`: where a notification may be delivered (all of them by default). */
+export const PLATFORM_TYPES = ["windows", "ios", "android", "webPush"] as const;
+
+export type Priority = (typeof PRIORITIES)[number];
+export type ReadState = (typeof READ_STATES)[number];
+export type UserActionState = (typeof USER_ACTION_STATES)[number];
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export type PlatformType = (typeof PLATFORM_TYPES)[number];
 
 export interface VisualContent {
   title: string;
   body?: string;
 }
 
+export interface NotificationPayload {
+  rawContent?: string;
+  visualContent?: VisualContent;
+}
+
 export interface Notification {
+  "@odata.etag": string;
   id: string;
   targetHostName: string;
-  appNotificationId?: string | null;
+  appNotificationId: string | null;
   groupName: string | null;
-  payload: { rawContent?: string; visualContent?: VisualContent };
   priority: Priority;
-  displayTimeToLive?: number | null;
+  /** Seconds the OS notification may still stay displayed; null: until it expires. */
+  displayTimeToLive: number | null;
   expirationDateTime: string;
+  payload: NotificationPayload;
+  targetPolicy: { platformTypes: PlatformType[] };
+  fallbackPolicy: { fallbackDelayInSeconds?: number } | null;
   readState: ReadState;
   userActionState: UserActionState;
-  snoozedUntilDateTime?: string | null;
+  snoozedUntilDateTime: string | null;
   status: NotificationStatus;
   createdDateTime: string;
   lastModifiedDateTime: string;
-  "@odata.etag"?: string;
 }
+
+/** The 201 answer to a POST, shaped exactly as Microsoft's captured response (payload echoes visualContent only). */
+export type CreatedNotification = Pick<Notification, "id" | "displayTimeToLive" | "expirationDateTime" | "groupName" | "priority"> & {
+  "@odata.context": string;
+  payload: { visualContent?: VisualContent };
+};
 
 export interface NotificationPage {
   value: Notification[];
@@ -41,42 +67,8 @@ export interface NotificationPatch {
   snoozedUntilDateTime?: string | null;
 }
 
+/** The body of markAllAsRead and dismissAll. */
 export interface BulkActionBody {
-  groupName?: string;
+  groupName?: string | null;
   before?: string;
-}
-
-// Endpoints (contract: "Endpoints"): one browser installation of a user.
-
-export type EndpointPlatform = "webPush" | "web";
-
-export interface PushSubscriptionBody {
-  endpoint: string;
-  expirationTime: number | null;
-  keys: { p256dh: string; auth: string };
-}
-
-export interface EndpointRegistration {
-  platform: EndpointPlatform;
-  targetHostName: string;
-  appDisplayName: string;
-  /** Readable name of this browser ("Chrome on Android"), shown in the device list. */
-  deviceName?: string;
-  /** Only for `web`: renews this browser's earlier push-less registration instead of adding a row. */
-  id?: string;
-  /** Only for `webPush`: the browser's `PushSubscription.toJSON()`. */
-  pushSubscription?: PushSubscriptionBody;
-}
-
-export interface Endpoint {
-  id: string;
-  platform: EndpointPlatform | string;
-  targetHostName?: string | null;
-  appDisplayName?: string | null;
-  deviceName?: string | null;
-  createdDateTime: string;
-  expirationDateTime: string;
-  lastDeliveryDateTime?: string | null;
-  lastDeliveryResult?: string | null;
-  pushServiceHost?: string | null;
 }

@@ -1,24 +1,25 @@
-// What the service worker and the app's pages say to each other, and the push
-// payload the service sends (contract: "What the service pushes"). Imported by
-// both `sw/` and the page code, so the two sides cannot drift apart. The service
-// (`server/push/payload.ts`) builds the same payload: it imports these types
-// with `import type` only (erased at compile time, no browser code runs on the
-// server) — the one deliberate exception to "server/ never imports lib/".
+// The push payload the service sends (contract: "What the service pushes"),
+// and what the service worker and the app's pages say to each other. The
+// service builds the payload (server/push/send/payload.ts), the worker
+// validates and shows it (sw/push-decisions.ts), the pages read the worker's
+// messages (lib/push/worker-messages.ts): one definition for the three.
+import type { Notification } from "./notification";
 
-export type PushKind = "created" | "updated" | "stateChanged" | "deleted";
+/** What a push tells: a display push (`created`, `updated`) or a state push (`stateChanged`, `deleted`). */
+export const PUSH_KINDS = ["created", "updated", "stateChanged", "deleted"] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
 
-export interface PushNotificationView {
-  id: string;
-  title?: string;
-  body?: string;
-  groupName?: string | null;
-  priority: "None" | "High" | "Low";
-  readState: "unread" | "read";
-  userActionState: "noInteraction" | "activated" | "dismissed" | "snoozed";
-  status: "active" | "deleted";
-  createdDateTime: string;
-  expirationDateTime: string;
+/** State pushes only close an OS notification and update the badge; display pushes show one. */
+export function isStatePush(kind: PushKind): boolean {
+  return kind === "stateChanged" || kind === "deleted";
 }
+
+/** The notification as a push carries it: the resource's state, its title and body flattened. */
+export type PushNotificationView = Pick<
+  Notification,
+  "id" | "priority" | "readState" | "userActionState" | "status" | "createdDateTime" | "expirationDateTime"
+> &
+  Partial<Pick<Notification, "groupName">> & { title?: string; body?: string };
 
 /** The decrypted push message (at most 3,000 bytes of JSON). */
 export interface PushPayload {

@@ -4,7 +4,8 @@
 // never matters.
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import { apiAs, type StoredNotification, type UserApi } from "./fixtures/api";
+import type { Notification } from "../contracts/notification";
+import { apiAs, type UserApi } from "./fixtures/api";
 import { appOrigin, repoRoot } from "./fixtures/e2e-env";
 import { expect, inbox, signIn, test, users } from "./fixtures/test";
 import { send } from "./fixtures/send";
@@ -55,7 +56,7 @@ async function titles(): Promise<string[]> {
 }
 
 /** Waits until the list shows exactly these items (in any order). */
-async function expectShown(items: StoredNotification[]): Promise<void> {
+async function expectShown(items: Notification[]): Promise<void> {
   const want = items.map((n) => n.payload.visualContent?.title ?? "").sort();
   await expect.poll(async () => (await titles()).sort()).toEqual(want);
 }

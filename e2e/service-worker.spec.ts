@@ -10,6 +10,7 @@ import type { BrowserContext, CDPSession, Page, Worker } from "@playwright/test"
 import type { PushPayload } from "@/contracts/push-payload";
 import { appOrigin, distDir, repoRoot } from "./fixtures/e2e-env";
 import { expect, inbox, signIn, test } from "./fixtures/test";
+import { aPushPayload, aPushView } from "../testing/builders";
 import { users } from "../testing/users";
 
 /** The little of ServiceWorkerGlobalScope these tests touch inside the worker (the root tsconfig has no WebWorker lib). */
@@ -31,26 +32,12 @@ declare const NotificationEvent: new (type: string, init: { notification: Notifi
 let ID = randomUUID();
 
 function payload(over: Partial<PushPayload> = {}, item: Partial<PushPayload["notification"]> = {}): PushPayload {
-  return {
-    v: 1,
-    kind: "created",
-    notification: {
-      id: ID,
-      title: "Build 1432 failed",
-      body: "main: 3 tests failed",
-      groupName: "Builds",
-      priority: "High",
-      readState: "unread",
-      userActionState: "noInteraction",
-      status: "active",
-      createdDateTime: new Date().toISOString(),
-      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
-      ...item,
-    },
-    unreadCount: 4,
-    actionToken: "e2e-action-token",
-    ...over,
-  };
+  const notification = aPushView(ID, {
+    createdDateTime: new Date().toISOString(),
+    expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+    ...item,
+  });
+  return aPushPayload("created", notification, { unreadCount: 4, actionToken: "e2e-action-token", ...over });
 }
 
 /** Opens the app and waits until its service worker is activated and controls the page. */

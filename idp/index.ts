@@ -4,16 +4,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
-import {
-  API_AUDIENCE,
-  DEMO_USERS,
-  SENDER_CLIENT_ID,
-  SEND_ROLE,
-  SPA_CLIENT_ID,
-  TENANT_A,
-  USER_SCOPE,
-  findDemoUser,
-} from "../contracts/demo-users";
+import { DEMO_USERS, SENDER_CLIENT_ID, SPA_CLIENT_ID, TENANT_A, findDemoUser } from "../contracts/demo-users";
+import { API_AUDIENCE, SEND_ROLE, USER_SCOPE } from "../contracts/identity";
 import { FileStore } from "./file-adapter";
 import { handleInteraction } from "./interactions";
 import { errorPage, logoutPage, signedOutPage } from "./pages";

@@ -3,7 +3,8 @@
 // offline_access and the API scope so refresh tokens are issued to MSAL.
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC, InteractionResults } from "oidc-provider";
-import { API_AUDIENCE, findDemoUser } from "../contracts/demo-users";
+import { findDemoUser } from "../contracts/demo-users";
+import { API_AUDIENCE } from "../contracts/identity";
 import { errorPage, signInPage } from "./pages";
 
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);

@@ -2,6 +2,8 @@
 // served by app/runtime-config/route.ts, so one build serves the local provider and Entra ID alike
 // (no NEXT_PUBLIC_* baked in at build time). Pure: no I/O, no Node imports, so it is unit-tested
 // directly and its types are shared with the browser.
+import { SPA_CLIENT_ID } from "@/contracts/demo-users";
+import { API_USER_SCOPE } from "@/contracts/identity";
 
 export type IdentityProviderKind = "local" | "entra";
 
@@ -27,8 +29,8 @@ export interface RuntimeConfig {
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULT_CLIENT_ID = "inbox-web";
-const DEFAULT_SCOPE = "api://notifications/Notifications.ReadWrite.CreatedByApp";
+const DEFAULT_CLIENT_ID = SPA_CLIENT_ID;
+const DEFAULT_SCOPE = API_USER_SCOPE;
 const DEFAULT_API_BASE_URL = "/graph/beta";
 
 // oidc-provider's route paths, as idp/ mounts them (its discovery document lists the same).

@@ -1,6 +1,7 @@
 // Service configuration, read from the environment once per process.
 // Every default is the embedded one: local identity provider, PGlite in ./.data.
 import path from "node:path";
+import { API_AUDIENCE } from "../contracts/identity";
 
 export interface ServiceConfig {
   /** Where PGlite keeps its files, and where generated secrets live. */
@@ -46,7 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     databaseUrl: env.DATABASE_URL || undefined,
     issuer,
     jwksUri: env.JWKS_URI || undefined,
-    audience: env.API_AUDIENCE || "api://notifications",
+    audience: env.API_AUDIENCE || API_AUDIENCE,
     basePath: "/graph/beta",
     publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, "") || undefined,
     seedDemo: bool(env.SEED_DEMO, !env.DATABASE_URL),

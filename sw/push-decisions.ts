@@ -6,34 +6,17 @@ import {
   ACTION_DISMISS,
   ACTION_MARK_READ,
   OPEN_PARAM,
+  PUSH_KINDS,
   needsAttention,
-  type PushKind,
   type PushPayload,
 } from "../contracts/push-payload";
+import { NOTIFICATION_STATUSES, READ_STATES, USER_ACTION_STATES } from "../contracts/notification";
 
 export const ICON_URL = "/icons/icon-192.png";
 /** Monochrome (white on transparent): Android draws it in the status bar. */
 export const BADGE_URL = "/icons/badge-96.png";
 /** Tag of the generic notification a display-only service gets for a push with nothing else to show. */
 export const GENERIC_TAG = "inbox-generic";
-
-const KINDS: readonly PushKind[] = ["created", "updated", "stateChanged", "deleted"];
-
-/**
- * Push services whose browsers require every push to show a notification
- * (Safari, iOS home-screen apps): Apple's. A silent push there costs the
- * subscription, so such endpoints never get toasts instead of notifications.
- */
-export function isDisplayOnlyPushService(endpoint: string | null | undefined): boolean {
-  if (!endpoint) return false;
-  let host: string;
-  try {
-    host = new URL(endpoint).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host === "web.push.apple.com" || host.endsWith(".push.apple.com");
-}
 
 function isString(v: unknown): v is string {
   return typeof v === "string";
@@ -50,13 +33,13 @@ export function parsePushPayload(text: string | null | undefined): PushPayload |
   }
   if (typeof raw !== "object" || raw === null) return undefined;
   const p = raw as Record<string, unknown>;
-  if (p.v !== 1 || !KINDS.includes(p.kind as PushKind)) return undefined;
+  if (p.v !== 1 || !(PUSH_KINDS as readonly unknown[]).includes(p.kind)) return undefined;
   if (typeof p.unreadCount !== "number" || !Number.isFinite(p.unreadCount) || p.unreadCount < 0) return undefined;
   const n = p.notification as Record<string, unknown> | null | undefined;
   if (typeof n !== "object" || n === null || !isString(n.id) || n.id === "") return undefined;
-  if (!["unread", "read"].includes(n.readState as string)) return undefined;
-  if (!["noInteraction", "activated", "dismissed", "snoozed"].includes(n.userActionState as string)) return undefined;
-  if (!["active", "deleted"].includes(n.status as string)) return undefined;
+  if (!(READ_STATES as readonly unknown[]).includes(n.readState)) return undefined;
+  if (!(USER_ACTION_STATES as readonly unknown[]).includes(n.userActionState)) return undefined;
+  if (!(NOTIFICATION_STATUSES as readonly unknown[]).includes(n.status)) return undefined;
   if (p.actionToken !== undefined && !isString(p.actionToken)) return undefined;
   if (p.settledIds !== undefined && !(Array.isArray(p.settledIds) && p.settledIds.every(isString))) return undefined;
   return raw as PushPayload;

@@ -7,13 +7,13 @@ import { PrecacheController, PrecacheRoute, type PrecacheEntry } from "workbox-p
 import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCaches.js";
 import { NavigationRoute, Router } from "workbox-routing";
 import type { PushPayload, WorkerMessage } from "../contracts/push-payload";
+import { mustShowEveryPush } from "../contracts/push-services";
 import { enqueueAction, lastUnreadCount, pendingActions, rememberUnreadCount, removeAction } from "./action-queue";
 import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction } from "./notification-actions";
 import {
   badgeAfterAction,
   clickAction,
   genericNotification,
-  isDisplayOnlyPushService,
   openUrl,
   parsePushPayload,
   planPush,
@@ -119,7 +119,7 @@ async function handleNavigation({ request }: { request: Request }): Promise<Resp
 // Push: keep badge, OS notifications and open tabs in line with the server's view of this notification.
 async function handlePush(event: PushEvent): Promise<void> {
   const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
-  const displayOnly = isDisplayOnlyPushService(subscription?.endpoint);
+  const displayOnly = mustShowEveryPush(subscription?.endpoint);
   let text: string | undefined;
   try {
     text = event.data?.text();

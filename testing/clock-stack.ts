@@ -4,7 +4,7 @@
 // both sign their own tokens with this key.
 import { randomUUID } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
-import { API_AUDIENCE } from "../contracts/demo-users";
+import { API_AUDIENCE } from "../contracts/identity";
 import { startStack, type Stack, type StackOptions } from "./stack";
 
 export interface SignOptions {

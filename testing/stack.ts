@@ -10,7 +10,7 @@ import path from "node:path";
 import { serve } from "@hono/node-server";
 import type { JWK } from "jose";
 import { startIdp } from "../idp";
-import { API_AUDIENCE } from "../contracts/demo-users";
+import { API_AUDIENCE } from "../contracts/identity";
 import { loadConfig, type ServiceConfig } from "../server/config";
 import { startService } from "../server";
 import type { Db } from "../server/store/db";

@@ -3,7 +3,8 @@
 // followed by hand, cookies kept, the account picked on the sign-in page);
 // appToken uses client credentials as an app server does.
 import { createHash, randomBytes } from "node:crypto";
-import { API_AUDIENCE, SENDER_CLIENT_ID, SPA_CLIENT_ID, USER_SCOPE, findDemoUser } from "../contracts/demo-users";
+import { SENDER_CLIENT_ID, SPA_CLIENT_ID, findDemoUser } from "../contracts/demo-users";
+import { API_AUDIENCE, USER_SCOPE } from "../contracts/identity";
 
 export const USER_SCOPES = `openid profile offline_access ${API_AUDIENCE}/${USER_SCOPE}`;
 export const APP_SCOPE = `${API_AUDIENCE}/.default`;

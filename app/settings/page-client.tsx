@@ -9,7 +9,7 @@ import { NotificationToast } from "@/components/notification-toast";
 import { PushControl } from "@/components/push-control";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { useApiClient } from "@/lib/api/api-client-context";
-import type { Endpoint } from "@/contracts/notification";
+import type { Endpoint } from "@/contracts/endpoint";
 import { useEndpoints } from "@/lib/hooks/use-endpoints";
 import { listenToOtherTabs } from "@/lib/push/tab-sync";
 import { usePushState } from "@/lib/hooks/use-push-state";

@@ -3,7 +3,8 @@
 // Retry-After on 429/503 a bounded number of times, and throws ApiError for anything else non-2xx.
 import { ApiError, apiErrorFromResponse } from "./errors";
 import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query";
-import type { BulkActionBody, Endpoint, EndpointRegistration, Notification, NotificationPage, NotificationPatch } from "../../contracts/notification";
+import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
+import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
 
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */

@@ -3,7 +3,7 @@
 import useSWR from "swr";
 import { useCallback } from "react";
 import { useApiClient } from "@/lib/api/api-client-context";
-import type { Endpoint } from "@/contracts/notification";
+import type { Endpoint } from "@/contracts/endpoint";
 
 export const ENDPOINTS_KEY = ["endpoints"] as const;
 

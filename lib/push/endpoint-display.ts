@@ -1,35 +1,5 @@
-// Words for the device list: a readable name for a browser, and a delivery result a person understands.
-import type { Endpoint } from "@/contracts/notification";
-
-function browserName(ua: string): string {
-  if (/\bEdgA?\/|\bEdgiOS\//.test(ua)) return "Edge";
-  if (/\bOPR\/|\bOPiOS\//.test(ua)) return "Opera";
-  if (/\bSamsungBrowser\//.test(ua)) return "Samsung Internet";
-  if (/\bFirefox\/|\bFxiOS\//.test(ua)) return "Firefox";
-  if (/\bCriOS\//.test(ua)) return "Chrome";
-  if (/\bChromium\//.test(ua)) return "Chromium";
-  if (/\bChrome\//.test(ua)) return "Chrome";
-  if (/\bSafari\//.test(ua) && /\bVersion\//.test(ua)) return "Safari";
-  return "Browser";
-}
-
-function systemName(ua: string, maxTouchPoints: number): string | undefined {
-  if (/\bAndroid\b/.test(ua)) return "Android";
-  if (/\biPhone\b|\biPod\b/.test(ua)) return "iPhone";
-  if (/\biPad\b/.test(ua) || (/\bMacintosh\b/.test(ua) && maxTouchPoints > 1)) return "iPad";
-  if (/\bCrOS\b/.test(ua)) return "ChromeOS";
-  if (/\bWindows\b/.test(ua)) return "Windows";
-  if (/\bMac OS X\b|\bMacintosh\b/.test(ua)) return "macOS";
-  if (/\bLinux\b/.test(ua)) return "Linux";
-  return undefined;
-}
-
-/** "Chrome on Android", "Safari on iPhone"; registered with the endpoint so every device sees it. */
-export function deviceNameFromUserAgent(userAgent: string, maxTouchPoints = 0): string {
-  const browser = browserName(userAgent);
-  const system = systemName(userAgent, maxTouchPoints);
-  return system ? `${browser} on ${system}` : browser;
-}
+// Words for the device list: an endpoint's name and platform, and a delivery result a person understands.
+import type { Endpoint } from "@/contracts/endpoint";
 
 /** The name a row of the device list shows, whatever the service kept. */
 export function endpointName(endpoint: Endpoint): string {

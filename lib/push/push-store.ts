@@ -1,7 +1,7 @@
 // This browser's endpoint registration, kept in IndexedDB (idb-keyval) so it survives reloads and
 // the service worker can read it too: database "inbox-push", store "endpoint", key "current".
 import { createStore, del, get, set, type UseStore } from "idb-keyval";
-import type { EndpointPlatform } from "@/contracts/notification";
+import type { EndpointPlatform } from "@/contracts/endpoint";
 
 export const PUSH_DB_NAME = "inbox-push";
 export const PUSH_STORE_NAME = "endpoint";

@@ -1,9 +1,9 @@
 // Turning push on and off for this browser, and keeping its endpoint registration true. Every
 // browser API and the API client come in through PushDeps, so each case is tested with fakes.
-import { deviceNameFromUserAgent } from "./endpoint-display";
+import { deviceNameFromUserAgent } from "@/contracts/device-name";
 import { idbEndpointStore } from "./push-store";
 import { registerServiceWorker } from "./sw-registration";
-import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/contracts/notification";
+import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/contracts/endpoint";
 import type { EndpointStore, StoredEndpoint } from "./push-store";
 
 export const APP_DISPLAY_NAME = "Notifications inbox";

@@ -3,7 +3,8 @@
 // $IDP_PORT, service on $PORT).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { API_AUDIENCE, SENDER_CLIENT_ID } from "../../contracts/demo-users";
+import { SENDER_CLIENT_ID } from "../../contracts/demo-users";
+import { API_AUDIENCE } from "../../contracts/identity";
 import type { Env } from "./send-args";
 
 export interface SenderConfig {

@@ -2,7 +2,8 @@
 // key. Registered before the /me/notifications/{id} routes, so
 // `/me/notifications/subscriptions` is never taken for a notification id.
 import type { Hono } from "hono";
-import { deleteEndpoint, deviceNameFromUserAgent, getEndpoint, listEndpoints, registerEndpoint } from "./service";
+import { deviceNameFromUserAgent } from "../../contracts/device-name";
+import { deleteEndpoint, getEndpoint, listEndpoints, registerEndpoint } from "./service";
 import type { EndpointRow } from "./queries";
 import type { Owner } from "../notifications/queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/app";

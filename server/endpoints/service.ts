@@ -158,34 +158,3 @@ export async function purgeExpiredEndpoints(db: Db, now: Date): Promise<number> 
     return (await tx.query(e.text, e.params)).affectedRows;
   });
 }
-
-const BROWSERS: ReadonlyArray<[RegExp, string]> = [
-  [/\bEdg(e|A|iOS)?\//, "Edge"],
-  [/\b(OPR|Opera)\//, "Opera"],
-  [/\bSamsungBrowser\//, "Samsung Internet"],
-  [/\b(Firefox|FxiOS)\//, "Firefox"],
-  [/\bCriOS\//, "Chrome"],
-  [/\bChromium\//, "Chromium"],
-  [/\bChrome\//, "Chrome"],
-  [/\bVersion\/[\d.]+.*\bSafari\//, "Safari"],
-  [/\bSafari\//, "Safari"],
-];
-
-const SYSTEMS: ReadonlyArray<[RegExp, string]> = [
-  [/\biPhone\b/, "iPhone"],
-  [/\biPad\b/, "iPad"],
-  [/\bAndroid\b/, "Android"],
-  [/\bWindows\b/, "Windows"],
-  [/\bCrOS\b/, "ChromeOS"],
-  [/\b(Macintosh|Mac OS X)\b/, "macOS"],
-  [/\bLinux\b/, "Linux"],
-];
-
-/** A readable device name from a User-Agent ("Chrome on Android", "Safari on iPhone"). */
-export function deviceNameFromUserAgent(userAgent: string | undefined): string {
-  const ua = (userAgent ?? "").slice(0, 1024);
-  const browser = BROWSERS.find(([re]) => re.test(ua))?.[1];
-  const system = SYSTEMS.find(([re]) => re.test(ua))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? (system ? `Browser on ${system}` : "Web browser");
-}

@@ -1,7 +1,7 @@
 // Bearer token validation (jose against the issuer's JWKS) and the caller's
 // identity: a delegated user (tid+oid), possibly support staff, or an app.
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "../../contracts/demo-users";
+import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { ServiceConfig } from "../config";
 import { looksLikeActionToken, type ActionTokenCodec } from "../push/action-token";
 import { GraphError } from "./graph-error";

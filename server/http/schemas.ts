@@ -2,13 +2,11 @@
 // once; a failure becomes a 400 whose message names the field.
 import { createECDH } from "node:crypto";
 import { z } from "zod";
+import { ENDPOINT_PLATFORMS } from "../../contracts/endpoint";
+import { PLATFORM_TYPES, PRIORITIES, READ_STATES, USER_ACTION_STATES } from "../../contracts/notification";
 import { ISO_DATE_TIME, parseIsoDateTime } from "../notifications/filter";
 import { badRequest, type GraphError } from "./graph-error";
 
-export const PRIORITIES = ["None", "High", "Low"] as const;
-export const PLATFORM_TYPES = ["windows", "ios", "android", "webPush"] as const;
-export const READ_STATES = ["unread", "read"] as const;
-export const ACTION_STATES = ["noInteraction", "activated", "dismissed", "snoozed"] as const;
 export const MAX_EXPIRATION_DAYS = 30;
 export const DEFAULT_EXPIRATION_DAYS = 7;
 
@@ -69,7 +67,7 @@ const READ_ONLY = [
 export const patchNotificationSchema = z
   .strictObject({
     readState: caseInsensitiveEnum(READ_STATES).optional(),
-    userActionState: caseInsensitiveEnum(ACTION_STATES).optional(),
+    userActionState: caseInsensitiveEnum(USER_ACTION_STATES).optional(),
     snoozedUntilDateTime: isoDateTime.nullish(),
   })
   .refine((b) => b.readState !== undefined || b.userActionState !== undefined || b.snoozedUntilDateTime != null, {
@@ -128,7 +126,6 @@ export const PATCH_READ_ONLY = READ_ONLY;
 
 // ---- endpoints (push subscriptions) -----------------------------------------
 
-export const ENDPOINT_PLATFORMS = ["webPush", "web"] as const;
 const MAX_PUSH_ENDPOINT_LENGTH = 2048;
 
 /** base64url (padding tolerated, as some browsers send it) whose decoded length is `bytes`; returned unpadded. */

@@ -5,6 +5,15 @@
 // Output columns are cast to text under their own names (id, change_seq), so
 // ORDER BY must qualify the table column, or it sorts the text alias and
 // loses the index.
+import type {
+  Notification,
+  NotificationStatus,
+  PlatformType,
+  Priority,
+  ReadState,
+  UserActionState,
+} from "../../contracts/notification";
+import type { EventKind } from "./events";
 import type { FilterClause } from "./filter";
 import type { Sql } from "../store/db";
 
@@ -23,15 +32,15 @@ export interface NotificationRow {
   title: string | null;
   body: string | null;
   raw_content: string | null;
-  priority: "None" | "High" | "Low";
+  priority: Priority;
   display_until: Date | null;
   expiration: Date;
-  platform_types: string[];
-  fallback_policy: Record<string, unknown> | null;
-  read_state: "unread" | "read";
-  action_state: "noInteraction" | "activated" | "dismissed" | "snoozed";
+  platform_types: PlatformType[];
+  fallback_policy: Notification["fallbackPolicy"];
+  read_state: ReadState;
+  action_state: UserActionState;
   snoozed_until: Date | null;
-  status: "active" | "deleted";
+  status: NotificationStatus;
   created: Date;
   last_modified: Date;
   last_modified_endpoint: string | null;
@@ -139,11 +148,11 @@ export interface NewNotification extends Owner {
   title: string | null;
   body: string | null;
   rawContent: string | null;
-  priority: string;
+  priority: Priority;
   displayUntil: Date | null;
   expiration: Date;
-  platformTypes: string[];
-  fallbackPolicy: Record<string, unknown> | null;
+  platformTypes: PlatformType[];
+  fallbackPolicy: Notification["fallbackPolicy"];
   now: Date;
 }
 
@@ -273,7 +282,7 @@ export function bulkChangeQuery(b: BulkChange): Sql {
 export interface EventRecord extends Owner {
   notificationId: string;
   at: Date;
-  kind: "created" | "updated" | "stateChanged" | "deleted" | "expired" | "woke";
+  kind: EventKind;
   actorKind: "user" | "app" | "expiry";
   actorId: string | null;
   endpointId: string | null;

@@ -1,4 +1,5 @@
-// The notification resource as the wire shows it.
+// The notification resource as the wire shows it (contracts/notification.ts).
+import type { CreatedNotification, Notification, VisualContent } from "../../contracts/notification";
 import { etagOf } from "./service";
 import type { NotificationRow } from "./queries";
 
@@ -18,13 +19,13 @@ export function remainingSeconds(until: Date | null, now: Date): number | null {
   return Math.max(0, Math.floor((until.getTime() - now.getTime()) / 1000));
 }
 
-function visualContent(row: NotificationRow): { title: string; body?: string } | undefined {
+function visualContent(row: NotificationRow): VisualContent | undefined {
   if (row.title === null) return undefined;
   return row.body === null ? { title: row.title } : { title: row.title, body: row.body };
 }
 
-export function toResource(row: NotificationRow, now: Date): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
+export function toResource(row: NotificationRow, now: Date): Notification {
+  const payload: Notification["payload"] = {};
   if (row.raw_content !== null) payload.rawContent = row.raw_content;
   const visual = visualContent(row);
   if (visual) payload.visualContent = visual;
@@ -50,7 +51,7 @@ export function toResource(row: NotificationRow, now: Date): Record<string, unkn
 }
 
 /** The 201 body, shaped exactly as Microsoft's captured response (payload echoes visualContent only). */
-export function toCreatedResponse(row: NotificationRow, now: Date, context: string): Record<string, unknown> {
+export function toCreatedResponse(row: NotificationRow, now: Date, context: string): CreatedNotification {
   const visual = visualContent(row);
   return {
     "@odata.context": context,

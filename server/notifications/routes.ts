@@ -1,6 +1,7 @@
 // /me/notifications and /users/{id}/notifications: thin handlers that parse
 // (zod, OData options), authorize, call the domain and shape Graph's answer.
 import type { Hono } from "hono";
+import { PLATFORM_TYPES } from "../../contracts/notification";
 import {
   bulkChange,
   countNotifications,
@@ -38,7 +39,6 @@ import {
   DEFAULT_EXPIRATION_DAYS,
   MAX_EXPIRATION_DAYS,
   PATCH_READ_ONLY,
-  PLATFORM_TYPES,
   bulkActionSchema,
   parseBody,
   patchNotificationSchema,

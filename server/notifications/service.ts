@@ -24,6 +24,7 @@ import {
   type StateChange,
 } from "./queries";
 import { isSuperseded } from "./action-time";
+import type { EventKind } from "./events";
 
 export interface Actor {
   kind: "user" | "app";
@@ -143,7 +144,7 @@ async function event(
   tx: Queryable,
   row: { tenant_id?: string; user_id?: string; tenantId?: string; userId?: string; id: string },
   at: Date,
-  kind: "created" | "updated" | "stateChanged" | "deleted",
+  kind: Exclude<EventKind, "expired" | "woke">,
   actor: Actor,
   detail?: Record<string, unknown>,
 ): Promise<void> {

@@ -7,7 +7,8 @@
 // more pass) and on a timer as a safety net for writes that did not kick.
 import type PgBoss from "pg-boss";
 import type { Db } from "../store/db";
-import { PUSHED_EVENT_KINDS, markDispatchedQuery, undispatchedEventsQuery } from "./queries";
+import { pushKindOf, type EventKind } from "../notifications/events";
+import { markDispatchedQuery, undispatchedEventsQuery } from "./queries";
 import { PUSH_QUEUE, jobIdForEvent, pgBossDb, type PushJobData } from "./queue";
 
 export interface DispatcherOptions {
@@ -25,8 +26,6 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-const PUSHED = new Set<string>(PUSHED_EVENT_KINDS);
-
 export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, opts: DispatcherOptions = {}): Dispatcher {
   const batchSize = opts.batchSize ?? 500;
   let running: Promise<number> | undefined;
@@ -38,11 +37,11 @@ export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, o
     for (;;) {
       const n = await db.transaction(async (tx) => {
         const sql = undispatchedEventsQuery(batchSize);
-        const rows = (await tx.query<{ seq: string; kind: string; tenant_id: string; user_id: string }>(sql.text, sql.params))
+        const rows = (await tx.query<{ seq: string; kind: EventKind; tenant_id: string; user_id: string }>(sql.text, sql.params))
           .rows;
         if (rows.length === 0) return 0;
         const jobs: PgBoss.JobInsert<PushJobData>[] = rows
-          .filter((r) => PUSHED.has(r.kind))
+          .filter((r) => pushKindOf(r.kind) !== undefined)
           .map((r) => ({
             id: jobIdForEvent(r.seq),
             name: PUSH_QUEUE,

@@ -2,7 +2,7 @@
 //
 // THE RULE (cited by the delivery pipeline; contract: "What the service pushes"):
 // 1. Allowlist. A push endpoint must be `https:` and its host must be one of the
-//    browser vendors' push services below (exact host, or a documented
+//    browser vendors' push services (contracts/push-services.ts: exact host, or a documented
 //    `*.suffix` wildcard), or an origin listed in PUSH_SERVICES (scheme, host
 //    and port matched exactly). Anything else is refused at registration
 //    (400) and never sent to, so the service cannot be made to call arbitrary
@@ -13,19 +13,17 @@
 // 3. State pushes (kind `stateChanged`/`deleted`: read, dismissed, deleted
 //    elsewhere; they only close an OS notification and update the badge) go
 //    only to endpoints on a service with `statePushes: true`:
-//    - FCM (Chrome, Chromium, Android, Opera, Samsung) and WNS (Edge): Chromium
-//      tolerates a push that shows nothing and merely closes a notification.
-//    - Mozilla autopush: false. Firefox charges a push that shows nothing to a
-//      silent-push quota and drops the subscription when it runs out.
-//    - Apple (Safari, iOS): false. Safari revokes a subscription whose push
-//      does not show a notification.
-//    - A PUSH_SERVICES origin: true, unless written `origin=display-only`.
+//    - the vendors' services as contracts/push-services.ts says (FCM and WNS
+//      yes; Mozilla and Apple no, and why);
+//    - a PUSH_SERVICES origin: true, unless written `origin=display-only`.
 //    The delivery pipeline refines this per endpoint: a state push goes only to
 //    an endpoint that was delivered a display push for that notification (it
 //    has something to close).
 // 4. Endpoints without state pushes are reconciled instead: their next display
 //    push carries `settledIds` (notifications settled since), and the app
 //    closes stale notifications against server state when it opens.
+import { vendorPushService } from "../../contracts/push-services";
+
 export interface PushServiceCheck {
   /** Whether the service may send to this endpoint at all. */
   allowed: boolean;
@@ -41,31 +39,11 @@ export interface PushServiceRules {
   check(endpointUrl: string): PushServiceCheck;
 }
 
-interface BuiltIn {
-  /** Exact host, or `.suffix` matching any subdomain of suffix (never suffix itself). */
-  host: string;
-  service: string;
-  statePushes: boolean;
-}
-
-const BUILT_IN: readonly BuiltIn[] = [
-  { host: "fcm.googleapis.com", service: "FCM", statePushes: true },
-  { host: ".notify.windows.com", service: "WNS", statePushes: true },
-  { host: ".push.services.mozilla.com", service: "Mozilla", statePushes: false },
-  { host: "web.push.apple.com", service: "Apple", statePushes: false },
-  { host: ".push.apple.com", service: "Apple", statePushes: false },
-];
-
 const DISPLAY_ONLY = "=display-only";
 /** Visible ASCII only: no whitespace or control characters for a parser to strip or stop at. */
 const PLAIN_URL = /^[\x21-\x7e]+$/;
 /** A DNS name of letters, digits and hyphens (IDNs arrive as xn--), or an IP literal. */
 const PLAIN_HOST = /^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
-
-function hostMatches(host: string, pattern: string): boolean {
-  if (!pattern.startsWith(".")) return host === pattern;
-  return host.length > pattern.length && host.endsWith(pattern);
-}
 
 /** Parses one PUSH_SERVICES entry; throws naming the entry when it is not an origin. */
 function parseExtra(entry: string): { origin: string; statePushes: boolean } {
@@ -113,8 +91,7 @@ export function createPushServiceRules(extra: readonly string[]): PushServiceRul
       if (extraRule !== undefined) return { allowed: true, origin, statePushes: extraRule, service: "configured" };
       // The vendors serve on the default port only: any explicit port is not them.
       if (url.port !== "") return refused;
-      const host = url.hostname.toLowerCase();
-      const rule = BUILT_IN.find((r) => hostMatches(host, r.host));
+      const rule = vendorPushService(url.hostname);
       if (!rule) return refused;
       return { allowed: true, origin, statePushes: rule.statePushes, service: rule.service };
     },

@@ -1,11 +1,10 @@
 // Every SQL statement of the push delivery pipeline. Statements that touch a
 // user's rows name tenant_id and user_id. Multi-row writes pass arrays and
 // unnest them: one statement per batch, because PGlite runs one at a time.
+import type { PushKind } from "../../contracts/push-payload";
+import type { EventKind } from "../notifications/events";
 import type { Sql } from "../store/db";
 import type { NotificationRow, Owner } from "../notifications/queries";
-
-/** Event kinds that produce a push; any other kind (expired) is marked dispatched and dropped. */
-export const PUSHED_EVENT_KINDS = ["created", "updated", "stateChanged", "deleted", "woke"] as const;
 
 export function undispatchedEventsQuery(limit: number): Sql {
   return {
@@ -26,7 +25,7 @@ export interface EventRow {
   tenant_id: string;
   user_id: string;
   notification_id: string;
-  kind: string;
+  kind: EventKind;
   endpoint_id: string | null;
   at: Date;
 }
@@ -159,8 +158,8 @@ export interface DeliveryResult {
 export interface DeliveryEvent extends Owner {
   seq: string;
   notificationId: string;
-  /** The payload kind sent (created, updated, stateChanged, deleted). */
-  kind: string;
+  /** The payload kind sent. */
+  kind: PushKind;
 }
 
 /** Records many endpoints' results for one event in one statement. */

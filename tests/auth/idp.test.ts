@@ -7,17 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  API_AUDIENCE,
-  DEMO_USERS,
-  SEND_ROLE,
-  SPA_CLIENT_ID,
-  SUPPORT_ROLE,
-  TENANT_A,
-  TENANT_B,
-  USER_SCOPE,
-  findDemoUser,
-} from "@/contracts/demo-users";
+import { DEMO_USERS, SPA_CLIENT_ID, TENANT_A, TENANT_B, findDemoUser } from "@/contracts/demo-users";
+import { API_AUDIENCE, SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "@/contracts/identity";
 import { SENDER_SERVICE_PRINCIPAL_ID, startIdp, type RunningIdp } from "@/idp";
 import { localAuthorityMetadata } from "@/lib/runtime-config";
 import {

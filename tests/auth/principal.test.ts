@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEND_ROLE, SUPPORT_ROLE, TENANT_A, TENANT_B, USER_SCOPE } from "@/contracts/demo-users";
+import { TENANT_A, TENANT_B } from "@/contracts/demo-users";
+import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "@/contracts/identity";
 import { createAuthenticator, principalOf } from "@/server/http/auth";
 import { GraphError } from "@/server/http/graph-error";
 

@@ -5,7 +5,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS, SEND_ROLE, USER_SCOPE } from "../../contracts/demo-users";
+import { DEMO_USERS } from "../../contracts/demo-users";
+import { SEND_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { Stack } from "../../testing/stack";
 import { call, countOf, expectGraphError, visualNotification, type CallOptions } from "../helpers/graph";
 import { startClockStack, type ClockStack } from "../../testing/clock-stack";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deviceNameFromUserAgent } from "../../server/endpoints/service";
+import { deviceNameFromUserAgent } from "@/contracts/device-name";
 
 describe("device names from User-Agent", () => {
   it.each([
@@ -21,5 +21,21 @@ describe("device names from User-Agent", () => {
     expect(deviceNameFromUserAgent(undefined)).toBe("Web browser");
     expect(deviceNameFromUserAgent("curl/8.5.0")).toBe("Web browser");
     expect(deviceNameFromUserAgent("Something (Windows NT 10.0)")).toBe("Browser on Windows");
+  });
+});
+
+describe("device names with the page's touch points (iPadOS reports a Mac)", () => {
+  it.each([
+    ["Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", 5, "Chrome on Android"],
+    ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", 5, "Safari on iPhone"],
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15", 5, "Safari on iPad"],
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15", 0, "Safari on macOS"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", 0, "Edge on Windows"],
+    ["Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", 0, "Firefox on Linux"],
+    ["Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", 0, "Chrome on ChromeOS"],
+    ["Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36", 5, "Samsung Internet on Android"],
+    ["curl/8.5.0", 0, "Web browser"],
+  ])("%s → %s", (ua, touch, name) => {
+    expect(deviceNameFromUserAgent(ua, touch)).toBe(name);
   });
 });

@@ -4,7 +4,8 @@
 // the service trusts (so each test can be a fresh user, and the clock can move 60 days).
 import { createECDH, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS, SEND_ROLE, TENANT_A, TENANT_B, USER_SCOPE } from "../../contracts/demo-users";
+import { DEMO_USERS, TENANT_A, TENANT_B } from "../../contracts/demo-users";
+import { SEND_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { Stack } from "../../testing/stack";
 import { MAX_ENDPOINTS_PER_USER, purgeExpiredEndpoints } from "../../server/endpoints/service";
 import {

@@ -2,7 +2,8 @@
 // 3,000-byte ceiling, and the trimming order (body, then settledIds, then
 // groupName; never the title, id, states or counts).
 import { describe, expect, it } from "vitest";
-import { MAX_PAYLOAD_BYTES, buildPushPayload, payloadKindOf, type PayloadRow } from "../../server/push/send/payload";
+import { pushKindOf } from "../../server/notifications/events";
+import { MAX_PAYLOAD_BYTES, buildPushPayload, type PayloadRow } from "../../server/push/send/payload";
 
 const ROW: PayloadRow = {
   id: "3407d93c-77f7-4bc0-8fbf-46221a7bed72",
@@ -114,13 +115,13 @@ describe("buildPushPayload", () => {
   });
 });
 
-describe("payloadKindOf", () => {
+describe("pushKindOf", () => {
   it("maps events to payload kinds; a snooze ending is an update; expiry is not pushed", () => {
-    expect(payloadKindOf("created")).toBe("created");
-    expect(payloadKindOf("updated")).toBe("updated");
-    expect(payloadKindOf("woke")).toBe("updated");
-    expect(payloadKindOf("stateChanged")).toBe("stateChanged");
-    expect(payloadKindOf("deleted")).toBe("deleted");
-    expect(payloadKindOf("expired")).toBeUndefined();
+    expect(pushKindOf("created")).toBe("created");
+    expect(pushKindOf("updated")).toBe("updated");
+    expect(pushKindOf("woke")).toBe("updated");
+    expect(pushKindOf("stateChanged")).toBe("stateChanged");
+    expect(pushKindOf("deleted")).toBe("deleted");
+    expect(pushKindOf("expired")).toBeUndefined();
   });
 });

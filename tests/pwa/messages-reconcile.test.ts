@@ -3,26 +3,14 @@ import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/contracts/notification";
 import { closeShownNotification, reconcileShownNotifications, setAppBadge, stillShowable } from "@/lib/push/reconcile";
 import { dispatchWorkerMessage, parseWorkerMessage } from "@/lib/push/worker-messages";
+import { aNotification } from "@/testing/builders";
 
 const ID1 = "11111111-1111-4111-8111-111111111111";
 const ID2 = "22222222-2222-4222-8222-222222222222";
 const ID3 = "33333333-3333-4333-8333-333333333333";
 
 function item(id: string, over: Partial<Notification> = {}): Notification {
-  return {
-    id,
-    targetHostName: "contoso.com",
-    groupName: null,
-    payload: { visualContent: { title: "t" } },
-    priority: "High",
-    expirationDateTime: "2026-12-01T00:00:00Z",
-    readState: "unread",
-    userActionState: "noInteraction",
-    status: "active",
-    createdDateTime: "2026-11-27T00:00:00Z",
-    lastModifiedDateTime: "2026-11-27T00:00:00Z",
-    ...over,
-  };
+  return aNotification(id, { payload: { visualContent: { title: "t" } }, priority: "High", ...over });
 }
 
 function shown(tag: string) {

@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { flattenPages, patchItem, removeItem, unreadDelta } from "@/lib/hooks/notification-pages";
 import type { Notification } from "@/contracts/notification";
+import { aNotification } from "@/testing/builders";
 
 function item(id: string, extra: Partial<Notification> = {}): Notification {
-  return {
-    id,
-    targetHostName: "contoso.com",
-    groupName: null,
-    payload: { visualContent: { title: id } },
-    priority: "None",
-    expirationDateTime: "2026-12-01T00:00:00Z",
-    readState: "unread",
-    userActionState: "noInteraction",
-    status: "active",
-    createdDateTime: "2026-11-27T00:00:00Z",
-    lastModifiedDateTime: "2026-11-27T00:00:00Z",
-    ...extra,
-  };
+  return aNotification(id, extra);
 }
 
 describe("optimistic cache edits", () => {

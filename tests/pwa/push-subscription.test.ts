@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
+import { anEndpoint } from "@/testing/builders";
 import { ApiError } from "@/lib/api/errors";
-import type { Endpoint, EndpointRegistration } from "@/contracts/notification";
+import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
 import type { EndpointStore, StoredEndpoint } from "@/lib/push/push-store";
 import {
   base64UrlToBytes,
@@ -78,7 +79,7 @@ class FakeApi {
     const renew = body.id && this.rows.get(body.id)?.platform === "web" ? body.id : undefined;
     const id = (push && this.byPushEndpoint.get(push)) || renew || `ep-${this.registered.length}`;
     if (push) this.byPushEndpoint.set(push, id);
-    const row: Endpoint = { id, platform: body.platform, createdDateTime: NOW.toISOString(), expirationDateTime: "2027-01-26T05:00:00Z" };
+    const row: Endpoint = anEndpoint({ id, platform: body.platform, createdDateTime: NOW.toISOString(), expirationDateTime: "2027-01-26T05:00:00Z" });
     this.rows.set(id, row);
     return row;
   }

@@ -1,7 +1,9 @@
 // The service worker's decisions (sw/push-decisions.ts): what each push shows,
 // closes and posts; Apple's display-only push services; what each action sends.
 import { describe, expect, it } from "vitest";
+import { aPushView } from "@/testing/builders";
 import type { PushKind, PushNotificationView, PushPayload } from "@/contracts/push-payload";
+import { mustShowEveryPush } from "@/contracts/push-services";
 import {
   BADGE_URL,
   GENERIC_TAG,
@@ -9,7 +11,6 @@ import {
   badgeAfterAction,
   badgeValue,
   clickAction,
-  isDisplayOnlyPushService,
   openUrl,
   parsePushPayload,
   patchBody,
@@ -21,19 +22,7 @@ import {
 const ID = "3407d93c-77f7-4bc0-8fbf-46221a7bed72";
 
 function item(over: Partial<PushNotificationView> = {}): PushNotificationView {
-  return {
-    id: ID,
-    title: "Build 1432 failed",
-    body: "main: 3 tests failed",
-    groupName: "Builds",
-    priority: "High",
-    readState: "unread",
-    userActionState: "noInteraction",
-    status: "active",
-    createdDateTime: "2026-11-27T01:02:03.000Z",
-    expirationDateTime: "2026-12-04T01:02:03.000Z",
-    ...over,
-  };
+  return aPushView(ID, over);
 }
 
 function push(kind: PushKind, over: Partial<PushNotificationView> = {}, extra: Partial<PushPayload> = {}): PushPayload {
@@ -154,7 +143,7 @@ describe("planPush", () => {
   });
 });
 
-describe("isDisplayOnlyPushService", () => {
+describe("mustShowEveryPush (Apple's push services)", () => {
   it.each([
     ["https://web.push.apple.com/QGx...", true],
     ["https://api.push.apple.com/3/device/x", true],
@@ -167,7 +156,7 @@ describe("isDisplayOnlyPushService", () => {
     [null, false],
     [undefined, false],
   ])("%s → %s", (endpoint, expected) => {
-    expect(isDisplayOnlyPushService(endpoint)).toBe(expected);
+    expect(mustShowEveryPush(endpoint)).toBe(expected);
   });
 });
 

@@ -3,7 +3,7 @@
 // shows a stale state), each endpoint's result is recorded (so a rerun after a
 // crash skips settled endpoints), and failures that may pass (429, 5xx, no
 // answer) go into one retry job for exactly those endpoints.
-import type { PushKind } from "../../../contracts/push-payload";
+import { isStatePush, type PushKind } from "../../../contracts/push-payload";
 import { removeEndpoints } from "../../endpoints/service";
 import type { Db, Queryable } from "../../store/db";
 import {
@@ -22,8 +22,9 @@ import {
   type TargetRow,
 } from "../queries";
 import type { ActionClaims } from "../action-token";
-import { MAX_PAYLOAD_BYTES, MAX_SETTLED_IDS, buildPushPayload, payloadKindOf } from "../send/payload";
-import { isStateKind, pushHeadersFor } from "../send/headers";
+import { pushKindOf } from "../../notifications/events";
+import { MAX_PAYLOAD_BYTES, MAX_SETTLED_IDS, buildPushPayload } from "../send/payload";
+import { pushHeadersFor } from "../send/headers";
 import type { PushServiceRules } from "../push-services";
 import type { PushJobData } from "../queue";
 import type { PushSender, SendOutcome } from "../send/sender";
@@ -102,7 +103,7 @@ export function chooseTargets(kind: PushKind, targets: readonly TargetRow[], rul
       skipped++;
       continue;
     }
-    if (isStateKind(kind) && (!rule.statePushes || !t.displayed)) {
+    if (isStatePush(kind) && (!rule.statePushes || !t.displayed)) {
       skipped++;
       continue;
     }
@@ -198,7 +199,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   const evSql = eventBySeqQuery(job.seq);
   const event = (await db.query<EventRow>(evSql.text, evSql.params)).rows[0];
   if (!event) return EMPTY; // pruned by retention: nothing left to say
-  const kind = payloadKindOf(event.kind);
+  const kind = pushKindOf(event.kind);
   if (!kind) return EMPTY;
   const owner = { tenantId: event.tenant_id, userId: event.user_id };
   /** Nothing to send (any more): a retry job settles the endpoints it carried. */
@@ -213,7 +214,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   const row = (await db.query<PushedNotificationRow>(rowSql.text, rowSql.params)).rows[0];
   if (!row) return nothing(); // expired and purged: the app learns it from delta
   if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return nothing();
-  const state = isStateKind(kind);
+  const state = isStatePush(kind);
   if (!state && !isDisplayable(row, event.kind, now)) return nothing();
 
   const targetsSql = deliveryTargetsQuery({

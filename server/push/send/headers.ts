@@ -1,11 +1,12 @@
 // The Web Push request headers for one push (contract: "What the service
 // pushes"; RFC 8030 §5.2–5.4): how long the push service may keep it, how
 // urgently to wake the device, and which pending push it replaces.
-import type { PushKind } from "../../../contracts/push-payload";
+import type { Priority } from "../../../contracts/notification";
+import { isStatePush, type PushKind } from "../../../contracts/push-payload";
 
 export interface PushHeaderInput {
   kind: PushKind;
-  priority: "None" | "High" | "Low";
+  priority: Priority;
   notificationId: string;
   expiration: Date;
   /** When the OS notification must be gone (created + displayTimeToLive), if set. */
@@ -19,11 +20,6 @@ export interface PushHeaders {
   urgency: "high" | "normal";
   /** Only on state pushes: a newer state push replaces a pending older one for the same item. */
   topic?: string;
-}
-
-/** State pushes change or close something already shown; display pushes show it. */
-export function isStateKind(kind: PushKind): boolean {
-  return kind === "stateChanged" || kind === "deleted";
 }
 
 /**
@@ -41,6 +37,6 @@ export function pushHeadersFor(p: PushHeaderInput): PushHeaders {
     p.displayUntil === null ? Number.POSITIVE_INFINITY : Math.floor((p.displayUntil.getTime() - p.now.getTime()) / 1000);
   const ttl = Math.max(0, Math.min(untilExpiry, untilHidden));
   const headers: PushHeaders = { ttl, urgency: p.priority === "High" ? "high" : "normal" };
-  if (isStateKind(p.kind)) headers.topic = topicOf(p.notificationId);
+  if (isStatePush(p.kind)) headers.topic = topicOf(p.notificationId);
   return headers;
 }

@@ -123,18 +123,3 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
   }
   throw new Error(`push payload for ${input.row.id} does not fit in ${budget} bytes even trimmed`);
 }
-
-/** The payload kind for an event kind; a snooze ending shows the item again as an update. */
-export function payloadKindOf(eventKind: string): PushKind | undefined {
-  switch (eventKind) {
-    case "created":
-    case "stateChanged":
-    case "deleted":
-    case "updated":
-      return eventKind;
-    case "woke":
-      return "updated";
-    default:
-      return undefined;
-  }
-}

@@ -1,0 +1,65 @@
+// Builders for the shared shapes (contracts/): a valid value with every field,
+// overridden where a test cares. Vitest and Playwright specs use the same ones.
+import type { Endpoint } from "../contracts/endpoint";
+import type { Notification } from "../contracts/notification";
+import type { PushKind, PushNotificationView, PushPayload } from "../contracts/push-payload";
+
+export function aNotification(id: string, over: Partial<Notification> = {}): Notification {
+  return {
+    "@odata.etag": 'W/"1"',
+    id,
+    targetHostName: "contoso.com",
+    appNotificationId: null,
+    groupName: null,
+    priority: "None",
+    displayTimeToLive: null,
+    expirationDateTime: "2026-12-01T00:00:00Z",
+    payload: { visualContent: { title: id } },
+    targetPolicy: { platformTypes: ["windows", "ios", "android", "webPush"] },
+    fallbackPolicy: null,
+    readState: "unread",
+    userActionState: "noInteraction",
+    snoozedUntilDateTime: null,
+    status: "active",
+    createdDateTime: "2026-11-27T00:00:00Z",
+    lastModifiedDateTime: "2026-11-27T00:00:00Z",
+    ...over,
+  };
+}
+
+export function anEndpoint(over: Partial<Endpoint> = {}): Endpoint {
+  return {
+    id: "e1",
+    platform: "webPush",
+    targetHostName: null,
+    appDisplayName: null,
+    deviceName: null,
+    createdDateTime: "2026-11-01T00:00:00Z",
+    expirationDateTime: "2027-01-01T00:00:00Z",
+    lastDeliveryDateTime: null,
+    lastDeliveryResult: null,
+    pushServiceHost: null,
+    ...over,
+  };
+}
+
+/** The notification as a push carries it: a build failure, unread and untouched. */
+export function aPushView(id: string, over: Partial<PushNotificationView> = {}): PushNotificationView {
+  return {
+    id,
+    title: "Build 1432 failed",
+    body: "main: 3 tests failed",
+    groupName: "Builds",
+    priority: "High",
+    readState: "unread",
+    userActionState: "noInteraction",
+    status: "active",
+    createdDateTime: "2026-11-27T01:02:03.000Z",
+    expirationDateTime: "2026-12-04T01:02:03.000Z",
+    ...over,
+  };
+}
+
+export function aPushPayload(kind: PushKind, notification: PushNotificationView, over: Partial<PushPayload> = {}): PushPayload {
+  return { v: 1, kind, notification, unreadCount: 3, actionToken: "tok", ...over };
+}
