@@ -4,7 +4,7 @@ import type { ServiceConfig } from "../config";
 import type { Db } from "./db";
 import { acquireDataDirLock, type DataDirLock } from "./lock";
 import { migrate } from "./migrations";
-import { isMemoryDataDir, openPgliteDb } from "./pglite";
+import { isMemoryDataDir, openPgliteDb } from "./drivers/pglite";
 
 export interface Store {
   db: Db;

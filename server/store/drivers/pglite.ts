@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Db, QueryResult, Queryable } from "./db";
+import type { Db, QueryResult, Queryable } from "../db";
 
 export const MEMORY_DATA_DIR = "memory://";
 
