@@ -1,7 +1,7 @@
 "use client";
 // What every signed-in page shares: the landing when signed out; otherwise the API client (with
 // this browser's X-Endpoint-Id), SWR, the live region, this browser's push state (synced with the
-// service at start), the app badge, and a sign-out that unregisters this browser first.
+// service at start), the change bus's subscribers, the app badge, and a sign-out that unregisters this browser first.
 import { useIsAuthenticated, useMsal } from "@azure/msal-react";
 import type { AccountInfo } from "@azure/msal-browser";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
@@ -13,11 +13,11 @@ import { ApiClient } from "@/lib/api/client";
 import { ApiError } from "@/lib/api/errors";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { getAccessToken, signIn, signOut } from "@/lib/auth/token";
+import { useChangeSubscribers } from "@/lib/hooks/use-change-subscribers";
 import { PushStateProvider, usePushController } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { currentEndpointId, idbEndpointStore } from "@/lib/push/push-store";
 import { setAppBadge } from "@/lib/push/reconcile";
-import { announceChange } from "@/lib/push/tab-sync";
 
 const swrOptions: SWRConfiguration = {
   // A 4xx will not change by asking again; 429/503 were already retried by the client.
@@ -61,6 +61,8 @@ function SignedIn({ account, client, children }: { account: AccountInfo; client:
       clearTimeout(timer);
     };
   }, []);
+  // The count, the OS notifications and the other tabs follow every change from here on.
+  useChangeSubscribers();
   const push = usePushController(client, account.homeAccountId);
   const session = useMemo<Session>(
     () => ({ account, signOut: () => void signOut(msal, push.unregister) }),
@@ -88,7 +90,6 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
             baseUrl: config.apiBaseUrl,
             getToken: () => getAccessToken(msal, config.scopes),
             endpointId: currentEndpointId,
-            onChange: announceChange,
           })
         : null,
     [signedIn, msal, config],

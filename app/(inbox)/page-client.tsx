@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
@@ -17,218 +17,60 @@ import { SearchBox } from "@/components/search-box";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { UndoToast } from "@/components/undo-toast";
 import { ViewFilter } from "@/components/view-filter";
-import { useApiClient } from "@/lib/api/api-client-context";
-import { ApiError } from "@/lib/api/errors";
 import type { InboxFilters, InboxView } from "@/lib/api/query";
 import type { Notification } from "@/contracts/notification";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { SignInRequiredError, signIn } from "@/lib/auth/token";
+import { useActionRunner } from "@/lib/hooks/use-action-runner";
+import { useArrivedToast } from "@/lib/hooks/use-arrived-toast";
+import { useDocumentTitle } from "@/lib/hooks/use-document-title";
 import { useNotifications } from "@/lib/hooks/use-notifications";
+import { useOpenParam } from "@/lib/hooks/use-open-param";
+import { useOpenedItem } from "@/lib/hooks/use-opened-item";
+import { usePendingDelete } from "@/lib/hooks/use-pending-delete";
+import { useShownNotificationSync } from "@/lib/hooks/use-shown-notification-sync";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
-import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
-import { closeShownNotification, reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
-import { listenToOtherTabs } from "@/lib/push/tab-sync";
-import { OPEN_PARAM, type PushNotificationView } from "@/contracts/push-payload";
-import { currentRegistration } from "@/lib/push/subscription";
-
-const UNDO_MS = 5000;
-
-interface PendingDelete {
-  item: Notification;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 function Inbox({ session }: { session: Session }) {
   const { account } = session;
   const { msal, config } = useAuthRuntime();
-  const client = useApiClient();
   const announce = useAnnounce();
   const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
   const list = useNotifications(filters);
   const unread = useUnreadCount();
-  const [opened, setOpened] = useState<Notification | null>(null);
-  const [pending, setPending] = useState<PendingDelete | null>(null);
-  const pendingRef = useRef<PendingDelete | null>(null);
-  const [failure, setFailure] = useState<{ what: string; error: Error } | null>(null);
-  const listRef = useRef<HTMLDivElement>(null);
+  const { failure, run, fail, clearFailure } = useActionRunner(announce);
+  const opened = useOpenedItem({ items: list.items, activate: list.activate, run, fail });
   const { remove } = list;
+  const commitDelete = useCallback((item: Notification) => void run("Delete", () => remove(item), "Deleted."), [remove, run]);
+  const listRef = useRef<HTMLDivElement>(null);
+  const deletion = usePendingDelete({ items: list.items, commit: commitDelete, announce, listRef });
+  const { visibleItems } = deletion;
+  const arrived = useArrivedToast();
+  useShownNotificationSync(list.items, list.isLoading);
+  useOpenParam(!list.isLoading, opened.openById);
 
-  // A delete waiting out its undo window already counts as gone, in the badge as in the list.
-  const pendingUnread = pending && pending.item.readState === "unread" && pending.item.status === "active" ? 1 : 0;
-  const unreadCount = unread.count === undefined ? undefined : Math.max(0, unread.count - pendingUnread);
+  const unreadCount = unread.count === undefined ? undefined : Math.max(0, unread.count - deletion.hiddenUnread);
+  useDocumentTitle(unreadCount ? `(${unreadCount}) Inbox` : "Inbox");
 
-  useEffect(() => {
-    document.title = unreadCount ? `(${unreadCount}) Inbox` : "Inbox";
-  }, [unreadCount]);
+  const startDelete = (item: Notification) => {
+    opened.close();
+    deletion.start(item);
+  };
 
-  const run = useCallback(
-    async (what: string, action: () => Promise<unknown>, done: string) => {
-      try {
-        await action();
-        setFailure(null);
-        announce(done);
-      } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        // Shown in a role="alert" banner, which screen readers announce by itself.
-        setFailure({ what, error: e });
-      }
+  const actions: ItemActions = {
+    onOpen: opened.open,
+    onToggleRead: (item) => {
+      const read = item.readState === "unread";
+      void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
     },
-    [announce],
-  );
-
-  const commitDelete = useCallback(
-    (entry: PendingDelete) => {
-      clearTimeout(entry.timer);
-      if (pendingRef.current === entry) {
-        pendingRef.current = null;
-        setPending(null);
-      }
-      void run("Delete", () => remove(entry.item), "Deleted.");
-    },
-    [remove, run],
-  );
-
-  // A delete waiting for its undo window is sent now if the page is being hidden or closed.
-  useEffect(() => {
-    const flush = () => {
-      if (document.visibilityState === "hidden" && pendingRef.current) commitDelete(pendingRef.current);
-    };
-    document.addEventListener("visibilitychange", flush);
-    return () => document.removeEventListener("visibilitychange", flush);
-  }, [commitDelete]);
-
-  const visibleItems = useMemo(() => list.items.filter((item) => item.id !== pending?.item.id), [list.items, pending]);
-
-  /** After an item leaves the list, keep keyboard focus in the list rather than dropping it on <body>. */
-  const focusNear = useCallback((index: number) => {
-    requestAnimationFrame(() => {
-      const rows = listRef.current?.querySelectorAll<HTMLElement>("[data-item-id]");
-      const row = rows?.[Math.min(index, rows.length - 1)];
-      (row?.querySelector<HTMLElement>("button") ?? document.querySelector<HTMLElement>("input[type=search]"))?.focus();
-    });
-  }, []);
-
-  const startDelete = useCallback(
-    (item: Notification) => {
-      if (pendingRef.current) commitDelete(pendingRef.current);
-      const index = visibleItems.findIndex((i) => i.id === item.id);
-      const entry: PendingDelete = { item, timer: setTimeout(() => commitDelete(entry), UNDO_MS) };
-      pendingRef.current = entry;
-      setPending(entry);
-      setOpened(null);
-      void closeShownNotification(item.id, currentRegistration);
-      announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
-      focusNear(index);
-    },
-    [announce, commitDelete, focusNear, visibleItems],
-  );
-
-  const undoDelete = useCallback(() => {
-    const entry = pendingRef.current;
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    pendingRef.current = null;
-    setPending(null);
-    announce(`Restored “${notificationTitle(entry.item)}”.`);
-  }, [announce]);
-
-  const actions: ItemActions = useMemo(
-    () => ({
-      onOpen: (item) => {
-        setOpened(item);
-        void closeShownNotification(item.id, currentRegistration);
-        if (item.userActionState !== "activated" || item.readState !== "read") {
-          void run("Opening", () => list.activate(item), "Opened and marked as read.");
-        }
-      },
-      onToggleRead: (item) => {
-        const read = item.readState === "unread";
-        if (read) void closeShownNotification(item.id, currentRegistration);
-        void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
-      },
-      onDismiss: (item) => {
-        void closeShownNotification(item.id, currentRegistration);
-        void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`);
-      },
-      onDelete: startDelete,
-    }),
-    [list, run, startDelete],
-  );
+    onDismiss: (item) => void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`),
+    onDelete: startDelete,
+  };
 
   const setView = (view: InboxView) => {
     setFilters((f) => ({ ...f, view }));
     announce(view === "all" ? "Showing all notifications." : `Showing ${view} notifications.`);
   };
-
-  // The dialog shows the cached copy, so it reflects the state change it triggered.
-  const openedItem = opened ? (list.items.find((i) => i.id === opened.id) ?? opened) : null;
-
-  // A push that arrived while this tab is in front is shown here, not by the OS.
-  const [arrived, setArrived] = useState<PushNotificationView | null>(null);
-  const { reload } = list;
-  const { mutate: refreshCount } = unread;
-  /** The list and the count, asked again (something changed on the service). */
-  const revalidate = useCallback(() => {
-    void reload();
-    void refreshCount();
-  }, [reload, refreshCount]);
-  useWorkerMessages({
-    "notifications-changed": revalidate,
-    "notification-received": (message) => {
-      setArrived(message.notification);
-      revalidate();
-    },
-  });
-
-  // This browser's other tabs get no push for a change made here (one endpoint): they say so directly.
-  useEffect(() => listenToOtherTabs(revalidate), [revalidate]);
-
-  // On app open and after every list revalidation, close OS notifications the server says are settled.
-  const listItems = list.items;
-  useEffect(() => {
-    if (!client || list.isLoading) return;
-    void reconcileShownNotifications({
-      getNotifications: () => shownNotifications(currentRegistration),
-      loaded: listItems,
-      fetchById: (id) => client.getNotification(id),
-    }).catch(() => undefined);
-  }, [client, listItems, list.isLoading]);
-
-  /** Opens one item by id: the loaded copy, else fetched; a clear message when it is gone. */
-  const openById = useCallback(
-    async (id: string) => {
-      if (!client) return;
-      const loaded = listItems.find((item) => item.id === id);
-      try {
-        const item = loaded ?? (await client.getNotification(id));
-        if (item.status !== "active") throw new ApiError(404, "itemNotFound", "", undefined, undefined);
-        actions.onOpen(item);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) {
-          setFailure({ what: "Opening", error: new Error("That notification no longer exists: it was deleted or has expired.") });
-        } else {
-          setFailure({ what: "Opening", error: error instanceof Error ? error : new Error(String(error)) });
-        }
-      }
-    },
-    [client, listItems, actions],
-  );
-
-  // `/?open=<id>` (a click on an OS notification): open that item once the list has loaded, then
-  // drop the parameter so a reload does not open it again.
-  const openHandled = useRef(false);
-  useEffect(() => {
-    if (openHandled.current || list.isLoading) return;
-    const params = new URLSearchParams(window.location.search);
-    const id = params.get(OPEN_PARAM);
-    if (!id) return;
-    openHandled.current = true;
-    params.delete(OPEN_PARAM);
-    const rest = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (rest ? `?${rest}` : "") + window.location.hash);
-    // After this effect, not inside it: opening sets state.
-    void Promise.resolve().then(() => openById(id));
-  }, [list.isLoading, openById]);
 
   let content;
   if (list.error instanceof SignInRequiredError) {
@@ -284,7 +126,7 @@ function Inbox({ session }: { session: Session }) {
             {markAllLabel}
           </button>
         </div>
-        {failure && <ActionError what={failure.what} error={failure.error} actionLabel="Close message" onAction={() => setFailure(null)} />}
+        {failure && <ActionError what={failure.what} error={failure.error} actionLabel="Close message" onAction={clearFailure} />}
         {list.error && list.items.length > 0 && (
           <ActionError what="Refreshing" error={list.error} actionLabel="Retry" onAction={() => void list.reload()} />
         )}
@@ -293,22 +135,22 @@ function Inbox({ session }: { session: Session }) {
         </div>
       </main>
       <NotificationDialog
-        item={openedItem}
-        onClose={() => setOpened(null)}
+        item={opened.item}
+        onClose={opened.close}
         onMarkUnread={(item) => {
-          setOpened(null);
+          opened.close();
           void run("Mark as unread", () => list.setRead(item, false), "Marked as unread.");
         }}
         onDelete={startDelete}
       />
-      {pending && <UndoToast message="Notification deleted." onUndo={undoDelete} />}
+      {deletion.pending && <UndoToast message="Notification deleted." onUndo={deletion.undo} />}
       <NotificationToast
-        notification={pending ? null : arrived}
+        notification={deletion.pending ? null : arrived.arrived}
         onOpen={(id) => {
-          setArrived(null);
-          void openById(id);
+          arrived.dismiss();
+          void opened.openById(id);
         }}
-        onClose={() => setArrived(null)}
+        onClose={arrived.dismiss}
       />
     </>
   );

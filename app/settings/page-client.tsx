@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect } from "react";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
 import { EndpointList } from "@/components/endpoint-list";
@@ -8,69 +8,33 @@ import { useAnnounce } from "@/components/live-region";
 import { NotificationToast } from "@/components/notification-toast";
 import { PushControl } from "@/components/push-control";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
-import { useApiClient } from "@/lib/api/api-client-context";
 import type { Endpoint } from "@/contracts/endpoint";
 import { useEndpoints } from "@/lib/hooks/use-endpoints";
-import { listenToOtherTabs } from "@/lib/push/tab-sync";
 import { usePushState } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
-import { useWorkerMessages } from "@/lib/hooks/use-worker-messages";
+import { useArrivedToast } from "@/lib/hooks/use-arrived-toast";
+import { useDocumentTitle } from "@/lib/hooks/use-document-title";
+import { useShownNotificationSync } from "@/lib/hooks/use-shown-notification-sync";
 import { endpointName } from "@/lib/push/endpoint-display";
-import { reconcileShownNotifications, shownNotifications } from "@/lib/push/reconcile";
-import { OPEN_PARAM, type PushNotificationView } from "@/contracts/push-payload";
-import { currentRegistration } from "@/lib/push/subscription";
+import { OPEN_PARAM } from "@/contracts/push-payload";
 
 function Settings({ session }: { session: Session }) {
   const { account } = session;
   const router = useRouter();
-  const client = useApiClient();
   const announce = useAnnounce();
   const unread = useUnreadCount();
   const devices = useEndpoints();
   const push = usePushState();
-  const [arrived, setArrived] = useState<PushNotificationView | null>(null);
-
-  useEffect(() => {
-    document.title = "Settings · Inbox";
-  }, []);
+  const arrived = useArrivedToast();
+  // App open on this page: close OS notifications of items settled elsewhere.
+  useShownNotificationSync();
+  useDocumentTitle("Settings · Inbox");
 
   // The list shows this device once its registration settled (on, off or removed).
   const { reload: reloadDevices } = devices;
   useEffect(() => {
     if (push.state !== "checking" && !push.busy) void reloadDevices();
   }, [push.state, push.busy, push.endpointId, reloadDevices]);
-
-  useWorkerMessages({
-    "notifications-changed": () => {
-      void unread.mutate();
-      void reloadDevices();
-    },
-    "notification-received": (message) => {
-      setArrived(message.notification);
-      void unread.mutate();
-    },
-  });
-
-  // Another tab of this browser changed something (a device removed, an item read): refresh.
-  const refreshUnread = unread.mutate;
-  useEffect(
-    () =>
-      listenToOtherTabs(() => {
-        void reloadDevices();
-        void refreshUnread();
-      }),
-    [reloadDevices, refreshUnread],
-  );
-
-  // App open on this page: close OS notifications of items settled elsewhere.
-  useEffect(() => {
-    if (!client) return;
-    void reconcileShownNotifications({
-      getNotifications: () => shownNotifications(currentRegistration),
-      loaded: [],
-      fetchById: (id) => client.getNotification(id),
-    }).catch(() => undefined);
-  }, [client]);
 
   const remove = useCallback(
     async (endpoint: Endpoint) => {
@@ -120,9 +84,9 @@ function Settings({ session }: { session: Session }) {
         </section>
       </main>
       <NotificationToast
-        notification={arrived}
+        notification={arrived.arrived}
         onOpen={(id) => router.push(`/?${OPEN_PARAM}=${encodeURIComponent(id)}`)}
-        onClose={() => setArrived(null)}
+        onClose={arrived.dismiss}
       />
     </>
   );

@@ -1,20 +1,18 @@
 "use client";
 // The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
 // (applied to the cache at once) and rolled back if the service refuses.
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import useSWRInfinite from "swr/infinite";
-import { useSWRConfig } from "swr";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
 import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
+import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
 import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
-import { UNREAD_COUNT_KEY } from "./use-unread-count";
 
 type PageKey = readonly ["notifications", string, string | null];
 
 export function useNotifications(filters: InboxFilters) {
   const client = useApiClient();
-  const { mutate: mutateGlobal } = useSWRConfig();
   const firstQuery = buildListQuery(filters);
 
   const getKey = useCallback(
@@ -48,58 +46,55 @@ export function useNotifications(filters: InboxFilters) {
   const hasMore = Boolean(lastPage?.["@odata.nextLink"]);
   const isLoadingMore = size > 0 && data !== undefined && data.length < size;
 
-  /** Moves the badge now; the server's count replaces it once the change settles. */
-  const adjustUnread = useCallback(
-    (delta: number) => {
-      if (delta !== 0) void mutateGlobal<number>(UNREAD_COUNT_KEY, (n) => (n === undefined ? n : Math.max(0, n + delta)), { revalidate: false });
-    },
-    [mutateGlobal],
+  // A change made elsewhere (a push the worker heard, another tab): ask for the list again.
+  useEffect(
+    () =>
+      notificationChanges.subscribe((change) => {
+        if (change.phase === "remote") void mutate();
+      }),
+    [mutate],
   );
-  const refreshUnread = useCallback(() => void mutateGlobal(UNREAD_COUNT_KEY), [mutateGlobal]);
 
+  // Each change below is published on the change bus: the unread count, the OS notification and the
+  // other tabs follow it there.
   const update = useCallback(
-    async (item: Notification, patch: NotificationPatch): Promise<Notification | undefined> => {
+    async (item: Notification, patch: NotificationPatch, action: ChangeAction): Promise<Notification | undefined> => {
       if (!client) return undefined;
       let updated: Notification | undefined;
-      adjustUnread(unreadDelta(item, patch));
-      try {
-        await mutate(
+      await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, () =>
+        mutate(
           async (pages) => {
             updated = await client.updateNotification(item.id, patch);
             return replaceItem(pages, updated);
           },
           { optimisticData: (pages) => patchItem(pages, item.id, patch) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        );
-      } finally {
-        refreshUnread();
-      }
+        ),
+      );
       return updated;
     },
-    [client, mutate, adjustUnread, refreshUnread],
+    [client, mutate],
   );
 
-  const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }), [update]);
-  const dismiss = useCallback((item: Notification) => update(item, { userActionState: "dismissed" }), [update]);
+  const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
+  const dismiss = useCallback((item: Notification) => update(item, { userActionState: "dismissed" }, "dismiss"), [update]);
   /** Opening an item is "activating" it in Graph's terms, and reading it. */
-  const activate = useCallback((item: Notification) => update(item, { userActionState: "activated", readState: "read" }), [update]);
+  const activate = useCallback((item: Notification) => update(item, { userActionState: "activated", readState: "read" }, "activate"), [update]);
 
   const remove = useCallback(
     async (item: Notification) => {
       if (!client) return;
-      adjustUnread(item.status === "active" && item.readState === "unread" ? -1 : 0);
-      try {
-        await mutate(
+      const unread = { by: item.status === "active" && item.readState === "unread" ? -1 : 0 };
+      await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, () =>
+        mutate(
           async (pages) => {
             await client.deleteNotification(item.id);
             return removeItem(pages, item.id);
           },
           { optimisticData: (pages) => removeItem(pages, item.id) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        );
-      } finally {
-        refreshUnread();
-      }
+        ),
+      );
     },
-    [client, mutate, adjustUnread, refreshUnread],
+    [client, mutate],
   );
 
   /** Marks every unread item read, or only those of one group (what the group filter shows). */
@@ -109,10 +104,10 @@ export function useNotifications(filters: InboxFilters) {
       const inScope = (item: { groupName: string | null }) => groupName === undefined || item.groupName === groupName;
       const markRead = (pages: Parameters<typeof mapItems>[0]) =>
         mapItems(pages, (item) => (inScope(item) ? { ...item, readState: "read" } : item));
-      // Everything read means a badge of 0 at once; one group's share is known only to the server.
-      if (groupName === undefined) void mutateGlobal<number>(UNREAD_COUNT_KEY, 0, { revalidate: false });
-      try {
-        await mutate(
+      // Everything read means a count of 0 at once; one group's share is known only to the server.
+      const unread = groupName === undefined ? { to: 0 } : undefined;
+      await publishChange(notificationChanges, { action: "markAllRead", ids: [], unread }, () =>
+        mutate(
           async (pages) => {
             await client.markAllAsRead(groupName === undefined ? {} : { groupName });
             return markRead(pages);
@@ -124,12 +119,10 @@ export function useNotifications(filters: InboxFilters) {
             // Items beyond the loaded pages changed too: fetch the truth afterwards.
             revalidate: true,
           },
-        );
-      } finally {
-        refreshUnread();
-      }
+        ),
+      );
     },
-    [client, mutate, mutateGlobal, refreshUnread],
+    [client, mutate],
   );
 
   return {

@@ -7,7 +7,8 @@ import type { ApiClient } from "@/lib/api/client";
 import { pushState, readPushEnvironment, type PushState } from "@/lib/push/push-support";
 import { currentEndpointId } from "@/lib/push/push-store";
 import { setAppBadge } from "@/lib/push/reconcile";
-import { browserPushDeps, disablePush, enablePush, syncEndpoint, unregisterThisBrowser, type PushDeps } from "@/lib/push/subscription";
+import { browserPushDeps, disablePush, enablePush, syncEndpoint, unregisterThisBrowser, type PushApi, type PushDeps } from "@/lib/push/subscription";
+import { notificationChanges, publishChange, type ChangeBus } from "@/lib/events/notification-changes";
 import { useWorkerMessages } from "./use-worker-messages";
 
 export interface PushController {
@@ -26,6 +27,15 @@ export interface PushController {
   unregister(): Promise<void>;
 }
 
+/** The push operations' writes (this browser registered or removed) published as changes, so other tabs hear of them. */
+export function publishingPushApi(api: PushApi, bus: ChangeBus): PushApi {
+  return {
+    vapidPublicKey: () => api.vapidPublicKey(),
+    registerEndpoint: (registration) => publishChange(bus, { action: "registerEndpoint", ids: [] }, () => api.registerEndpoint(registration)),
+    deleteEndpoint: (id) => publishChange(bus, { action: "removeEndpoint", ids: [id] }, () => api.deleteEndpoint(id)),
+  };
+}
+
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -35,7 +45,7 @@ export function usePushController(client: ApiClient | null, user: string | undef
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const [endpointId, setEndpointId] = useState<string | undefined>(currentEndpointId());
-  const deps = useMemo<PushDeps | null>(() => (client && user ? browserPushDeps(client, user) : null), [client, user]);
+  const deps = useMemo<PushDeps | null>(() => (client && user ? browserPushDeps(publishingPushApi(client, notificationChanges), user) : null), [client, user]);
   const syncing = useRef<Promise<void> | null>(null);
 
   const sync = useCallback(async () => {

@@ -1,8 +1,9 @@
 "use client";
-// The header badge: `$count` of unread, active items, revalidated on focus.
-import useSWR from "swr";
+// The header badge: `$count` of unread, active items, revalidated on focus and on every change.
+import useSWR, { type ScopedMutator } from "swr";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { UNREAD_COUNT_FILTER } from "@/lib/api/query";
+import type { ChangeBus } from "@/lib/events/notification-changes";
 
 export const UNREAD_COUNT_KEY = ["notifications", "$count", UNREAD_COUNT_FILTER] as const;
 
@@ -12,4 +13,21 @@ export function useUnreadCount() {
     revalidateOnFocus: true,
   });
   return { count: data, error: error as Error | undefined, isLoading, mutate };
+}
+
+/**
+ * Subscriber (one per page): a change applied here moves the cached count at once; the server's
+ * count replaces it once the change settles, and after any change made elsewhere.
+ */
+export function followUnreadCount(bus: ChangeBus, mutate: ScopedMutator): () => void {
+  return bus.subscribe((change) => {
+    if (change.phase === "pending") {
+      const unread = change.unread;
+      if (!unread) return;
+      if ("to" in unread) void mutate<number>(UNREAD_COUNT_KEY, unread.to, { revalidate: false });
+      else if (unread.by !== 0) void mutate<number>(UNREAD_COUNT_KEY, (n) => (n === undefined ? n : Math.max(0, n + unread.by)), { revalidate: false });
+      return;
+    }
+    void mutate(UNREAD_COUNT_KEY);
+  });
 }

@@ -3,6 +3,7 @@
 // closed (push services that get no state pushes never told the worker).
 import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/contracts/notification";
+import { settledIds, type ChangeBus } from "@/lib/events/notification-changes";
 import { needsAttention } from "../../contracts/push-payload";
 
 interface BadgeNavigator {
@@ -91,4 +92,17 @@ export async function closeShownNotification(
 ): Promise<void> {
   const shown = await shownNotifications(getRegistration).catch(() => []);
   for (const notification of shown) if (notification.tag === id) notification.close();
+}
+
+/**
+ * Subscriber: closes an item's OS notification as soon as a change in this page settles it (opened,
+ * read, dismissed, deleted — before the service answers). Returns the unsubscribe function.
+ */
+export function closeSettledNotifications(
+  bus: ChangeBus,
+  getRegistration: () => Promise<ServiceWorkerRegistration | undefined>,
+): () => void {
+  return bus.subscribe((change) => {
+    for (const id of settledIds(change)) void closeShownNotification(id, getRegistration);
+  });
 }

@@ -1,5 +1,6 @@
 // Tabs of one browser are one endpoint: the service pushes a change to every endpoint except the one
 // that made it, so this browser's other tabs hear about it here instead (BroadcastChannel, same origin).
+import type { ChangeBus } from "@/lib/events/notification-changes";
 
 const CHANNEL = "inbox-changes";
 
@@ -35,5 +36,21 @@ export function listenToOtherTabs(onChange: () => void, open: OpenChannel = open
   return () => {
     channel.removeEventListener("message", onMessage);
     channel.close();
+  };
+}
+
+/**
+ * Subscriber and publisher: a change this tab got the service to accept is announced to the other
+ * tabs, and theirs are published here as remote changes (never announced back). Returns the
+ * unsubscribe function.
+ */
+export function connectTabSync(bus: ChangeBus, open: OpenChannel = openBroadcastChannel): () => void {
+  const stopAnnouncing = bus.subscribe((change) => {
+    if (change.phase === "resolved") announceChange(open);
+  });
+  const stopListening = listenToOtherTabs(() => bus.publish({ phase: "remote", source: "tab", reason: "changed" }), open);
+  return () => {
+    stopAnnouncing();
+    stopListening();
   };
 }

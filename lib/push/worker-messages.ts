@@ -2,6 +2,7 @@
 // anything can postMessage a window client's container only from our own worker, but a worker of
 // an older deployment may speak an older shape.
 import type { WorkerMessage } from "../../contracts/push-payload";
+import type { ChangeBus } from "../events/notification-changes";
 
 /** A handler may return false to say it did not act on the message (a toast it could not show). */
 type Handlers = {
@@ -55,4 +56,18 @@ export function listenToWorker(handlers: Handlers): () => void {
   // Messages queued before the page was ready are held until this is called.
   container.startMessages();
   return () => container.removeEventListener("message", onMessage);
+}
+
+/**
+ * Publisher: what the worker heard by push, as remote changes. It does not claim a toast shown
+ * (`false`): only a page that shows toasts keeps the worker from showing an OS notification.
+ */
+export function publishWorkerChanges(bus: ChangeBus, listen: typeof listenToWorker = listenToWorker): () => void {
+  return listen({
+    "notifications-changed": () => bus.publish({ phase: "remote", source: "worker", reason: "changed" }),
+    "notification-received": () => {
+      bus.publish({ phase: "remote", source: "worker", reason: "received" });
+      return false;
+    },
+  });
 }
