@@ -4,7 +4,7 @@
 import { useEffect, useRef } from "react";
 import type { Notification } from "@/contracts/notification";
 import { formatAbsoluteTime } from "@/lib/format/relative-time";
-import { notificationTitle } from "./notification-item";
+import { notificationTitle } from "@/lib/format/notification-title";
 
 interface NotificationDialogProps {
   item: Notification | null;

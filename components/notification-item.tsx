@@ -3,16 +3,13 @@
 // (for screen readers and for anyone who can't tell the colour apart), not by colour alone.
 import type { Notification } from "@/contracts/notification";
 import { RelativeTime } from "./relative-time";
+import { notificationTitle } from "@/lib/format/notification-title";
 
 export interface ItemActions {
   onOpen: (item: Notification) => void;
   onToggleRead: (item: Notification) => void;
   onDismiss: (item: Notification) => void;
   onDelete: (item: Notification) => void;
-}
-
-export function notificationTitle(item: Notification): string {
-  return item.payload.visualContent?.title ?? item.payload.rawContent ?? "(no title)";
 }
 
 export function NotificationItem({ item, actions }: { item: Notification; actions: ItemActions }) {

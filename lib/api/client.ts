@@ -22,8 +22,6 @@ export interface ApiClientOptions {
    * log attributes every change to the device that made it. Read on every request (it can change).
    */
   endpointId?: () => string | undefined;
-  /** Called after every successful change (any method but GET): other tabs are told to revalidate. */
-  onChange?: () => void;
 }
 
 const RETRYABLE = new Set([429, 503]);
@@ -170,10 +168,7 @@ export class ApiClient {
         // fetch rejects only when no response arrived (offline, DNS, CORS): status 0.
         throw new ApiError(0, "networkError", "Could not reach the notifications service. Check your connection.", undefined, clientRequestId);
       }
-      if (response.ok) {
-        if (method !== "GET") this.options.onChange?.();
-        return response;
-      }
+      if (response.ok) return response;
       const error = await apiErrorFromResponse(response, clientRequestId);
       const wait = error.retryAfterSeconds ?? 1;
       if (RETRYABLE.has(response.status) && attempt < this.maxRetries && wait <= this.maxRetryWaitSeconds) {

@@ -2,7 +2,7 @@
 // The inbox's delete with Undo: the item leaves the list at once and is sent when the undo window
 // closes, another delete begins, or the page is hidden; keyboard focus stays in the list.
 import { useCallback, useEffect, useMemo, useState, type RefObject } from "react";
-import { notificationTitle } from "@/components/notification-item";
+import { notificationTitle } from "@/lib/format/notification-title";
 import type { Notification } from "@/contracts/notification";
 import { notificationChanges } from "@/lib/events/notification-changes";
 import { createPendingDelete } from "./pending-delete";

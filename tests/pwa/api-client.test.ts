@@ -184,23 +184,3 @@ describe("ApiClient", () => {
     await expect(api.count()).rejects.toMatchObject({ code: "invalidResponse" });
   });
 });
-
-describe("telling this browser's other tabs about a change", () => {
-  it("calls onChange after a successful change, not after a read or a failed change", async () => {
-    let changes = 0;
-    const { api } = client(
-      [
-        Response.json({ value: [] }),
-        Response.json({ id: "a", readState: "read" }),
-        graphError(404, "itemNotFound", "gone"),
-      ],
-      { onChange: () => void changes++ },
-    );
-    await api.listNotifications({ view: "all" });
-    expect(changes).toBe(0);
-    await api.updateNotification("a", { readState: "read" });
-    expect(changes).toBe(1);
-    await expect(api.updateNotification("b", { readState: "read" })).rejects.toBeInstanceOf(ApiError);
-    expect(changes).toBe(1);
-  });
-});
