@@ -1,21 +1,23 @@
-// The notifications service: opens the store (locked, migrated, seeded),
-// builds the Hono app, runs the periodic expiry purge. `getService()` is the
-// per-process instance the Next route handler and instrumentation share.
+// The notifications service: opens the store (locked, migrated, seeded) and
+// composes the Hono app, the push pipeline and maintenance. `getService()` is
+// the per-process instance the Next route handler and instrumentation share;
+// `handleGraphRequest` is what the /graph mount serves.
+import { randomUUID } from "node:crypto";
 import type { Hono } from "hono";
 import { loadConfig, type ServiceConfig } from "./config";
-import { purgeExpired } from "./notifications/service";
 import { seedDemo } from "./demo-seed";
 import { createSnoozeWaker } from "./notifications/snooze-waker";
-import { createApp, type AppEnv } from "./http/app";
+import { createApp } from "./http/app";
+import type { AppEnv } from "./http/env";
 import { createAuthenticator } from "./http/auth";
+import { GraphError, echoableClientRequestId, graphErrorResponse } from "./http/graph-error";
 import { createPageTokenCodec } from "./http/page-token";
+import { createMaintenance } from "./maintenance";
 import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-token";
 import { createPushServiceRules } from "./push/push-services";
 import { loadVapidKeys } from "./push/send/vapid";
 import { startPushPipeline, type PushPipeline, type PushPipelineOptions } from "./push/pipeline";
-import { PGBOSS_SCHEMA } from "./push/queue";
-import { DELTA_RETENTION_MS } from "./notifications/routes";
-import { pruneHistoryQueries, touchUserQuery } from "./notifications/queries";
+import { touchUserQuery } from "./notifications/queries";
 import { openStore, type Store } from "./store/store";
 
 export type { ServiceConfig } from "./config";
@@ -43,20 +45,6 @@ export interface ServiceOptions {
 
 /** Users are recorded as seen at most this often, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
-/**
- * PGlite runs no autovacuum: the service vacuums when, as autovacuum would,
- * the rows it changed exceed 50 + 10% of the table (and once after start).
- */
-const VACUUM_BASE_ROWS = 50;
-const VACUUM_SCALE = 0.1;
-/**
- * The tables every push churns (each job is inserted, updated twice, archived
- * and later deleted; events and delivery rows are pruned): without VACUUM the
- * space of their dead rows is never reused and the files grow for good. Their
- * live rows stay few (pruning), so a plain VACUUM of them is short.
- */
-const PUSH_VACUUM_INTERVAL_MS = 60 * 60_000;
-const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, endpoints`;
 
 export async function startService(config: ServiceConfig = loadConfig(), opts: ServiceOptions = {}): Promise<Service> {
   const now = opts.now ?? (() => new Date());
@@ -82,12 +70,16 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     throw err;
   }
 
+  // The push kick: every write left undispatched outbox rows, so the dispatcher
+  // is woken at once after a change request, a snooze wake-up and maintenance.
+  // (A database trigger replaces it: delete this and the three `kickPush` uses.)
+  const kickPush = () => push.kick();
+
   const touched = new Map<string, number>();
-  let writesSinceVacuum = Number.POSITIVE_INFINITY;
-  let pushVacuumedAt = Number.NEGATIVE_INFINITY;
-  const snoozes = createSnoozeWaker(db, { now, onWoke: () => push.kick() });
+  const snoozes = createSnoozeWaker(db, { now, onWoke: kickPush });
   // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
   snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
+  const maintenance = createMaintenance({ store, snoozes, push, now, kickPush, intervalMs: opts.maintenanceIntervalMs });
   const app = createApp({
     db,
     config,
@@ -95,14 +87,10 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     authenticate: createAuthenticator(config, actionTokens),
     tokens: createPageTokenCodec(store.tokenKey),
     snoozes,
-    noteWrites(rows) {
-      writesSinceVacuum += rows;
-    },
+    noteWrites: maintenance.noteWrites,
     vapidPublicKey: vapid.publicKey,
-    actionTokens,
     pushServices,
-    // Every write left undispatched outbox rows: the dispatcher enqueues them now.
-    changed: () => push.kick(),
+    kickPush,
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -113,58 +101,17 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     },
   });
 
-  const vacuumDue = async (): Promise<boolean> => {
-    if (writesSinceVacuum === Number.POSITIVE_INFINITY) return true;
-    const { rows } = await db.query<{ tuples: number }>(
-      "SELECT greatest(reltuples, 0)::float8 AS tuples FROM pg_class WHERE relname = 'notifications'",
-    );
-    return writesSinceVacuum > VACUUM_BASE_ROWS + VACUUM_SCALE * (rows[0]?.tuples ?? 0);
-  };
-
-  let running: Promise<void> | undefined;
-  const runMaintenance = (): Promise<void> => {
-    running ??= (async () => {
-      const at = now();
-      writesSinceVacuum += await purgeExpired(db, at);
-      await snoozes.wakeIfDue(at);
-      const cutoff = new Date(at.getTime() - DELTA_RETENTION_MS);
-      for (const sql of pruneHistoryQueries(cutoff)) await db.query(sql.text, sql.params);
-      await push.runMaintenance(at, cutoff);
-      // Expiry and wake-ups wrote outbox rows too.
-      push.kick();
-      // Without this the planner has no statistics and the unread count can
-      // never be an index-only scan (the visibility map stays empty).
-      if (!store.autovacuum && (await vacuumDue())) {
-        writesSinceVacuum = 0;
-        await db.exec("VACUUM (ANALYZE) notifications");
-      }
-      if (!store.autovacuum && at.getTime() - pushVacuumedAt >= PUSH_VACUUM_INTERVAL_MS) {
-        pushVacuumedAt = at.getTime();
-        await db.exec(PUSH_VACUUM_SQL);
-      }
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  // unref: the purge must never keep a process (or a test runner) alive.
-  const timer = setInterval(() => {
-    runMaintenance().catch((err: unknown) => console.error("[service] maintenance failed:", err));
-  }, opts.maintenanceIntervalMs ?? 60_000);
-  timer.unref();
-
   let closed: Promise<void> | undefined;
   return {
     app,
     fetch: async (req) => app.fetch(req),
     store,
-    runMaintenance,
+    runMaintenance: maintenance.run,
     push,
     close() {
       closed ??= (async () => {
-        clearInterval(timer);
         snoozes.stop();
-        await running?.catch(() => undefined);
+        await maintenance.stop();
         await push.close().catch((err: unknown) => console.error("[service] push pipeline stop failed:", err));
         await store.close();
       })();
@@ -193,3 +140,33 @@ export function getService(): Promise<Service> {
   }
   return pending;
 }
+
+/** Opens the service for a request (the process's one, by default). */
+export type OpenService = () => Promise<Pick<Service, "fetch">>;
+
+/**
+ * A /graph request handler: the request goes to the service, or, while it
+ * cannot open, gets the same Graph error the service gives (503, request ids
+ * included, so clients can correlate it).
+ */
+export function createGraphHandler(open: OpenService): (req: Request) => Promise<Response> {
+  return async (req) => {
+    let service;
+    try {
+      service = await open();
+    } catch (err) {
+      console.error("[service] unavailable:", err instanceof Error ? err.message : err);
+      const requestId = randomUUID();
+      const clientRequestId = echoableClientRequestId(req.headers.get("client-request-id"));
+      const error = new GraphError("serviceNotAvailable", "The notifications service could not open its store.", { "Retry-After": "5" });
+      const res = graphErrorResponse(error, requestId, clientRequestId);
+      res.headers.set("request-id", requestId);
+      if (clientRequestId !== undefined) res.headers.set("client-request-id", clientRequestId);
+      return res;
+    }
+    return service.fetch(req);
+  };
+}
+
+/** What app/graph/[...path]/route.ts serves for every method. */
+export const handleGraphRequest = createGraphHandler(getService);

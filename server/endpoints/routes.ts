@@ -1,18 +1,20 @@
 // Endpoints (push subscriptions) of the signed-in user, and the service's VAPID
-// key. Registered before the /me/notifications/{id} routes, so
+// key. app.ts mounts this sub-app before the notifications one, so
 // `/me/notifications/subscriptions` is never taken for a notification id.
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { deviceNameFromUserAgent } from "../../contracts/device-name";
 import { deleteEndpoint, getEndpoint, listEndpoints, registerEndpoint } from "./service";
 import type { EndpointRow } from "./queries";
 import type { Owner } from "../notifications/queries";
-import type { AppContext, AppDeps, AppEnv } from "../http/app";
+import type { AppContext, AppDeps, AppEnv } from "../http/env";
 import { GUID } from "../http/auth";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
-import { odataJson } from "../notifications/resource";
+import { requireUser, type Authentication } from "../http/middleware/auth";
+import { odataJson } from "../http/odata-json";
 import { queryOptions } from "../http/odata-query";
 import { readJsonObject } from "../http/read-body";
-import { parseBody, postSubscriptionSchema } from "../http/schemas";
+import { parseBody } from "../http/parse-body";
+import { postSubscriptionSchema } from "./schemas";
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
@@ -40,19 +42,17 @@ export function toEndpointResource(row: EndpointRow): Record<string, unknown> {
   };
 }
 
-export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): void {
+export function endpointRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, "signedIn">): Hono<AppEnv> {
   const { db } = deps;
+  const routes = new Hono<AppEnv>();
   const base = (c: AppContext) => `${deps.config.publicOrigin ?? new URL(c.req.url).origin}${deps.config.basePath}`;
   const contextUrl = (c: AppContext, userId: string, suffix = "") =>
     `${base(c)}/$metadata#users('${userId}')/notifications/subscriptions${suffix}`;
 
-  /** Endpoints are the signed-in user's own business: app-only and action tokens are refused. */
-  async function me(c: AppContext): Promise<Owner> {
-    const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
-    if (p.kind === "action") throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
-    if (p.kind !== "user") throw new GraphError("accessDenied", "An app-only token cannot use /me; endpoints are registered by the user's browser.");
-    await deps.touchUser(p, c.get("now"));
-    return { tenantId: p.tenantId, userId: p.userId };
+  /** Endpoints are the signed-in user's own business: app-only tokens are refused (action tokens never get here). */
+  function me(c: AppContext): Owner {
+    const u = requireUser(c, "An app-only token cannot use /me; endpoints are registered by the user's browser.");
+    return { tenantId: u.tenantId, userId: u.userId };
   }
 
   function endpointIdParam(c: AppContext): string {
@@ -63,22 +63,22 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
 
   // Public: a browser needs it before it can subscribe. Cached briefly, since
   // configured keys may be rotated.
-  api.get("/notifications/vapidPublicKey", (c) => {
+  routes.get("/notifications/vapidPublicKey", (c) => {
     queryOptions(new URL(c.req.url), []);
     return new Response(JSON.stringify({ key: deps.vapidPublicKey }), {
       status: 200,
       headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },
     });
   });
-  api.all("/notifications/vapidPublicKey", methodNotAllowed("GET"));
+  routes.all("/notifications/vapidPublicKey", methodNotAllowed("GET"));
 
   /**
    * Register or renew. 201 with a new id when the endpoint is new to this
    * user (first registration, or a push endpoint taken over from another
    * user); 200 with the same id when the user's own endpoint is renewed.
    */
-  api.post("/me/notifications/subscriptions", async (c) => {
-    const owner = await me(c);
+  routes.post("/me/notifications/subscriptions", signedIn, async (c) => {
+    const owner = me(c);
     queryOptions(new URL(c.req.url), []);
     const body = parseBody(postSubscriptionSchema, await readJsonObject(c.req.raw));
     const now = c.get("now");
@@ -117,37 +117,37 @@ export function registerSubscriptionRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     );
   });
 
-  api.get("/me/notifications/subscriptions", async (c) => {
-    const owner = await me(c);
+  routes.get("/me/notifications/subscriptions", signedIn, async (c) => {
+    const owner = me(c);
     queryOptions(new URL(c.req.url), []);
     const rows = await listEndpoints(db, owner, c.get("now"));
     return odataJson(200, { "@odata.context": contextUrl(c, owner.userId), value: rows.map(toEndpointResource) });
   });
-  api.all("/me/notifications/subscriptions", methodNotAllowed("GET, POST"));
+  routes.all("/me/notifications/subscriptions", methodNotAllowed("GET, POST"));
 
-  api.get("/me/notifications/subscriptions/:id", async (c) => {
-    const owner = await me(c);
+  routes.get("/me/notifications/subscriptions/:id", signedIn, async (c) => {
+    const owner = me(c);
     queryOptions(new URL(c.req.url), []);
     const row = await getEndpoint(db, owner, endpointIdParam(c), c.get("now"));
     if (!row) throw notFound();
     return odataJson(200, { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(row) });
   });
 
-  api.delete("/me/notifications/subscriptions/:id", async (c) => {
-    const owner = await me(c);
+  routes.delete("/me/notifications/subscriptions/:id", signedIn, async (c) => {
+    const owner = me(c);
     queryOptions(new URL(c.req.url), []);
     if (!(await deleteEndpoint(db, owner, endpointIdParam(c)))) throw notFound();
     deps.noteWrites(1);
     return new Response(null, { status: 204 });
   });
-  api.all("/me/notifications/subscriptions/:id", methodNotAllowed("GET, DELETE"));
+  routes.all("/me/notifications/subscriptions/:id", methodNotAllowed("GET, DELETE"));
 
   // Support access to another user's endpoints comes with the audit log, as
   // for their notifications; until then it is refused the same way.
-  api.get("/users/:userId/notifications/subscriptions", async (c) => {
-    const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
-    if (p.kind === "user") await deps.touchUser(p, c.get("now"));
+  routes.get("/users/:userId/notifications/subscriptions", signedIn, () => {
     throw new GraphError("accessDenied", "Reading another user's endpoints is not available.");
   });
-  api.all("/users/:userId/notifications/subscriptions", methodNotAllowed("GET"));
+  routes.all("/users/:userId/notifications/subscriptions", methodNotAllowed("GET"));
+
+  return routes;
 }

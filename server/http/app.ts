@@ -1,81 +1,17 @@
 // The Hono app: request ids, CORS, Graph errors for everything (unknown routes
-// and wrong methods included), and the notification routes under basePath.
+// and wrong methods included), and each resource's sub-app under basePath.
 import { randomUUID } from "node:crypto";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { cors } from "hono/cors";
-import type { ServiceConfig } from "../config";
-import type { SnoozeWaker } from "../notifications/snooze-waker";
-import type { ActionTokenCodec } from "../push/action-token";
-import type { PushServiceRules } from "../push/push-services";
-import type { Db } from "../store/db";
-import type { Authenticate, Principal } from "./auth";
-import { GraphError, echoableClientRequestId, errorBody } from "./graph-error";
-import { registerNotificationRoutes } from "../notifications/routes";
-import { registerSubscriptionRoutes } from "../endpoints/routes";
-import type { PageTokenCodec } from "./page-token";
+import { endpointRoutes } from "../endpoints/routes";
+import { notificationRoutes } from "../notifications/routes";
+import type { AppContext, AppDeps, AppEnv } from "./env";
+import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
+import { createAuthentication } from "./middleware/auth";
+import { kickPushAfterChanges } from "./middleware/kick-push";
 
-export interface AppDeps {
-  db: Db;
-  config: Pick<ServiceConfig, "basePath" | "publicOrigin">;
-  now: () => Date;
-  authenticate: Authenticate;
-  tokens: PageTokenCodec;
-  snoozes: SnoozeWaker;
-  /** Counts changed rows, so maintenance knows when the store needs a VACUUM. */
-  noteWrites: (rows: number) => void;
-  /** Records that a user signed in (throttled by the caller). */
-  touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
-  /** The VAPID public key (base64url) browsers subscribe with. */
-  vapidPublicKey: string;
-  /** Mints and verifies the action tokens that push payloads carry. */
-  actionTokens: ActionTokenCodec;
-  /** The push-service allowlist and state-push rule. */
-  pushServices: PushServiceRules;
-  /** Called after every successful change request, so the push dispatcher wakes at once. */
-  changed: () => void;
-}
-
-export interface AppEnv {
-  Variables: {
-    requestId: string;
-    clientRequestId: string | undefined;
-    /** The request's start: every time rule in one request uses this instant. */
-    now: Date;
-  };
-}
-
-export type AppContext = Context<AppEnv>;
-
-export function errorResponse(c: AppContext, err: GraphError): Response {
-  const body = errorBody(err, c.get("requestId"), c.get("clientRequestId"), new Date());
-  const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", ...err.headers });
-  return new Response(body, { status: err.status, headers });
-}
-
-const BEARER_ACTION_TOKEN = /^Bearer\s+uat1\./i;
-
-/**
- * Action tokens (push payloads' button capability) may PATCH their own
- * notification and nothing else. This gate is the one place that decides it,
- * ahead of every route: any other method or path answers 403 before a handler
- * runs. A forged or expired action token is a 401 wherever it is sent.
- */
-function actionTokenGate(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const own = new RegExp(`^${deps.config.basePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/me/notifications/([^/]+)$`);
-  return async (c, next) => {
-    const authorization = c.req.header("authorization");
-    if (!authorization || !BEARER_ACTION_TOKEN.test(authorization)) return next();
-    const p = await deps.authenticate(authorization, c.get("now"));
-    if (p.kind !== "action") throw new GraphError("unauthenticated", "The action token is not valid.");
-    const id = own.exec(c.req.path)?.[1];
-    if (c.req.method !== "PATCH" || id === undefined || id.toLowerCase() !== p.notificationId) {
-      throw new GraphError(
-        "accessDenied",
-        "An action token may only PATCH /me/notifications/{id} of the one notification it was issued for.",
-      );
-    }
-    return next();
-  };
+function errorResponse(c: AppContext, err: GraphError): Response {
+  return graphErrorResponse(err, c.get("requestId"), c.get("clientRequestId"));
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -109,24 +45,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  // Every successful change wakes the push dispatcher (it also polls, so a
-  // missed wake-up only delays a push).
-  app.use("*", async (c, next) => {
-    await next();
-    if ((c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "DELETE") && c.res.status < 400) {
-      try {
-        deps.changed();
-      } catch (err) {
-        console.error("[service] change listener failed:", err);
-      }
-    }
-  });
+  app.use("*", kickPushAfterChanges(deps.kickPush));
 
+  const auth = createAuthentication(deps);
   const api = new Hono<AppEnv>();
-  // The one gate for action tokens: before any route, so none can be reached by accident.
-  api.use("*", actionTokenGate(deps));
-  registerSubscriptionRoutes(api, deps);
-  registerNotificationRoutes(api, deps);
+  // Before any route, so no path can be reached with an action token by accident.
+  api.use("*", auth.actionTokens);
+  // Endpoints first: their literal `/me/notifications/subscriptions` routes
+  // must match before `/me/notifications/:id` can take "subscriptions" for an id.
+  api.route("/", endpointRoutes(deps, auth));
+  api.route("/", notificationRoutes(deps, auth));
   app.route(deps.config.basePath, api);
 
   app.notFound((c) => errorResponse(c, new GraphError("itemNotFound", `Resource not found for the segment '${new URL(c.req.url).pathname}'.`)));

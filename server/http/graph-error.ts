@@ -63,6 +63,12 @@ export function errorBody(err: GraphError, requestId: string, clientRequestId: s
   return JSON.stringify({ error: { code: err.code, message: err.message, innerError } });
 }
 
+/** Graph's error answer: the body, its content type and the error's own headers (Allow, Retry-After, ...). */
+export function graphErrorResponse(err: GraphError, requestId: string, clientRequestId: string | undefined): Response {
+  const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", ...err.headers });
+  return new Response(errorBody(err, requestId, clientRequestId, new Date()), { status: err.status, headers });
+}
+
 /** The handler for a path's other methods: 405, naming the methods it serves. */
 export const methodNotAllowed =
   (allowed: string) =>

@@ -3,16 +3,6 @@ import type { CreatedNotification, Notification, VisualContent } from "../../con
 import { etagOf } from "./service";
 import type { NotificationRow } from "./queries";
 
-export const ODATA_JSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
-
-/** A Graph JSON answer: the OData content type and version on every one. */
-export function odataJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": ODATA_JSON, "OData-Version": "4.0", ...headers },
-  });
-}
-
 /** Seconds the OS notification may still stay displayed (floor, never negative). */
 export function remainingSeconds(until: Date | null, now: Date): number | null {
   if (until === null) return null;

@@ -1,29 +1,31 @@
 // /me/notifications and /users/{id}/notifications: thin handlers that parse
-// (zod, OData options), authorize, call the domain and shape Graph's answer.
-import type { Hono } from "hono";
-import { PLATFORM_TYPES } from "../../contracts/notification";
+// (zod, OData options), call the domain and shape Graph's answer. The caller
+// comes from the auth middleware (c.var.principal), read through its guards.
+import { Hono } from "hono";
 import {
   bulkChange,
   countNotifications,
   createNotification,
-  currentChangeSeq,
   deleteNotification,
-  deltaPage,
   getNotification,
   listNotifications,
   patchNotification,
-  purgeExpired,
+  stateChangeFrom,
   type Actor,
   type Owner,
 } from "./service";
 import { parseActionTime } from "./action-time";
+import { newNotificationFrom } from "./defaults";
+import { deltaPageSize, deltaRound } from "./delta";
 import { findEndpointOwner } from "../endpoints/service";
 import { parseIsoDateTime } from "./filter";
 import { findUserByUpnQuery } from "./queries";
-import type { AppContext, AppDeps, AppEnv } from "../http/app";
-import { GUID, type Principal } from "../http/auth";
+import type { AppContext, AppDeps, AppEnv } from "../http/env";
+import { GUID } from "../http/auth";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
-import { odataJson, toCreatedResponse, toResource } from "./resource";
+import { requireApp, requireCaller, requirePrincipal, requireUser, type Authentication, type User } from "../http/middleware/auth";
+import { odataJson } from "../http/odata-json";
+import { toCreatedResponse, toResource } from "./resource";
 import {
   listShape,
   parseCount,
@@ -35,27 +37,14 @@ import {
 } from "../http/odata-query";
 import { PageTokenError, decodeListPosition, encodeListPosition, type ListPosition } from "../http/page-token";
 import { readJsonObject } from "../http/read-body";
-import {
-  DEFAULT_EXPIRATION_DAYS,
-  MAX_EXPIRATION_DAYS,
-  PATCH_READ_ONLY,
-  bulkActionSchema,
-  parseBody,
-  patchNotificationSchema,
-  postNotificationSchema,
-} from "../http/schemas";
+import { parseBody } from "../http/parse-body";
+import { PATCH_READ_ONLY, bulkActionSchema, patchNotificationSchema, postNotificationSchema } from "./schemas";
 
-const DAY_MS = 86_400_000;
 const ENDPOINT_ID = /^[\x21-\x7e]{1,128}$/;
-/** How long a delta token stays usable: the history window. */
-export const DELTA_RETENTION_MS = 30 * DAY_MS;
-const DEFAULT_DELTA_PAGE = 100;
-const MAX_DELTA_PAGE = 1000;
 
-type User = Extract<Principal, { kind: "user" }>;
-
-export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): void {
+export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, "signedIn">): Hono<AppEnv> {
   const { db, tokens } = deps;
+  const routes = new Hono<AppEnv>();
   const origin = (c: AppContext) => deps.config.publicOrigin ?? new URL(c.req.url).origin;
   const base = (c: AppContext) => `${origin(c)}${deps.config.basePath}`;
   const contextUrl = (c: AppContext, userId: string, suffix = "") =>
@@ -69,28 +58,11 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     });
   }
 
-  /** The caller; an action token only where the route says so (the app's gate already allows one route). */
-  async function principal(c: AppContext): Promise<Exclude<Principal, { kind: "action" }>>;
-  async function principal(c: AppContext, allowAction: true): Promise<Principal>;
-  async function principal(c: AppContext, allowAction = false): Promise<Principal> {
-    const p = await deps.authenticate(c.req.header("authorization"), c.get("now"));
-    if (p.kind === "action" && !allowAction) {
-      throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
-    }
-    if (p.kind === "user") await deps.touchUser(p, c.get("now"));
-    return p;
-  }
-
-  /** The signed-in user for /me routes; app-only tokens have no "me" to read. */
+  /** The signed-in user of a /me route (app-only tokens have no "me"), due snoozes woken first. */
   async function me(c: AppContext): Promise<User> {
-    return userOf(c, await principal(c));
-  }
-
-  /** The caller as a /me user (due snoozes woken first), from a principal already authenticated. */
-  async function userOf(c: AppContext, p: Principal): Promise<User> {
-    if (p.kind !== "user") throw new GraphError("accessDenied", "An app-only token cannot use /me; use /users/{id}.");
+    const u = requireUser(c, "An app-only token cannot use /me; use /users/{id}.");
     await deps.snoozes.wakeIfDue(c.get("now"));
-    return p;
+    return u;
   }
 
   function endpointId(c: AppContext): string | null {
@@ -125,44 +97,17 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   async function create(c: AppContext, owner: Owner, actor: Actor): Promise<Response> {
     queryOptions(new URL(c.req.url), []);
     const body = parseBody(postNotificationSchema, await readJsonObject(c.req.raw));
-    const now = c.get("now");
-    let expiration = new Date(now.getTime() + DEFAULT_EXPIRATION_DAYS * DAY_MS);
-    if (body.expirationDateTime != null) {
-      expiration = new Date(body.expirationDateTime);
-      if (expiration.getTime() <= now.getTime()) throw badRequest("expirationDateTime is in the past");
-      if (expiration.getTime() > now.getTime() + MAX_EXPIRATION_DAYS * DAY_MS) {
-        throw badRequest("expirationDateTime is more than 30 days away");
-      }
-    }
-    const visual = body.payload.visualContent ?? null;
-    const platformTypes = body.targetPolicy ? [...new Set(body.targetPolicy.platformTypes)] : [...PLATFORM_TYPES];
-    const { row } = await createNotification(
-      db,
-      {
-        ...owner,
-        targetHostName: body.targetHostName,
-        appNotificationId: body.appNotificationId ?? null,
-        groupName: body.groupName ?? null,
-        title: visual?.title ?? null,
-        body: visual?.body ?? null,
-        rawContent: body.payload.rawContent ?? null,
-        priority: body.priority ?? (visual ? "High" : "None"),
-        displayUntil: body.displayTimeToLive != null ? new Date(now.getTime() + body.displayTimeToLive * 1000) : null,
-        expiration,
-        platformTypes,
-        fallbackPolicy: body.fallbackPolicy ?? null,
-        now,
-      },
-      actor,
-    );
+    const input = newNotificationFrom(body, owner, c.get("now"));
+    if (!input.ok) throw badRequest(input.message);
+    const { row } = await createNotification(db, input.value, actor);
     deps.noteWrites(1);
     return odataJson(201, toCreatedResponse(row, deps.now(), contextUrl(c, owner.userId, "/$entity")), {
       Location: `${base(c)}/users/${owner.userId}/notifications/${row.id}`,
     });
   }
 
-  api.post("/me/notifications", async (c) => {
-    const p = await principal(c);
+  routes.post("/me/notifications", signedIn, async (c) => {
+    const p = requireCaller(c);
     if (p.kind === "user") return create(c, ownerOf(p), { kind: "user", id: p.userId, endpointId: endpointId(c) });
     if (!p.canSendToAll) throw new GraphError("accessDenied", "The app lacks the Notifications.Send.All role.");
     // App servers address /me through one of the user's endpoints (X-UNS-ID),
@@ -178,22 +123,20 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     return create(c, owner, { kind: "app", id: p.appId, endpointId: null });
   });
 
-  api.post("/users/:userId/notifications", async (c) => {
-    const p = await principal(c);
-    if (p.kind !== "app" || !p.canSendToAll) {
-      throw new GraphError("accessDenied", "Sending to another user needs an app-only token with Notifications.Send.All.");
-    }
+  routes.post("/users/:userId/notifications", signedIn, async (c) => {
+    const sendToUsers = "Sending to another user needs an app-only token with Notifications.Send.All.";
+    const p = requireApp(c, sendToUsers);
+    if (!p.canSendToAll) throw new GraphError("accessDenied", sendToUsers);
     const userId = await resolveUser(p.tenantId, c.req.param("userId"));
     return create(c, { tenantId: p.tenantId, userId }, { kind: "app", id: p.appId, endpointId: null });
   });
 
   // Support access (read-only views of another user's inbox) comes with the
   // audit log, which must record every such read; until then it is refused.
-  api.get("/users/:userId/notifications", async (c) => {
-    await principal(c);
+  routes.get("/users/:userId/notifications", signedIn, () => {
     throw new GraphError("accessDenied", "Reading another user's notifications is not available.");
   });
-  api.all("/users/:userId/notifications", methodNotAllowed("POST"));
+  routes.all("/users/:userId/notifications", methodNotAllowed("POST"));
 
   // ---- read -----------------------------------------------------------------
 
@@ -245,94 +188,42 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
   }
 
   async function delta(c: AppContext, u: User): Promise<Response> {
-    const url = new URL(c.req.url);
-    const q = queryOptions(url, ["$deltatoken", "$skiptoken"]);
+    const q = queryOptions(new URL(c.req.url), ["$deltatoken", "$skiptoken"]);
     if (q.size > 1) throw badRequest("Use either $deltatoken or $skiptoken, not both.");
     const now = c.get("now");
-    const owner = ownerOf(u);
-    const binding = `${u.tenantId}|${u.userId}`;
-
-    let pageSize = DEFAULT_DELTA_PAGE;
-    let preferenceApplied: string | undefined;
-    const prefer = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*(\d{1,7})(?:$|[,;\s])/i.exec(c.req.header("prefer") ?? "");
-    if (prefer) {
-      const n = Number(prefer[1]);
-      if (n >= 1) {
-        pageSize = Math.min(n, MAX_DELTA_PAGE);
-        preferenceApplied = `odata.maxpagesize=${pageSize}`;
-      }
-    }
-
-    // A round covers changes in (after, upTo]; initial rounds list live items only.
-    let state: { initial: boolean; after: string; upTo: string; started: number };
-    const decode = (kind: string, token: string) => {
-      try {
-        return tokens.decode(kind, binding, token);
-      } catch (err) {
-        if (err instanceof PageTokenError) throw badRequest(`${kind === "delta" ? "$deltatoken" : "$skiptoken"} is not valid.`);
-        throw err;
-      }
-    };
-    const checkAge = (started: unknown) => {
-      if (typeof started !== "number") throw badRequest("The delta token is not valid.");
-      if (now.getTime() - started > DELTA_RETENTION_MS) {
-        throw new GraphError("resyncRequired", "The delta token has expired; start again without a token.");
-      }
-      return started;
-    };
-    const seqOf = (v: unknown) => {
-      if (typeof v !== "string" || !/^\d{1,19}$/.test(v)) throw badRequest("The delta token is not valid.");
-      return v;
-    };
-    const deltaToken = q.get("$deltatoken");
-    const skipToken = q.get("$skiptoken");
-    if (skipToken !== undefined) {
-      const d = decode("deltaPage", skipToken);
-      state = { initial: d.i === true, after: seqOf(d.a), upTo: seqOf(d.u), started: checkAge(d.t) };
-    } else {
-      const since = deltaToken !== undefined ? decode("delta", deltaToken) : undefined;
-      const started = since ? checkAge(since.t) : now.getTime();
-      // Expired rows leave now, so this round can report them as removed.
-      await purgeExpired(db, now, owner);
-      const upTo = await currentChangeSeq(db);
-      state = since
-        ? { initial: false, after: seqOf(since.s), upTo, started: now.getTime() }
-        : { initial: true, after: "0", upTo, started };
-    }
-
-    const { entries, continueAfter } = await deltaPage(
-      db,
-      { ...owner, now, after: state.after, upTo: state.upTo, limit: pageSize },
-      state.initial,
-    );
+    const { pageSize, applied } = deltaPageSize(c.req.header("prefer"));
+    const { entries, next } = await deltaRound(db, tokens, {
+      owner: ownerOf(u),
+      now,
+      deltaToken: q.get("$deltatoken"),
+      skipToken: q.get("$skiptoken"),
+      pageSize,
+    });
     const body: Record<string, unknown> = {
       "@odata.context": `${base(c)}/$metadata#Collection(notification)`,
       value: entries.map((e) => (e.kind === "changed" ? toResource(e.row, now) : { id: e.id, "@removed": { reason: "deleted" } })),
     };
     const link = new URL(`${base(c)}/me/notifications/delta`);
-    if (continueAfter !== undefined) {
-      link.searchParams.set(
-        "$skiptoken",
-        tokens.encode("deltaPage", binding, { i: state.initial, a: continueAfter, u: state.upTo, t: state.started }),
-      );
+    if (next.kind === "skip") {
+      link.searchParams.set("$skiptoken", next.token);
       body["@odata.nextLink"] = link.toString();
     } else {
-      link.searchParams.set("$deltatoken", tokens.encode("delta", binding, { s: state.upTo, t: state.started }));
+      link.searchParams.set("$deltatoken", next.token);
       body["@odata.deltaLink"] = link.toString();
     }
-    return odataJson(200, body, preferenceApplied ? { "Preference-Applied": preferenceApplied } : {});
+    return odataJson(200, body, applied ? { "Preference-Applied": applied } : {});
   }
 
-  api.get("/me/notifications", async (c) => list(c, await me(c)));
-  api.all("/me/notifications", methodNotAllowed("GET, POST"));
+  routes.get("/me/notifications", signedIn, async (c) => list(c, await me(c)));
+  routes.all("/me/notifications", methodNotAllowed("GET, POST"));
 
-  api.get("/me/notifications/delta", async (c) => delta(c, await me(c)));
-  api.all("/me/notifications/delta", methodNotAllowed("GET"));
+  routes.get("/me/notifications/delta", signedIn, async (c) => delta(c, await me(c)));
+  routes.all("/me/notifications/delta", methodNotAllowed("GET"));
 
   // ---- bulk -----------------------------------------------------------------
 
   for (const action of ["markAllAsRead", "dismissAll"] as const) {
-    api.post(`/me/notifications/${action}`, async (c) => {
+    routes.post(`/me/notifications/${action}`, signedIn, async (c) => {
       const u = await me(c);
       queryOptions(new URL(c.req.url), []);
       const body = parseBody(bulkActionSchema, await readJsonObject(c.req.raw, { emptyAs: {} }));
@@ -350,12 +241,18 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
       deps.noteWrites(updated);
       return odataJson(200, { updated });
     });
-    api.all(`/me/notifications/${action}`, methodNotAllowed("POST"));
+    routes.all(`/me/notifications/${action}`, methodNotAllowed("POST"));
   }
 
   // ---- one item -------------------------------------------------------------
 
-  api.get("/me/notifications/:id", async (c) => {
+  /** `$count` is a read-only path segment: other methods are 405 before anyone is authenticated. */
+  const countIsReadOnly = async (c: AppContext, next: () => Promise<void>) => {
+    if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
+    await next();
+  };
+
+  routes.get("/me/notifications/:id", signedIn, async (c) => {
     if (c.req.param("id") === "$count") return count(c, await me(c));
     const u = await me(c);
     queryOptions(new URL(c.req.url), []);
@@ -365,22 +262,18 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     return entity(c, u, row, now);
   });
 
-  api.patch("/me/notifications/:id", async (c) => {
-    if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
-    // A push payload's action token acts for its user, attributed to the
-    // endpoint it was minted for (X-Endpoint-Id cannot re-attribute it).
-    const p = await principal(c, true);
+  routes.patch("/me/notifications/:id", countIsReadOnly, signedIn, async (c) => {
+    // A push payload's action token (the middleware let it through for its own
+    // notification only) acts for its user, attributed to the endpoint it was
+    // minted for (X-Endpoint-Id cannot re-attribute it).
+    const p = requirePrincipal(c);
     let owner: Owner;
     let actingEndpoint: () => string | null;
     if (p.kind === "action") {
-      if (c.req.param("id").toLowerCase() !== p.notificationId) {
-        throw new GraphError("accessDenied", "An action token may only PATCH the notification it was issued for.");
-      }
       owner = { tenantId: p.tenantId, userId: p.userId };
       actingEndpoint = () => p.endpointId;
     } else {
-      const u = await userOf(c, p);
-      owner = ownerOf(u);
+      owner = ownerOf(await me(c));
       actingEndpoint = () => endpointId(c);
     }
     queryOptions(new URL(c.req.url), []);
@@ -389,13 +282,10 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     const now = c.get("now");
     const action = parseActionTime(c.req.header("x-action-time"), now, (s) => parseIsoDateTime(s) !== undefined);
     if (!action.ok) throw badRequest(action.message);
-    let snoozedUntil: Date | null | undefined;
-    if (body.userActionState !== undefined) {
-      snoozedUntil = body.snoozedUntilDateTime != null ? new Date(body.snoozedUntilDateTime) : null;
-      if (snoozedUntil && snoozedUntil.getTime() <= now.getTime()) throw badRequest("snoozedUntilDateTime must be in the future");
-    }
+    const change = stateChangeFrom(body, now);
+    if (!change.ok) throw badRequest(change.message);
     const outcome = await patchNotification(db, owner, id, {
-      change: { readState: body.readState, userActionState: body.userActionState, snoozedUntil },
+      change: change.value,
       ifMatch: c.req.header("if-match"),
       actionTime: action.at,
       now,
@@ -418,8 +308,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     }
   });
 
-  api.delete("/me/notifications/:id", async (c) => {
-    if (c.req.param("id") === "$count") methodNotAllowed("GET")(c);
+  routes.delete("/me/notifications/:id", countIsReadOnly, signedIn, async (c) => {
     const u = await me(c);
     queryOptions(new URL(c.req.url), []);
     const id = notificationId(c);
@@ -429,5 +318,7 @@ export function registerNotificationRoutes(api: Hono<AppEnv>, deps: AppDeps): vo
     deps.noteWrites(1);
     return new Response(null, { status: 204 });
   });
-  api.all("/me/notifications/:id", methodNotAllowed("GET, PATCH, DELETE"));
+  routes.all("/me/notifications/:id", methodNotAllowed("GET, PATCH, DELETE"));
+
+  return routes;
 }

@@ -7,8 +7,6 @@ import {
   bulkChangeQuery,
   countNotificationsQuery,
   deleteNotificationQuery,
-  deltaChangesQuery,
-  deltaRemovalsQuery,
   getNotificationQuery,
   insertEventQuery,
   insertNotificationQuery,
@@ -24,6 +22,8 @@ import {
   type StateChange,
 } from "./queries";
 import { isSuperseded } from "./action-time";
+import type { Checked } from "./defaults";
+import type { PatchNotification } from "./schemas";
 import type { EventKind } from "./events";
 
 export interface Actor {
@@ -67,6 +67,22 @@ export type PatchOutcome =
   | { kind: "invalid"; message: string }
   | { kind: "unchanged"; row: NotificationRow }
   | { kind: "updated"; row: NotificationRow };
+
+/**
+ * The state change a PATCH body asks for: a snooze end must be in the
+ * future (and, checked against the row in patchNotification, before expiry);
+ * a new userActionState without one clears it.
+ */
+export function stateChangeFrom(body: PatchNotification, now: Date): Checked<StateChange> {
+  let snoozedUntil: Date | null | undefined;
+  if (body.userActionState !== undefined) {
+    snoozedUntil = body.snoozedUntilDateTime != null ? new Date(body.snoozedUntilDateTime) : null;
+    if (snoozedUntil && snoozedUntil.getTime() <= now.getTime()) {
+      return { ok: false, message: "snoozedUntilDateTime must be in the future" };
+    }
+  }
+  return { ok: true, value: { readState: body.readState, userActionState: body.userActionState, snoozedUntil } };
+}
 
 export interface PatchRequest {
   change: StateChange;
@@ -175,43 +191,6 @@ export async function purgeExpired(db: Db, now: Date, owner?: Owner): Promise<nu
 
 export async function currentChangeSeq(db: Queryable): Promise<string> {
   return (await db.query<{ seq: string }>(CURRENT_CHANGE_SEQ_SQL)).rows[0]!.seq;
-}
-
-export type DeltaEntry = { kind: "changed"; row: NotificationRow } | { kind: "removed"; id: string; seq: string };
-
-/**
- * One page of a delta round over (after, upTo]. The first round (liveOnly)
- * lists live items; later rounds report changes and removals in change order.
- * Returns the entries and the change number to continue after, if more follow.
- */
-export async function deltaPage(
-  db: Db,
-  w: { tenantId: string; userId: string; now: Date; after: string; upTo: string; limit: number },
-  liveOnly: boolean,
-): Promise<{ entries: DeltaEntry[]; continueAfter: string | undefined }> {
-  const fetch = { ...w, limit: w.limit + 1 };
-  const changesSql = deltaChangesQuery(fetch, liveOnly);
-  const changes = (await db.query<NotificationRow>(changesSql.text, changesSql.params)).rows;
-  const merged: { seq: bigint; entry: DeltaEntry }[] = changes.map((row) => {
-    const gone = row.status !== "active" || row.expiration.getTime() <= w.now.getTime();
-    return {
-      seq: BigInt(row.change_seq),
-      entry: gone ? { kind: "removed", id: row.id, seq: row.change_seq } : { kind: "changed", row },
-    };
-  });
-  if (!liveOnly) {
-    const removalsSql = deltaRemovalsQuery(fetch);
-    for (const r of (await db.query<{ id: string; change_seq: string }>(removalsSql.text, removalsSql.params)).rows) {
-      merged.push({ seq: BigInt(r.change_seq), entry: { kind: "removed", id: r.id, seq: r.change_seq } });
-    }
-    merged.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-  }
-  const page = merged.slice(0, w.limit);
-  const more = merged.length > w.limit;
-  return {
-    entries: page.map((m) => m.entry),
-    continueAfter: more ? page[page.length - 1]!.seq.toString() : undefined,
-  };
 }
 
 export type { NotificationRow, Owner };

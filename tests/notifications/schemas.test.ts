@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphError } from "@/server/http/graph-error";
-import {
-  PATCH_READ_ONLY,
-  bulkActionSchema,
-  parseBody,
-  patchNotificationSchema,
-  postNotificationSchema,
-} from "@/server/http/schemas";
+import { parseBody } from "@/server/http/parse-body";
+import { PATCH_READ_ONLY, bulkActionSchema, patchNotificationSchema, postNotificationSchema } from "@/server/notifications/schemas";
 
 const valid = { targetHostName: "contoso.com", payload: { visualContent: { title: "Hi" } } };
 

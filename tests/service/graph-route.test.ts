@@ -1,9 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { OpenService } from "@/server/index";
 
-const getService = vi.fn<() => Promise<unknown>>();
-vi.mock("@/server", () => ({ getService: () => getService() }));
+const getService = vi.fn<OpenService>();
+// The route serves the entry module's handler; here that handler opens a service this test controls.
+vi.mock("@/server/index", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/server/index")>();
+  return { ...actual, handleGraphRequest: actual.createGraphHandler(() => getService()) };
+});
 
-const { GET } = await import("@/app/graph/[...path]/route");
+const route = await import("@/app/graph/[...path]/route");
+const { GET } = route;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -15,6 +21,7 @@ describe("the /graph route when the service cannot open", () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const res = await GET(new Request("http://app.test/graph/beta/me/notifications", { headers: { "client-request-id": "abc-123" } }));
     expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(res.headers.get("retry-after")).toBe("5");
     expect(res.headers.get("client-request-id")).toBe("abc-123");
     const body = (await res.json()) as { error: { code: string; innerError: Record<string, string> } };
@@ -38,5 +45,9 @@ describe("the /graph route when the service cannot open", () => {
     const answer = new Response("ok");
     getService.mockResolvedValueOnce({ fetch: () => Promise.resolve(answer) });
     expect(await GET(new Request("http://app.test/graph/beta/me/notifications"))).toBe(answer);
+  });
+
+  it("serves every HTTP method through the same handler", () => {
+    for (const method of ["POST", "PATCH", "PUT", "DELETE", "OPTIONS", "HEAD"] as const) expect(route[method]).toBe(GET);
   });
 });

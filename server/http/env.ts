@@ -1,0 +1,41 @@
+// The Hono env every sub-app shares (its per-request variables) and the
+// dependencies the app is built from. Routes import this, never the app.
+import type { Context } from "hono";
+import type { ServiceConfig } from "../config";
+import type { SnoozeWaker } from "../notifications/snooze-waker";
+import type { PushServiceRules } from "../push/push-services";
+import type { Db } from "../store/db";
+import type { Authenticate, Principal } from "./auth";
+import type { PageTokenCodec } from "./page-token";
+
+export interface AppDeps {
+  db: Db;
+  config: Pick<ServiceConfig, "basePath" | "publicOrigin">;
+  now: () => Date;
+  authenticate: Authenticate;
+  tokens: PageTokenCodec;
+  snoozes: SnoozeWaker;
+  /** Counts changed rows, so maintenance knows when the store needs a VACUUM. */
+  noteWrites: (rows: number) => void;
+  /** Records that a user signed in (throttled by the caller). */
+  touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
+  /** The VAPID public key (base64url) browsers subscribe with. */
+  vapidPublicKey: string;
+  /** The push-service allowlist and state-push rule. */
+  pushServices: PushServiceRules;
+  /** The push kick: called after every successful change request, so the push dispatcher wakes at once. */
+  kickPush: () => void;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    clientRequestId: string | undefined;
+    /** The request's start: every time rule in one request uses this instant. */
+    now: Date;
+    /** The authenticated caller, set by the auth middleware on routes that need one. */
+    principal: Principal | undefined;
+  };
+}
+
+export type AppContext = Context<AppEnv>;
