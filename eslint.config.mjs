@@ -20,6 +20,11 @@ function layers({ mountPoint = false } = {}) {
       message: "Browser code (app/, components/, lib/, sw/) talks to the service over HTTP; share types through contracts/.",
     })),
     {
+      target: ["./lib", "./sw"],
+      from: ["./app", "./components"],
+      message: "lib/ and sw/ hold logic the pages and components use: they never import a page or a component.",
+    },
+    {
       target: ["./instrumentation.ts"],
       from: "./server",
       except: ["./index.ts"],

@@ -28,6 +28,7 @@ describe("imports that cross a layer the wrong way fail lint", () => {
     ["contracts/x.ts", 'export { z } from "zod";', /no runtime dependencies/],
     ["contracts/x.ts", 'export { loadConfig } from "../server/config";', /contracts\/ is what the tiers share|no runtime dependencies/],
     ["lib/x.ts", 'export { users } from "@/testing/users";', /testing\/ holds test fixtures/],
+    ["lib/hooks/x.ts", 'export { NotificationItem } from "@/components/notification-item";', /never import a page or a component/],
     ["server/x.ts", 'export { users } from "../testing/users";', /testing\/ holds test fixtures/],
     ["scripts/x.ts", 'export { users } from "../testing/users";', /testing\/ holds test fixtures/],
     ["instrumentation.ts", 'export { GraphError } from "./server/http/graph-error";', /entry module/],
