@@ -3,7 +3,7 @@
 // per-endpoint action token, in at most 3,000 bytes of UTF-8 JSON.
 // `rawContent` is never pushed: it is the app server's data, not for display.
 import type { PushKind, PushNotificationView, PushPayload } from "../../../contracts/push-payload";
-import type { PushedNotificationRow } from "../queries";
+import type { PushedNotificationRow } from "../delivery/queries";
 
 /** The contract's ceiling for the plaintext (RFC 8291 allows 4,078 after encryption). */
 export const MAX_PAYLOAD_BYTES = 3000;
