@@ -5,7 +5,7 @@ import type { Db } from "../store/db";
 import { purgeExpiredEndpoints } from "../endpoints/service";
 import type { ActionClaims } from "./action-token";
 import { deliverJob, type DeliveryDeps, type DeliveryOptions, type DeliverySummary } from "./delivery/job";
-import { purgeDeliveries } from "./delivery/results";
+import { EMPTY_SUMMARY, purgeDeliveries } from "./delivery/results";
 import { startDispatcher, type Dispatcher } from "./outbox";
 import type { PushServiceRules } from "./push-services";
 import { PUSH_QUEUE, countPendingJobs, startPushQueue, type PushJobData, type PushQueue } from "./queue";
@@ -69,7 +69,7 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
   const queue: PushQueue = await startPushQueue(db);
   const { boss } = queue;
   const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
-  const totals = { jobs: 0, targets: 0, delivered: 0, gone: 0, failed: 0, retrying: 0 };
+  const totals = { jobs: 0, ...EMPTY_SUMMARY };
   let inFlight = 0;
   /** Batches pg-boss handed over and not yet returned: close() waits for them. */
   const batches = new Set<Promise<void>>();

@@ -72,13 +72,14 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   const kind = event && pushKindOf(event.kind);
   if (!event || !kind) return EMPTY_SUMMARY;
   const owner: Owner = { tenantId: event.tenant_id, userId: event.user_id };
+  const statePush = isStatePush(kind);
   /** Nothing to send (any more): a retry job settles the endpoints it carried. */
   const nothingToSend = async () => {
     await skipRetries(db, job.seq, owner, job.endpointIds ?? [], deps.now());
     return EMPTY_SUMMARY;
   };
 
-  // Expired and purged: the app learns it from delta.
+  // No row: expired and purged (the app learns it from delta).
   const row = await first<PushedNotificationRow>(db, pushedNotificationQuery(owner, event.notification_id));
   if (!row || !isPushOwed(kind, row, event.kind, now)) return nothingToSend();
 
@@ -91,14 +92,14 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       actingEndpointId: event.endpoint_id,
       now,
       retryEndpointIds: job.endpointIds ?? null,
-      onlyDisplayed: isStatePush(kind),
+      onlyDisplayed: statePush,
     }),
   );
   const { send: targets, displayOnly } = chooseTargets(kind, candidates, deps.rules);
   if (targets.length === 0) return nothingToSend();
 
   const { count: unreadCount } = (await first<{ count: number }>(db, unreadCountQuery(owner, now)))!;
-  const settledIds = isStatePush(kind) ? new Map<string, string[]>() : await readSettledIds(db, owner, row.id, displayOnly);
+  const settledIds = statePush ? new Map<string, string[]>() : await readSettledIds(db, owner, row.id, displayOnly);
   const headers = pushHeadersFor({
     kind,
     priority: row.priority,
@@ -120,7 +121,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       row,
       unreadCount,
       // State pushes carry no buttons, so no token to act with.
-      actionToken: isStatePush(kind)
+      actionToken: statePush
         ? undefined
         : deps.mintActionToken({ ...owner, notificationId: row.id, endpointId: t.id, expiresAt: row.expiration }),
       settledIds: settledIds.get(t.id),

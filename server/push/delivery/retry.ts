@@ -41,7 +41,9 @@ function byPushService(retries: readonly PendingRetry[]): PendingRetry[][] {
   const groups = new Map<string, PendingRetry[]>();
   for (const r of retries) {
     const origin = new URL(r.target.push_endpoint).origin;
-    groups.set(origin, [...(groups.get(origin) ?? []), r]);
+    const group = groups.get(origin);
+    if (group) group.push(r);
+    else groups.set(origin, [r]);
   }
   return [...groups.values()];
 }

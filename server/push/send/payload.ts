@@ -76,8 +76,14 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
   if (input.settledIds && input.settledIds.length > 0) payload.settledIds = input.settledIds.slice(0, MAX_SETTLED_IDS);
 
   const trimmed: BuiltPayload["trimmed"] = [];
-  let json = serialize(payload);
-  if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+  /** The payload as it stands, if it fits the budget. */
+  const fitting = (): BuiltPayload | undefined => {
+    const json = serialize(payload);
+    const bytes = byteLength(json);
+    return bytes <= budget ? { json, bytes, trimmed } : undefined;
+  };
+  let built = fitting();
+  if (built) return built;
 
   const body = payload.notification.body;
   if (body !== undefined && body.length > 0) {
@@ -98,8 +104,7 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
     }
     if (best >= 0) {
       payload.notification.body = codePointPrefix(points, best) + ELLIPSIS;
-      json = serialize(payload);
-      return { json, bytes: byteLength(json), trimmed };
+      return fitting()!;
     }
     payload.notification.body = ELLIPSIS;
   }
@@ -111,15 +116,15 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
       if (byteLength(serialize(payload)) <= budget) break;
     }
     if (payload.settledIds.length === 0) delete payload.settledIds;
-    json = serialize(payload);
-    if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+    built = fitting();
+    if (built) return built;
   }
 
   if (payload.notification.groupName !== null && payload.notification.groupName !== undefined) {
     trimmed.push("groupName");
     payload.notification.groupName = null;
-    json = serialize(payload);
-    if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+    built = fitting();
+    if (built) return built;
   }
   throw new Error(`push payload for ${input.row.id} does not fit in ${budget} bytes even trimmed`);
 }
