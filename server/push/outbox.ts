@@ -3,13 +3,16 @@
 // marks them dispatched in ONE transaction (pg-boss's insert takes the
 // transaction as its `db`), so an event becomes exactly one job even across a
 // crash. Jobs also have ids derived from the event, a second guard.
-// It runs at start, on kick() (coalesced: many kicks while running make one
-// more pass) and on a timer as a safety net for writes that did not kick.
+// It runs when an event commits: a trigger on notification_events NOTIFYs
+// (migration 5) and the dispatcher LISTENs, so no writer has to remember to
+// call it. Passes are coalesced (wake-ups while one runs make one more pass);
+// a timer is the safety net for a notification lost (e.g. a dropped listening
+// connection), and run() serves start-up and tests.
 import type PgBoss from "pg-boss";
 import type { Db } from "../store/db";
+import { NOTIFICATION_EVENTS_CHANNEL } from "../store/migrations";
 import { pushKindOf, type EventKind } from "../notifications/events";
-import { markDispatchedQuery, undispatchedEventsQuery } from "./queries";
-import { PUSH_QUEUE, jobIdForEvent, pgBossDb, type PushJobData } from "./queue";
+import { PUSH_QUEUE, insertJobs, jobIdForEvent, type PushJobData } from "./queue";
 
 export interface DispatcherOptions {
   /** Events per transaction. Default 500. */
@@ -23,38 +26,55 @@ export interface Dispatcher {
   kick(): void;
   /** Dispatches everything undispatched now; resolves when done. */
   run(): Promise<number>;
+  /** Events written and not yet dispatched. */
+  undispatched(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, opts: DispatcherOptions = {}): Dispatcher {
+interface UndispatchedEvent {
+  seq: string;
+  kind: EventKind;
+  tenant_id: string;
+  user_id: string;
+}
+
+/** One job per event that pushes something (one user's jobs in order, keyed by `tenant|user`). */
+function jobFor(e: UndispatchedEvent): PgBoss.JobInsert<PushJobData> {
+  return { id: jobIdForEvent(e.seq), name: PUSH_QUEUE, data: { seq: e.seq, user: `${e.tenant_id}|${e.user_id}` } };
+}
+
+export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, opts: DispatcherOptions = {}): Promise<Dispatcher> {
   const batchSize = opts.batchSize ?? 500;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
 
-  async function passOnce(): Promise<number> {
+  /** Dispatches one batch in one transaction; returns how many events it took. */
+  function dispatchBatch(): Promise<number> {
+    return db.transaction(async (tx) => {
+      const events = (
+        await tx.query<UndispatchedEvent>(
+          `SELECT seq::text AS seq, kind, tenant_id, user_id FROM notification_events
+            WHERE NOT dispatched ORDER BY seq LIMIT $1 FOR UPDATE`,
+          [batchSize],
+        )
+      ).rows;
+      if (events.length === 0) return 0;
+      await insertJobs(boss, tx, events.filter((e) => pushKindOf(e.kind) !== undefined).map(jobFor));
+      await tx.query("UPDATE notification_events SET dispatched = true WHERE seq = ANY($1::bigint[])", [events.map((e) => e.seq)]);
+      return events.length;
+    });
+  }
+
+  /** Dispatches batches until one comes back short. */
+  async function dispatchAll(): Promise<number> {
     let total = 0;
-    for (;;) {
-      const n = await db.transaction(async (tx) => {
-        const sql = undispatchedEventsQuery(batchSize);
-        const rows = (await tx.query<{ seq: string; kind: EventKind; tenant_id: string; user_id: string }>(sql.text, sql.params))
-          .rows;
-        if (rows.length === 0) return 0;
-        const jobs: PgBoss.JobInsert<PushJobData>[] = rows
-          .filter((r) => pushKindOf(r.kind) !== undefined)
-          .map((r) => ({
-            id: jobIdForEvent(r.seq),
-            name: PUSH_QUEUE,
-            data: { seq: r.seq, user: `${r.tenant_id}|${r.user_id}` },
-          }));
-        if (jobs.length > 0) await boss.insert(jobs, { db: pgBossDb(tx) });
-        const mark = markDispatchedQuery(rows.map((r) => r.seq));
-        await tx.query(mark.text, mark.params);
-        return rows.length;
-      });
+    let n: number;
+    do {
+      n = await dispatchBatch();
       total += n;
-      if (n < batchSize) return total;
-    }
+    } while (n === batchSize);
+    return total;
   }
 
   function run(): Promise<number> {
@@ -66,7 +86,7 @@ export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, o
       let total = 0;
       do {
         again = false;
-        total += await passOnce();
+        total += await dispatchAll();
       } while (again && !stopped);
       if (total > 0) onEnqueued();
       return total;
@@ -76,20 +96,25 @@ export function createDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, o
     return running;
   }
 
-  const timer = setInterval(() => {
-    if (!stopped) run().catch((err: unknown) => console.error("[push] dispatch failed:", err));
-  }, opts.intervalMs ?? 1000);
+  function kick(): void {
+    if (stopped) return;
+    run().catch((err: unknown) => console.error("[push] dispatch failed:", err));
+  }
+
+  const unlisten = await db.listen(NOTIFICATION_EVENTS_CHANNEL, kick);
+  const timer = setInterval(kick, opts.intervalMs ?? 1000);
   timer.unref();
 
   return {
-    kick() {
-      if (stopped) return;
-      run().catch((err: unknown) => console.error("[push] dispatch failed:", err));
-    },
+    kick,
     run,
+    async undispatched() {
+      return (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_events WHERE NOT dispatched")).rows[0]!.n;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await unlisten();
       await running?.catch(() => undefined);
     },
   };

@@ -3,12 +3,12 @@
 // pipeline's share of maintenance.
 import type { Db } from "../store/db";
 import { purgeExpiredEndpoints } from "../endpoints/service";
-import { COUNT_UNDISPATCHED_SQL, purgeDeliveriesQuery } from "./queries";
 import type { ActionClaims } from "./action-token";
-import { deliverJob, type DeliveryOptions, type DeliverySummary } from "./delivery/job";
-import { createDispatcher, type Dispatcher } from "./outbox";
+import { deliverJob, type DeliveryDeps, type DeliveryOptions, type DeliverySummary } from "./delivery/job";
+import { EMPTY_SUMMARY, purgeDeliveries } from "./delivery/results";
+import { startDispatcher, type Dispatcher } from "./outbox";
 import type { PushServiceRules } from "./push-services";
-import { PGBOSS_SCHEMA, PUSH_QUEUE, pgBossDb, startPushQueue, type PushJobData, type PushQueue } from "./queue";
+import { PUSH_QUEUE, countPendingJobs, startPushQueue, type PushJobData, type PushQueue } from "./queue";
 import { createPushSender, type PushSender, type VapidDetails } from "./send/sender";
 
 export interface PushPipelineOptions {
@@ -41,7 +41,10 @@ export interface IdleOptions {
 }
 
 export interface PushPipeline {
-  /** Something was written: dispatch the outbox now. */
+  /**
+   * Dispatch the outbox now. Not needed: a committed event wakes the outbox
+   * itself (outbox.ts); kept until the callers in http/ and index.ts are gone.
+   */
   kick(): void;
   /**
    * Resolves when nothing is undispatched, no job is queued, due or running
@@ -66,31 +69,27 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
   const queue: PushQueue = await startPushQueue(db);
   const { boss } = queue;
   const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
-  const totals = { jobs: 0, targets: 0, delivered: 0, gone: 0, failed: 0, retrying: 0 };
+  const totals = { jobs: 0, ...EMPTY_SUMMARY };
   let inFlight = 0;
   /** Batches pg-boss handed over and not yet returned: close() waits for them. */
   const batches = new Set<Promise<void>>();
   let stopping = false;
+  const delivery: DeliveryDeps = {
+    db,
+    boss,
+    sender,
+    rules: deps.rules,
+    mintActionToken: deps.mintActionToken,
+    now: deps.now,
+    options: opts.delivery,
+  };
 
   async function handle(job: { id: string; data: PushJobData }): Promise<void> {
     // Stopped while a batch ran: pg-boss has set its jobs back to retry, the next start runs them.
     if (stopping) return;
     inFlight++;
     try {
-      const summary = await deliverJob(
-        {
-          db,
-          sender,
-          rules: deps.rules,
-          mintActionToken: deps.mintActionToken,
-          now: deps.now,
-          options: opts.delivery,
-          async enqueueRetry(tx, data, startAfter) {
-            await boss.insert([{ name: PUSH_QUEUE, data, startAfter: startAfter.toISOString() }], { db: pgBossDb(tx) });
-          },
-        },
-        job.data,
-      );
+      const summary = await deliverJob(delivery, job.data);
       totals.jobs++;
       for (const k of ["targets", "delivered", "gone", "failed", "retrying"] as const) totals[k] += summary[k];
     } catch (err) {
@@ -131,12 +130,9 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
     );
   }
 
-  const dispatcher: Dispatcher = createDispatcher(
-    db,
-    boss,
-    () => boss.notifyWorker(workerId),
-    { intervalMs: opts.dispatchIntervalMs },
-  );
+  const dispatcher: Dispatcher = await startDispatcher(db, boss, () => boss.notifyWorker(workerId), {
+    intervalMs: opts.dispatchIntervalMs,
+  });
   await dispatcher.run();
   if (queue.recovered > 0) {
     console.log(`[push] ${queue.recovered} delivery job(s) left active by a previous process are due again`);
@@ -144,15 +140,7 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
   }
 
   async function busy(includeScheduled: boolean): Promise<boolean> {
-    if (inFlight > 0) return true;
-    const undispatched = (await db.query<{ n: number }>(COUNT_UNDISPATCHED_SQL)).rows[0]!.n;
-    if (undispatched > 0) return true;
-    const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${PGBOSS_SCHEMA}.job
-        WHERE name = $1 AND (state = 'active' OR (state IN ('created', 'retry') AND ($2 OR start_after <= now())))`,
-      [PUSH_QUEUE, includeScheduled],
-    );
-    return rows[0]!.n > 0;
+    return inFlight > 0 || (await dispatcher.undispatched()) > 0 || (await countPendingJobs(db, includeScheduled)) > 0;
   }
 
   let closed: Promise<void> | undefined;
@@ -173,8 +161,7 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
       }
     },
     async runMaintenance(now, cutoff) {
-      const purge = purgeDeliveriesQuery(cutoff);
-      await db.query(purge.text, purge.params);
+      await purgeDeliveries(db, cutoff);
       await purgeExpiredEndpoints(db, now);
     },
     recovered: queue.recovered,

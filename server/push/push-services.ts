@@ -1,27 +1,18 @@
-// Which push services the service sends to, and which of them get state pushes.
+// Which push services the service sends to (the allowlist), and which of them
+// accept pushes that show no notification (`statePushes`). Who gets which push
+// is decided from these facts in delivery/targets.ts (contract: "What the
+// service pushes").
 //
-// THE RULE (cited by the delivery pipeline; contract: "What the service pushes"):
-// 1. Allowlist. A push endpoint must be `https:` and its host must be one of the
-//    browser vendors' push services (contracts/push-services.ts: exact host, or a documented
-//    `*.suffix` wildcard), or an origin listed in PUSH_SERVICES (scheme, host
-//    and port matched exactly). Anything else is refused at registration
-//    (400) and never sent to, so the service cannot be made to call arbitrary
-//    hosts.
-// 2. Display pushes (kind `created`/`updated`, and a snoozed item waking up)
-//    go to every allowed webPush endpoint whose notification's targetPolicy
-//    includes webPush.
-// 3. State pushes (kind `stateChanged`/`deleted`: read, dismissed, deleted
-//    elsewhere; they only close an OS notification and update the badge) go
-//    only to endpoints on a service with `statePushes: true`:
-//    - the vendors' services as contracts/push-services.ts says (FCM and WNS
-//      yes; Mozilla and Apple no, and why);
-//    - a PUSH_SERVICES origin: true, unless written `origin=display-only`.
-//    The delivery pipeline refines this per endpoint: a state push goes only to
-//    an endpoint that was delivered a display push for that notification (it
-//    has something to close).
-// 4. Endpoints without state pushes are reconciled instead: their next display
-//    push carries `settledIds` (notifications settled since), and the app
-//    closes stale notifications against server state when it opens.
+// Allowlist. A push endpoint must be `https:` and its host must be one of the
+// browser vendors' push services (contracts/push-services.ts: exact host, or a
+// documented `*.suffix` wildcard), or an origin listed in PUSH_SERVICES
+// (scheme, host and port matched exactly). Anything else is refused at
+// registration (400) and never sent to, so the service cannot be made to call
+// arbitrary hosts.
+//
+// statePushes, per origin: the vendors' services as contracts/push-services.ts
+// says (FCM and WNS yes; Mozilla and Apple no, and why); a PUSH_SERVICES
+// origin yes, unless written `origin=display-only`.
 import { vendorPushService } from "../../contracts/push-services";
 
 export interface PushServiceCheck {

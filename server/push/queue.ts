@@ -37,6 +37,24 @@ export function pgBossDb(q: Queryable): PgBoss.Db {
   };
 }
 
+/** Inserts jobs inside the caller's transaction: they commit (or vanish) with what caused them. */
+export async function insertJobs(boss: PgBoss, tx: Queryable, jobs: PgBoss.JobInsert<PushJobData>[]): Promise<void> {
+  if (jobs.length > 0) await boss.insert(jobs, { db: pgBossDb(tx) });
+}
+
+/**
+ * Delivery jobs running, queued and due, or (with `includeScheduled`) queued
+ * for later, such as retries waiting out their backoff.
+ */
+export async function countPendingJobs(db: Queryable, includeScheduled: boolean): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${PGBOSS_SCHEMA}.job
+      WHERE name = $1 AND (state = 'active' OR (state IN ('created', 'retry') AND ($2 OR start_after <= now())))`,
+    [PUSH_QUEUE, includeScheduled],
+  );
+  return rows[0]!.n;
+}
+
 /**
  * A job id that only depends on the event: a second enqueue of the same event
  * (were the outbox mark ever lost) hits the primary key and is a no-op.

@@ -8,6 +8,12 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * Every committed INSERT into notification_events raises a NOTIFY on this
+ * channel (migration 5): the push outbox listens on it and dispatches at once.
+ */
+export const NOTIFICATION_EVENTS_CHANNEL = "notification_events";
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -187,6 +193,23 @@ CREATE INDEX push_deliveries_age ON push_deliveries (at);
 -- Removing an endpoint (Remove, a takeover, the per-user limit, a push service's
 -- 404/410) deletes its delivery rows: without this, each removal scanned them all.
 CREATE INDEX push_deliveries_endpoint ON push_deliveries (endpoint_id);
+`,
+  },
+  {
+    version: 5,
+    name: "notify the outbox of new events",
+    sql: `
+-- Whatever writes an event (a request, the snooze waker, expiry), the push
+-- outbox learns it when the transaction commits, with no call of its own.
+-- One NOTIFY per statement (PostgreSQL folds equal ones within a transaction).
+CREATE FUNCTION notify_notification_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${NOTIFICATION_EVENTS_CHANNEL}', '');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER notification_events_notify AFTER INSERT ON notification_events
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_notification_events();
 `,
   },
 ];

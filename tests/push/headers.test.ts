@@ -1,7 +1,7 @@
 // TTL, Urgency and Topic of a push (contract: "What the service pushes"; RFC 8030 §5).
 import { describe, expect, it } from "vitest";
 import { pushHeadersFor, topicOf } from "../../server/push/send/headers";
-import { retryDelayMs } from "../../server/push/delivery/job";
+import { retryDelayMs } from "../../server/push/delivery/retry";
 
 const NOW = new Date("2026-11-27T00:00:00.000Z");
 const ID = "3407d93c-77f7-4bc0-8fbf-46221a7bed72";

@@ -2,9 +2,9 @@
 // display pushes go to every allowed endpoint; state pushes only to endpoints
 // whose push service accepts pushes that show nothing AND that showed the item.
 import { describe, expect, it } from "vitest";
-import { chooseTargets, isDisplayable } from "../../server/push/delivery/job";
+import { chooseTargets, isDisplayable } from "../../server/push/delivery/targets";
 import { createPushServiceRules } from "../../server/push/push-services";
-import type { PushedNotificationRow, TargetRow } from "../../server/push/queries";
+import type { PushedNotificationRow, TargetRow } from "../../server/push/delivery/queries";
 
 const rules = createPushServiceRules(["https://127.0.0.1:9443", "https://127.0.0.1:9444=display-only"]);
 let n = 0;

@@ -1,33 +1,34 @@
 // One delivery job: one notification event fanned out to the user's endpoints.
 // The payload is built from the notification's CURRENT row (a late job never
-// shows a stale state), each endpoint's result is recorded (so a rerun after a
-// crash skips settled endpoints), and failures that may pass (429, 5xx, no
-// answer) go into one retry job for exactly those endpoints.
-import { isStatePush, type PushKind } from "../../../contracts/push-payload";
-import { removeEndpoints } from "../../endpoints/service";
-import type { Db, Queryable } from "../../store/db";
+// shows a stale state); which endpoints get it is the rule in targets.ts; each
+// endpoint's answer is recorded (results.ts: a rerun after a crash skips settled
+// endpoints); answers that may pass go into retry jobs (retry.ts).
+import type PgBoss from "pg-boss";
+import { isStatePush } from "../../../contracts/push-payload";
+import { pushKindOf } from "../../notifications/events";
+import type { Owner } from "../../notifications/queries";
+import type { Db, Sql } from "../../store/db";
+import type { ActionClaims } from "../action-token";
+import type { PushServiceRules } from "../push-services";
+import type { PushJobData } from "../queue";
+import { pushHeadersFor, type PushHeaders } from "../send/headers";
+import { MAX_PAYLOAD_BYTES, buildPushPayload, type PayloadInput } from "../send/payload";
+import type { PushSender, SendOutcome } from "../send/sender";
 import {
   deliveryTargetsQuery,
   eventBySeqQuery,
-  noteLastDeliveryQuery,
   pushedNotificationQuery,
-  recordDeliveriesQuery,
   settledSinceQuery,
-  skipRetriesQuery,
   unreadCountQuery,
-  type DeliveryEvent,
-  type DeliveryResult,
   type EventRow,
   type PushedNotificationRow,
   type TargetRow,
-} from "../queries";
-import type { ActionClaims } from "../action-token";
-import { pushKindOf } from "../../notifications/events";
-import { MAX_PAYLOAD_BYTES, MAX_SETTLED_IDS, buildPushPayload } from "../send/payload";
-import { pushHeadersFor } from "../send/headers";
-import type { PushServiceRules } from "../push-services";
-import type { PushJobData } from "../queue";
-import type { PushSender, SendOutcome } from "../send/sender";
+} from "./queries";
+import { EMPTY_SUMMARY, createResultRecorder, skipRetries, type DeliveryEvent, type DeliverySummary } from "./results";
+import { scheduleRetries } from "./retry";
+import { chooseTargets, isPushOwed, settledIdsFor, settledSinceOf } from "./targets";
+
+export type { DeliverySummary } from "./results";
 
 export interface DeliveryOptions {
   /** Sends being prepared or in flight per job (the sender's agent caps open sockets per origin). Default 128. */
@@ -46,205 +47,59 @@ export interface DeliveryOptions {
 
 export interface DeliveryDeps {
   db: Db;
+  /** Retry jobs are enqueued on it, in the transaction that marks their endpoints retrying. */
+  boss: PgBoss;
   sender: PushSender;
   rules: PushServiceRules;
   mintActionToken: (c: ActionClaims) => string;
   now: () => Date;
-  /** Enqueues the retry job inside the transaction that marks its endpoints retrying. */
-  enqueueRetry: (tx: Queryable, data: PushJobData, startAfter: Date) => Promise<void>;
   options?: DeliveryOptions;
 }
 
-export interface DeliverySummary {
-  targets: number;
-  delivered: number;
-  gone: number;
-  failed: number;
-  retrying: number;
-}
-
-const EMPTY: DeliverySummary = { targets: 0, delivered: 0, gone: 0, failed: 0, retrying: 0 };
 /** 413 from the push service: the payload is rebuilt within these budgets in turn. */
 const SHRINKING_BUDGETS = [MAX_PAYLOAD_BYTES, 1500, 750] as const;
-
-/** Whether an event still deserves a display push, given the item's current state. */
-export function isDisplayable(row: PushedNotificationRow, eventKind: string, now: Date): boolean {
-  if (row.status !== "active" || row.expiration.getTime() <= now.getTime()) return false;
-  // Its displayTimeToLive has run out: the OS notification may no longer be shown (TTL would be 0).
-  if (row.display_until !== null && row.display_until.getTime() <= now.getTime()) return false;
-  if (row.action_state === "dismissed" || row.action_state === "snoozed") return false;
-  // Read elsewhere before the push went out: showing it would be spurious.
-  // A snooze ending shows the item again even if it had been read.
-  return row.read_state === "unread" || eventKind === "woke";
-}
-
-export interface TargetChoice {
-  /** Endpoints that get this push. */
-  send: TargetRow[];
-  /** Endpoints skipped by the rule (display-only push service for a state push). */
-  skipped: number;
-  /** Of `send`, those on a display-only push service (they are reconciled through settledIds). */
-  displayOnly: TargetRow[];
-}
-
-/**
- * The per-push-service rule (push-services.ts) applied to one push: display
- * pushes go to every allowed endpoint; state pushes only to endpoints whose
- * push service accepts pushes that show nothing AND that were shown this
- * notification. Refused (no longer allowed) endpoints never get anything.
- */
-export function chooseTargets(kind: PushKind, targets: readonly TargetRow[], rules: PushServiceRules): TargetChoice {
-  const send: TargetRow[] = [];
-  const displayOnly: TargetRow[] = [];
-  let skipped = 0;
-  for (const t of targets) {
-    const rule = rules.check(t.push_endpoint);
-    if (!rule.allowed) {
-      skipped++;
-      continue;
-    }
-    if (isStatePush(kind) && (!rule.statePushes || !t.displayed)) {
-      skipped++;
-      continue;
-    }
-    send.push(t);
-    if (!rule.statePushes) displayOnly.push(t);
-  }
-  return { send, skipped, displayOnly };
-}
-
-/**
- * Delay before a retry: exponential backoff with jitter (half to full of
- * base·2^(attempt-1)), never earlier than the push service's Retry-After
- * (seconds or an HTTP-date), capped at `maxMs`.
- */
-export function retryDelayMs(attempt: number, retryAfter: string | undefined, now: Date, baseMs: number, maxMs: number, random = Math.random): number {
-  const exp = baseMs * 2 ** Math.max(0, attempt - 1);
-  let delay = exp / 2 + (exp / 2) * random();
-  if (retryAfter !== undefined) {
-    const trimmed = retryAfter.trim();
-    let asked: number | undefined;
-    if (/^\d+$/.test(trimmed)) asked = Number(trimmed) * 1000;
-    else {
-      const at = Date.parse(trimmed);
-      if (!Number.isNaN(at)) asked = at - now.getTime();
-    }
-    if (asked !== undefined) delay = Math.max(delay, asked);
-  }
-  return Math.min(Math.max(0, Math.ceil(delay)), maxMs);
-}
-
-type Verdict = "delivered" | "gone" | "retry" | "failed";
-
-function verdictOf(outcome: SendOutcome): Verdict {
-  const s = outcome.status;
-  if (s >= 200 && s < 300) return "delivered";
-  if (s === 404 || s === 410) return "gone";
-  if (s === 0 || s === 429 || s >= 500) return "retry";
-  return "failed";
-}
-
-/** Records results for the event and as their endpoints' last delivery (in the caller's transaction). */
-async function recordResults(tx: Queryable, ev: DeliveryEvent, rows: readonly DeliveryResult[]): Promise<void> {
-  const record = recordDeliveriesQuery(ev, rows);
-  await tx.query(record.text, record.params);
-  const note = noteLastDeliveryQuery(ev, rows);
-  await tx.query(note.text, note.params);
-}
-
-/** Writes results in multi-row statements: per `batch` results or after `flushMs`, whichever first. */
-function createResultWriter(db: Db, ev: DeliveryEvent, batch: number, flushMs: number) {
-  let pending: DeliveryResult[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown;
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return;
-    const rows = pending;
-    pending = [];
-    chain = chain.then(async () => {
-      try {
-        await db.transaction((tx) => recordResults(tx, ev, rows));
-      } catch (err) {
-        failure ??= err;
-      }
-    });
-  };
-
-  return {
-    add(r: DeliveryResult) {
-      pending.push(r);
-      if (pending.length >= batch) flush();
-      else timer ??= setTimeout(flush, flushMs);
-    },
-    async close() {
-      flush();
-      await chain;
-      if (failure) throw failure;
-    },
-  };
-}
+/** settledIds are read for at most this many items per push (the payload carries fewer). */
+const SETTLED_READ_LIMIT = 200;
 
 /** Runs one job. Throws only when the store fails (pg-boss then retries the job; the rerun skips settled endpoints). */
 export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<DeliverySummary> {
-  const o = deps.options ?? {};
-  const concurrency = o.concurrency ?? 128;
-  const maxAttempts = o.maxAttempts ?? 5;
   const { db } = deps;
+  const o = deps.options ?? {};
   const now = deps.now();
 
-  const evSql = eventBySeqQuery(job.seq);
-  const event = (await db.query<EventRow>(evSql.text, evSql.params)).rows[0];
-  if (!event) return EMPTY; // pruned by retention: nothing left to say
-  const kind = pushKindOf(event.kind);
-  if (!kind) return EMPTY;
-  const owner = { tenantId: event.tenant_id, userId: event.user_id };
+  const event = await first<EventRow>(db, eventBySeqQuery(job.seq));
+  // Pruned by retention, or a kind that pushes nothing: nothing left to say.
+  const kind = event && pushKindOf(event.kind);
+  if (!event || !kind) return EMPTY_SUMMARY;
+  const owner: Owner = { tenantId: event.tenant_id, userId: event.user_id };
+  const statePush = isStatePush(kind);
   /** Nothing to send (any more): a retry job settles the endpoints it carried. */
-  const nothing = async (): Promise<DeliverySummary> => {
-    if (job.endpointIds && job.endpointIds.length > 0) {
-      const sql = skipRetriesQuery(job.seq, owner, job.endpointIds, deps.now());
-      await db.query(sql.text, sql.params);
-    }
-    return EMPTY;
+  const nothingToSend = async () => {
+    await skipRetries(db, job.seq, owner, job.endpointIds ?? [], deps.now());
+    return EMPTY_SUMMARY;
   };
-  const rowSql = pushedNotificationQuery(owner, event.notification_id);
-  const row = (await db.query<PushedNotificationRow>(rowSql.text, rowSql.params)).rows[0];
-  if (!row) return nothing(); // expired and purged: the app learns it from delta
-  if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return nothing();
-  const state = isStatePush(kind);
-  if (!state && !isDisplayable(row, event.kind, now)) return nothing();
 
-  const targetsSql = deliveryTargetsQuery({
-    ...owner,
-    seq: job.seq,
-    notificationId: row.id,
-    actingEndpointId: event.endpoint_id,
-    now,
-    retryEndpointIds: job.endpointIds ?? null,
-    onlyDisplayed: state,
-  });
-  const candidates = (await db.query<TargetRow>(targetsSql.text, targetsSql.params)).rows;
+  // No row: expired and purged (the app learns it from delta).
+  const row = await first<PushedNotificationRow>(db, pushedNotificationQuery(owner, event.notification_id));
+  if (!row || !isPushOwed(kind, row, event.kind, now)) return nothingToSend();
+
+  const candidates = await all<TargetRow>(
+    db,
+    deliveryTargetsQuery({
+      ...owner,
+      seq: job.seq,
+      notificationId: row.id,
+      actingEndpointId: event.endpoint_id,
+      now,
+      retryEndpointIds: job.endpointIds ?? null,
+      onlyDisplayed: statePush,
+    }),
+  );
   const { send: targets, displayOnly } = chooseTargets(kind, candidates, deps.rules);
-  if (targets.length === 0) return nothing();
+  if (targets.length === 0) return nothingToSend();
 
-  const countSql = unreadCountQuery(owner, now);
-  const unreadCount = (await db.query<{ count: number }>(countSql.text, countSql.params)).rows[0]!.count;
-
-  // Reconcile for display-only push services: what was settled since each one's last delivery.
-  const settledFor = new Map<string, string[]>();
-  if (!state && displayOnly.length > 0) {
-    const since = new Date(Math.min(...displayOnly.map((t) => t.settled_since.getTime())));
-    const sql = settledSinceQuery(owner, since, row.id, 200);
-    const settled = (await db.query<{ id: string; at: Date }>(sql.text, sql.params)).rows;
-    for (const t of displayOnly) {
-      const ids = settled.filter((s) => s.at.getTime() > t.settled_since.getTime()).map((s) => s.id);
-      if (ids.length > 0) settledFor.set(t.id, ids.slice(0, MAX_SETTLED_IDS));
-    }
-  }
-
+  const { count: unreadCount } = (await first<{ count: number }>(db, unreadCountQuery(owner, now)))!;
+  const settledIds = statePush ? new Map<string, string[]>() : await readSettledIds(db, owner, row.id, displayOnly);
   const headers = pushHeadersFor({
     kind,
     priority: row.priority,
@@ -253,97 +108,75 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     displayUntil: row.display_until,
     now,
   });
-  const deliveryEvent: DeliveryEvent = { ...owner, seq: job.seq, notificationId: row.id, kind };
-  const writer = createResultWriter(db, deliveryEvent, o.resultBatch ?? 200, o.resultFlushMs ?? 20);
-  const gone: string[] = [];
-  const retry: { target: TargetRow; attempts: number; outcome: SendOutcome }[] = [];
-  const summary: DeliverySummary = { ...EMPTY, targets: targets.length };
-
-  async function sendOne(t: TargetRow): Promise<void> {
-    const attempts = t.attempts + 1;
-    const actionToken = state
-      ? undefined
-      : deps.mintActionToken({ ...owner, notificationId: row!.id, endpointId: t.id, expiresAt: row!.expiration });
-    let outcome: SendOutcome = { status: 0 };
-    for (const budget of SHRINKING_BUDGETS) {
-      let payload: ReturnType<typeof buildPushPayload>;
-      try {
-        payload = buildPushPayload({ kind: kind!, row: row!, unreadCount, actionToken, settledIds: settledFor.get(t.id) }, budget);
-      } catch (err) {
-        // Cannot be trimmed this far (a title of escaped characters): recorded as too large, not retried.
-        outcome = { status: 413, error: (err as Error).message };
-        break;
-      }
-      outcome = await deps.sender.send({ endpoint: t.push_endpoint, p256dh: t.p256dh, auth: t.auth }, payload.json, headers);
-      // 413: too large for this push service; trimmed further and resent at once.
-      if (outcome.status !== 413) break;
-    }
-    const verdict = verdictOf(outcome);
-    const at = deps.now();
-    const statusCode = outcome.status === 0 ? null : outcome.status;
-    if (verdict === "delivered") {
-      summary.delivered++;
-      writer.add({ endpointId: t.id, status: "delivered", statusCode, attempts, at });
-    } else if (verdict === "gone") {
-      summary.gone++;
-      gone.push(t.id);
-    } else if (verdict === "retry" && attempts < maxAttempts) {
-      summary.retrying++;
-      retry.push({ target: t, attempts, outcome });
-    } else {
-      summary.failed++;
-      if (outcome.error) console.warn(`[push] endpoint ${t.id} failed for event ${job.seq}: ${outcome.error}`);
-      writer.add({ endpointId: t.id, status: "failed", statusCode, attempts, at });
-    }
-  }
-
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, targets.length) }, async () => {
-    while (next < targets.length) {
-      const t = targets[next++]!;
-      await sendOne(t);
-    }
+  const ev: DeliveryEvent = { ...owner, seq: job.seq, notificationId: row.id, kind };
+  const recorder = createResultRecorder(db, ev, targets.length, {
+    maxAttempts: o.maxAttempts ?? 5,
+    batch: o.resultBatch ?? 200,
+    flushMs: o.resultFlushMs ?? 20,
   });
-  await Promise.all(lanes);
-  await writer.close();
 
-  // A push service said the subscription is gone (404/410): the endpoint and its delivery history go.
-  if (gone.length > 0) await db.transaction((tx) => removeEndpoints(tx, owner, gone));
-  if (retry.length > 0) {
-    const at = deps.now();
-    // One retry job per push service: its Retry-After (and backoff) delays only its own endpoints.
-    const byOrigin = new Map<string, typeof retry>();
-    for (const r of retry) {
-      const origin = deps.rules.check(r.target.push_endpoint).origin;
-      const group = byOrigin.get(origin);
-      if (group) group.push(r);
-      else byOrigin.set(origin, [r]);
-    }
-    const rows: DeliveryResult[] = retry.map((r) => ({
-      endpointId: r.target.id,
-      status: "retrying",
-      statusCode: r.outcome.status === 0 ? null : r.outcome.status,
-      attempts: r.attempts,
-      at,
-    }));
-    // The retrying marks and the retry jobs commit together: a crash leaves all or none.
-    await db.transaction(async (tx) => {
-      await recordResults(tx, deliveryEvent, rows);
-      for (const group of byOrigin.values()) {
-        const delays = group.map((r) =>
-          retryDelayMs(r.attempts, r.outcome.retryAfter, at, o.backoffBaseMs ?? 1000, o.backoffMaxMs ?? 600_000),
-        );
-        await deps.enqueueRetry(
-          tx,
-          {
-            seq: job.seq,
-            ...(job.user !== undefined ? { user: job.user } : {}),
-            endpointIds: group.map((r) => r.target.id),
-          },
-          new Date(at.getTime() + Math.max(...delays)),
-        );
-      }
-    });
-  }
+  await forEachConcurrently(targets, o.concurrency ?? 128, async (t) => {
+    const payload: PayloadInput = {
+      kind,
+      row,
+      unreadCount,
+      // State pushes carry no buttons, so no token to act with.
+      actionToken: statePush
+        ? undefined
+        : deps.mintActionToken({ ...owner, notificationId: row.id, endpointId: t.id, expiresAt: row.expiration }),
+      settledIds: settledIds.get(t.id),
+    };
+    const outcome = await sendShrinkingOn413(deps.sender, t, payload, headers);
+    recorder.note(t, t.attempts + 1, outcome, deps.now());
+  });
+
+  const { summary, retries } = await recorder.finish();
+  await scheduleRetries(db, deps.boss, ev, job, retries, { baseMs: o.backoffBaseMs ?? 1000, maxMs: o.backoffMaxMs ?? 600_000 }, deps.now());
   return summary;
+}
+
+/** Rule 4 (targets.ts): what each display-only endpoint should close, from one read. */
+async function readSettledIds(db: Db, owner: Owner, notificationId: string, displayOnly: readonly TargetRow[]): Promise<Map<string, string[]>> {
+  const since = settledSinceOf(displayOnly);
+  if (!since) return new Map();
+  const settled = await all<{ id: string; at: Date }>(db, settledSinceQuery(owner, since, notificationId, SETTLED_READ_LIMIT));
+  return settledIdsFor(displayOnly, settled);
+}
+
+/**
+ * Sends one endpoint its push. A 413 (too large for this push service) is
+ * answered by trimming the payload further and resending at once; a payload
+ * that cannot be trimmed that far (a title of escaped characters) is recorded
+ * as too large, not retried.
+ */
+async function sendShrinkingOn413(sender: PushSender, t: TargetRow, input: PayloadInput, headers: PushHeaders): Promise<SendOutcome> {
+  let outcome: SendOutcome = { status: 0 };
+  for (const budget of SHRINKING_BUDGETS) {
+    let json: string;
+    try {
+      json = buildPushPayload(input, budget).json;
+    } catch (err) {
+      return { status: 413, error: (err as Error).message };
+    }
+    outcome = await sender.send({ endpoint: t.push_endpoint, p256dh: t.p256dh, auth: t.auth }, json, headers);
+    if (outcome.status !== 413) break;
+  }
+  return outcome;
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once, in order of start. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+async function all<T>(db: Db, sql: Sql): Promise<T[]> {
+  return (await db.query<T>(sql.text, sql.params)).rows;
+}
+
+async function first<T>(db: Db, sql: Sql): Promise<T | undefined> {
+  return (await all<T>(db, sql))[0];
 }

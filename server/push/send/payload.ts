@@ -3,7 +3,7 @@
 // per-endpoint action token, in at most 3,000 bytes of UTF-8 JSON.
 // `rawContent` is never pushed: it is the app server's data, not for display.
 import type { PushKind, PushNotificationView, PushPayload } from "../../../contracts/push-payload";
-import type { PushedNotificationRow } from "../queries";
+import type { PushedNotificationRow } from "../delivery/queries";
 
 /** The contract's ceiling for the plaintext (RFC 8291 allows 4,078 after encryption). */
 export const MAX_PAYLOAD_BYTES = 3000;
@@ -76,8 +76,14 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
   if (input.settledIds && input.settledIds.length > 0) payload.settledIds = input.settledIds.slice(0, MAX_SETTLED_IDS);
 
   const trimmed: BuiltPayload["trimmed"] = [];
-  let json = serialize(payload);
-  if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+  /** The payload as it stands, if it fits the budget. */
+  const fitting = (): BuiltPayload | undefined => {
+    const json = serialize(payload);
+    const bytes = byteLength(json);
+    return bytes <= budget ? { json, bytes, trimmed } : undefined;
+  };
+  let built = fitting();
+  if (built) return built;
 
   const body = payload.notification.body;
   if (body !== undefined && body.length > 0) {
@@ -98,8 +104,7 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
     }
     if (best >= 0) {
       payload.notification.body = codePointPrefix(points, best) + ELLIPSIS;
-      json = serialize(payload);
-      return { json, bytes: byteLength(json), trimmed };
+      return fitting()!;
     }
     payload.notification.body = ELLIPSIS;
   }
@@ -111,15 +116,15 @@ export function buildPushPayload(input: PayloadInput, budget: number = MAX_PAYLO
       if (byteLength(serialize(payload)) <= budget) break;
     }
     if (payload.settledIds.length === 0) delete payload.settledIds;
-    json = serialize(payload);
-    if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+    built = fitting();
+    if (built) return built;
   }
 
   if (payload.notification.groupName !== null && payload.notification.groupName !== undefined) {
     trimmed.push("groupName");
     payload.notification.groupName = null;
-    json = serialize(payload);
-    if (byteLength(json) <= budget) return { json, bytes: byteLength(json), trimmed };
+    built = fitting();
+    if (built) return built;
   }
   throw new Error(`push payload for ${input.row.id} does not fit in ${budget} bytes even trimmed`);
 }

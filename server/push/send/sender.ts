@@ -4,12 +4,15 @@
 // keep-alive https.Agent per origin (no TLS handshake per message). The
 // message itself is encrypted by web-push (aes128gcm, a fresh ECDH key and
 // salt per message, as RFC 8291 requires).
+import { existsSync } from "node:fs";
 import type { ClientRequest } from "node:http";
 import https from "node:https";
-import { createRequire } from "node:module";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import webpush from "web-push";
+import type { EncryptReply, EncryptRequest } from "./encrypt-worker";
 import type { PushHeaders } from "./headers";
 
 export interface VapidDetails {
@@ -78,27 +81,42 @@ function encryptInline(p256dh: string, auth: string, payload: string): Promise<B
   }
 }
 
-// The worker is plain CommonJS run with eval, so it needs no build step of its
-// own; it loads the same web-push the service does, by absolute path.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-// No path when the service runs bundled (Next resolves modules to ids, not files): then the worker's own
-// require finds web-push from the working directory, as the app is started from the project root.
-const webpush = require(workerData.webPushPath || "web-push");
-// Answers in slices of 8, so the first sends leave while the rest of a batch is encrypted.
-parentPort.on("message", ({ id, items }) => {
-  for (let start = 0; start < items.length; start += 8) {
-    const results = items.slice(start, start + 8).map(([p256dh, auth, payload]) => {
-      try {
-        return { ok: webpush.encrypt(p256dh, auth, payload, "aes128gcm").cipherText };
-      } catch (err) {
-        return { error: String(err && err.message || err) };
-      }
-    });
-    parentPort.postMessage({ id, start, results, last: start + 8 >= items.length });
+const WORKER_FILE = "encrypt-worker.ts";
+
+/**
+ * Where encrypt-worker.ts is: beside this module under tsx and Vitest. Under
+ * `next start` this module is a chunk of Turbopack's build (import.meta.url is
+ * not the source file), so it is found from the working directory: the app is
+ * started from the project root, whose sources ship with it.
+ */
+function encryptWorkerFile(): string | undefined {
+  const candidates = [path.resolve("server", "push", "send", WORKER_FILE)];
+  try {
+    candidates.unshift(path.join(path.dirname(fileURLToPath(import.meta.url)), WORKER_FILE));
+  } catch {
+    // Not a file: URL (a bundle): the working directory's copy it is.
   }
-});
-`;
+  return candidates.find((file) => existsSync(file));
+}
+
+/**
+ * Starts encrypt-worker.ts in a thread. Node 20 does not apply ESM loader hooks
+ * (tsx's `--import tsx`) to worker threads, so this bootstrap registers tsx's
+ * CommonJS hook (tsx is a runtime dependency, resolved from the worker file, not
+ * the working directory) and requires the file. It is a string so that no
+ * bundler rewrites its require calls: Turbopack once turned a require.resolve
+ * into a numeric module id, which killed the worker at its first message.
+ */
+const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
+require(require.resolve("tsx/cjs/api", { paths: [workerData.file] })).register();
+require(workerData.file);`;
+
+export interface EncryptWorker {
+  encrypt: Encrypt;
+  close(): void;
+  /** The worker died (or was closed): sends are encrypted on the main thread now. */
+  readonly encryptsInline: boolean;
+}
 
 /**
  * One encryption worker fed in batches: requests made in the same tick go
@@ -106,26 +124,32 @@ parentPort.on("message", ({ id, items }) => {
  * caller encrypts inline). If the worker dies (an error, an exit, close()),
  * what it still owed and everything after is encrypted inline: a dead worker
  * must neither fail those sends (they would be recorded as failed for good)
- * nor leave them waiting forever.
+ * nor leave them waiting forever. `source` replaces the worker with eval'd
+ * code (tests: a worker that crashes).
  */
-export function startEncryptWorker(
-  source: string = WORKER_SOURCE,
-): { encrypt: Encrypt; close(): void; readonly encryptsInline: boolean } | undefined {
+export function startEncryptWorker(source?: string): EncryptWorker | undefined {
   let worker: Worker;
   try {
-    const resolved: unknown = createRequire(import.meta.url).resolve("web-push");
-    const webPushPath = typeof resolved === "string" ? resolved : undefined;
-    worker = new Worker(source, { eval: true, workerData: { webPushPath } });
+    if (source !== undefined) worker = new Worker(source, { eval: true });
+    else {
+      const file = encryptWorkerFile();
+      if (!file) {
+        console.warn(`[push] ${WORKER_FILE} not found: encrypting inline`);
+        return undefined;
+      }
+      worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file } });
+    }
   } catch {
     return undefined;
   }
   // Never keeps the process alive; idle between fan-outs.
   worker.unref();
-  type Pending = { item: [string, string, string]; resolve: (b: Buffer) => void; reject: (e: Error) => void };
+  type Pending = { item: EncryptRequest["items"][number]; resolve: (b: Buffer) => void; reject: (e: Error) => void };
   const waiting = new Map<number, Array<Pending | undefined>>();
   let batch: Pending[] | undefined;
   let nextId = 1;
   let broken = false;
+  let closing = false;
 
   const inline = (p: Pending) => encryptInline(...p.item).then(p.resolve, p.reject);
   const giveUp = () => {
@@ -135,8 +159,7 @@ export function startEncryptWorker(
     waiting.clear();
   };
 
-  type Reply = { id: number; start: number; last: boolean; results: Array<{ ok?: Uint8Array; error?: string }> };
-  worker.on("message", (m: Reply) => {
+  function settle(m: EncryptReply): void {
     const pending = waiting.get(m.id);
     if (!pending) return;
     m.results.forEach((r, i) => {
@@ -147,12 +170,29 @@ export function startEncryptWorker(
       else p?.reject(new Error(r.error ?? "encryption failed"));
     });
     if (m.last) waiting.delete(m.id);
-  });
+  }
+
+  /** Sends the tick's batch as one message (inline if the worker died meanwhile). */
+  function post(current: Pending[]): void {
+    batch = undefined;
+    if (broken) {
+      for (const q of current) void inline(q);
+      return;
+    }
+    const request: EncryptRequest = { id: nextId++, items: current.map((q) => q.item) };
+    waiting.set(request.id, current);
+    worker.postMessage(request);
+  }
+
+  worker.on("message", settle);
   worker.on("error", (err) => {
     console.error("[push] encryption worker failed, encrypting inline from now on:", err.message);
     giveUp();
   });
-  worker.on("exit", giveUp);
+  worker.on("exit", (code) => {
+    if (!closing && !broken) console.error(`[push] encryption worker exited (code ${code}), encrypting inline from now on`);
+    giveUp();
+  });
 
   return {
     encrypt(p256dh, auth, payload) {
@@ -165,24 +205,15 @@ export function startEncryptWorker(
         if (!batch) {
           const current: Pending[] = [];
           batch = current;
-          setImmediate(() => {
-            batch = undefined;
-            if (broken) {
-              for (const q of current) void inline(q);
-              return;
-            }
-            const id = nextId++;
-            waiting.set(id, current);
-            worker.postMessage({ id, items: current.map((q) => q.item) });
-          });
+          setImmediate(() => post(current));
         }
         batch.push(p);
       });
     },
     close() {
+      closing = true;
       void worker.terminate();
     },
-    /** The worker died (or was closed): sends are encrypted on the main thread now. */
     get encryptsInline() {
       return broken;
     },

@@ -1,24 +1,11 @@
-// Every SQL statement of the push delivery pipeline. Statements that touch a
-// user's rows name tenant_id and user_id. Multi-row writes pass arrays and
-// unnest them: one statement per batch, because PGlite runs one at a time.
-import type { PushKind } from "../../contracts/push-payload";
-import type { EventKind } from "../notifications/events";
-import type { Sql } from "../store/db";
-import type { NotificationRow, Owner } from "../notifications/queries";
-
-export function undispatchedEventsQuery(limit: number): Sql {
-  return {
-    text: `SELECT seq::text AS seq, kind, tenant_id, user_id FROM notification_events
-      WHERE NOT dispatched ORDER BY seq LIMIT $1 FOR UPDATE`,
-    params: [limit],
-  };
-}
-
-export function markDispatchedQuery(seqs: readonly string[]): Sql {
-  return { text: "UPDATE notification_events SET dispatched = true WHERE seq = ANY($1::bigint[])", params: [seqs] };
-}
-
-export const COUNT_UNDISPATCHED_SQL = "SELECT count(*)::int AS n FROM notification_events WHERE NOT dispatched";
+// The delivery job's reads: the event, the notification as it is now, the
+// endpoints still owed the push, the unread count, and what was settled since
+// (the results' writes are in results.ts). Statements that touch a user's rows
+// name tenant_id and user_id; the event is found by its seq alone, because
+// that is all a job carries and how it learns the owner.
+import type { EventKind } from "../../notifications/events";
+import type { NotificationRow, Owner } from "../../notifications/queries";
+import type { Sql } from "../../store/db";
 
 export interface EventRow {
   seq: string;
@@ -142,90 +129,4 @@ export function settledSinceQuery(o: Owner, since: Date, excludeId: string, limi
       LIMIT $5`,
     params: [o.tenantId, o.userId, since, excludeId, limit],
   };
-}
-
-/** `skipped`: a retry found the push no longer needed (the item was read, dismissed or deleted meanwhile). */
-export type DeliveryStatus = "delivered" | "retrying" | "failed" | "gone" | "skipped";
-
-export interface DeliveryResult {
-  endpointId: string;
-  status: DeliveryStatus;
-  statusCode: number | null;
-  attempts: number;
-  at: Date;
-}
-
-export interface DeliveryEvent extends Owner {
-  seq: string;
-  notificationId: string;
-  /** The payload kind sent. */
-  kind: PushKind;
-}
-
-/** Records many endpoints' results for one event in one statement. */
-export function recordDeliveriesQuery(ev: DeliveryEvent, results: readonly DeliveryResult[]): Sql {
-  return {
-    text: `INSERT INTO push_deliveries (event_seq, endpoint_id, tenant_id, user_id, notification_id, kind, status,
-        status_code, attempts, at)
-      SELECT $1, r.endpoint_id, $2, $3, $4, $5, r.status, r.status_code, r.attempts, r.at
-      FROM unnest($6::uuid[], $7::text[], $8::int[], $9::int[], $10::timestamptz[])
-        AS r(endpoint_id, status, status_code, attempts, at)
-      ON CONFLICT (event_seq, endpoint_id) DO UPDATE SET status = EXCLUDED.status,
-        status_code = EXCLUDED.status_code, attempts = EXCLUDED.attempts, at = EXCLUDED.at`,
-    params: [
-      ev.seq,
-      ev.tenantId,
-      ev.userId,
-      ev.notificationId,
-      ev.kind,
-      results.map((r) => r.endpointId),
-      results.map((r) => r.status),
-      results.map((r) => r.statusCode),
-      results.map((r) => r.attempts),
-      results.map((r) => r.at),
-    ],
-  };
-}
-
-/** How stale an unchanged "last delivery" time may get before it is rewritten. */
-export const LAST_DELIVERY_RESOLUTION_SECONDS = 60;
-
-/**
- * Each endpoint's last delivery (what the settings view shows), for many
- * endpoints at once. A row whose result and status are unchanged is rewritten
- * at most once a minute: a burst of pushes to the same endpoints would
- * otherwise rewrite every endpoint row per push (PGlite has no autovacuum to
- * clean up after that). A changed result is always written.
- */
-export function noteLastDeliveryQuery(o: Owner, results: readonly DeliveryResult[]): Sql {
-  return {
-    text: `UPDATE endpoints e SET last_delivery_at = r.at, last_delivery_result = r.status,
-        last_delivery_status = r.status_code
-      FROM unnest($3::uuid[], $4::text[], $5::int[], $6::timestamptz[]) AS r(id, status, status_code, at)
-      WHERE e.id = r.id AND e.tenant_id = $1 AND e.user_id = $2
-        AND (e.last_delivery_result IS DISTINCT FROM r.status OR e.last_delivery_status IS DISTINCT FROM r.status_code
-             OR e.last_delivery_at IS NULL OR e.last_delivery_at < r.at - interval '${LAST_DELIVERY_RESOLUTION_SECONDS} seconds')`,
-    params: [
-      o.tenantId,
-      o.userId,
-      results.map((r) => r.endpointId),
-      results.map((r) => r.status),
-      results.map((r) => r.statusCode),
-      results.map((r) => r.at),
-    ],
-  };
-}
-
-/** A retry job's endpoints, settled without a send. */
-export function skipRetriesQuery(seq: string, o: Owner, endpointIds: readonly string[], at: Date): Sql {
-  return {
-    text: `UPDATE push_deliveries SET status = 'skipped', at = $5
-      WHERE event_seq = $1 AND tenant_id = $2 AND user_id = $3 AND endpoint_id = ANY($4::uuid[]) AND status = 'retrying'`,
-    params: [seq, o.tenantId, o.userId, endpointIds, at],
-  };
-}
-
-/** Delivery rows older than the events' retention go with them. */
-export function purgeDeliveriesQuery(cutoff: Date): Sql {
-  return { text: "DELETE FROM push_deliveries WHERE at < $1", params: [cutoff] };
 }

@@ -1,0 +1,92 @@
+// The outbox wakes itself: an event committed by any writer reaches the
+// delivery queue at once — no kick() from the writer, and long before the
+// safety-net timer (here a minute) would have found it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import webpush from "web-push";
+import { createNotification } from "../../server/notifications/service";
+import { startPushPipeline, type PushPipeline } from "../../server/push/pipeline";
+import { createPushServiceRules } from "../../server/push/push-services";
+import { PGBOSS_SCHEMA, jobIdForEvent } from "../../server/push/queue";
+import { openStore, type Store } from "../../server/store/store";
+
+const OWNER = { tenantId: "tenant-outbox", userId: "user-outbox" };
+const SAFETY_NET_MS = 60_000;
+/** Far below the safety net, far above a dispatch (a few ms). */
+const AT_ONCE_MS = 3_000;
+
+let store: Store;
+let pipeline: PushPipeline;
+
+beforeAll(async () => {
+  store = await openStore({ dataDir: "memory://", databaseUrl: undefined });
+  const keys = webpush.generateVAPIDKeys();
+  pipeline = await startPushPipeline(
+    {
+      db: store.db,
+      vapid: { ...keys, subject: "mailto:outbox-tests@contoso.test" },
+      rules: createPushServiceRules([]),
+      mintActionToken: () => "token",
+      now: () => new Date(),
+    },
+    { dispatchIntervalMs: SAFETY_NET_MS },
+  );
+});
+
+afterAll(async () => {
+  await pipeline?.close();
+  await store?.close();
+});
+
+async function latestEventSeq(): Promise<string> {
+  const { rows } = await store.db.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM notification_events");
+  return rows[0]!.seq;
+}
+
+/** Milliseconds until the event's delivery job is in the queue. */
+async function msUntilQueued(seq: string): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < AT_ONCE_MS) {
+    const { rows } = await store.db.query(`SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE id = $1`, [jobIdForEvent(seq)]);
+    if (rows.length > 0) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`event ${seq} was not dispatched within ${AT_ONCE_MS} ms (the safety net runs every ${SAFETY_NET_MS} ms)`);
+}
+
+describe("the outbox", () => {
+  it("dispatches a committed event at once, without a kick", async () => {
+    const now = new Date();
+    await createNotification(
+      store.db,
+      {
+        ...OWNER,
+        targetHostName: "tests.contoso.test",
+        appNotificationId: null,
+        groupName: null,
+        title: "Build failed",
+        body: null,
+        rawContent: null,
+        priority: "High",
+        displayUntil: null,
+        expiration: new Date(now.getTime() + 3_600_000),
+        platformTypes: ["webPush"],
+        fallbackPolicy: null,
+        now,
+      },
+      { kind: "app", id: "app", endpointId: null },
+    );
+    expect(await msUntilQueued(await latestEventSeq())).toBeLessThan(AT_ONCE_MS);
+  });
+
+  it("dispatches events written inside a larger statement (a bulk change's WITH … INSERT) at once", async () => {
+    const id = (await store.db.query<{ id: string }>("SELECT id::text AS id FROM notifications LIMIT 1")).rows[0]!.id;
+    await store.db.query(
+      `WITH logged AS (
+         INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind)
+         VALUES ($1, $2, $3, now(), 'stateChanged', 'user') RETURNING 1)
+       SELECT count(*) FROM logged`,
+      [OWNER.tenantId, OWNER.userId, id],
+    );
+    expect(await msUntilQueued(await latestEventSeq())).toBeLessThan(AT_ONCE_MS);
+  });
+});
