@@ -30,7 +30,7 @@ export interface Service {
   /** Runs one maintenance pass now (expiry purge, snooze wake-up, history pruning). */
   runMaintenance(): Promise<void>;
   /** The push delivery pipeline (tests wait on `push.idle()`). */
-  push: Pick<PushPipeline, "idle" | "kick" | "totals" | "recovered">;
+  push: Pick<PushPipeline, "idle" | "totals" | "recovered">;
   close(): Promise<void>;
 }
 
@@ -70,16 +70,11 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     throw err;
   }
 
-  // The push kick: every write left undispatched outbox rows, so the dispatcher
-  // is woken at once after a change request, a snooze wake-up and maintenance.
-  // (A database trigger replaces it: delete this and the three `kickPush` uses.)
-  const kickPush = () => push.kick();
-
   const touched = new Map<string, number>();
-  const snoozes = createSnoozeWaker(db, { now, onWoke: kickPush });
+  const snoozes = createSnoozeWaker(db, { now });
   // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
   snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
-  const maintenance = createMaintenance({ store, snoozes, push, now, kickPush, intervalMs: opts.maintenanceIntervalMs });
+  const maintenance = createMaintenance({ store, snoozes, push, now, intervalMs: opts.maintenanceIntervalMs });
   const app = createApp({
     db,
     config,
@@ -90,7 +85,6 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     noteWrites: maintenance.noteWrites,
     vapidPublicKey: vapid.publicKey,
     pushServices,
-    kickPush,
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);

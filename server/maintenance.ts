@@ -30,8 +30,6 @@ export interface MaintenanceDeps {
   snoozes: Pick<SnoozeWaker, "wakeIfDue">;
   push: Pick<PushPipeline, "runMaintenance">;
   now: () => Date;
-  /** The push kick: expiry and wake-ups wrote outbox rows too. */
-  kickPush: () => void;
   /** Default 60 s. */
   intervalMs?: number;
 }
@@ -68,7 +66,6 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       const cutoff = new Date(at.getTime() - DELTA_RETENTION_MS);
       for (const sql of pruneHistoryQueries(cutoff)) await db.query(sql.text, sql.params);
       await push.runMaintenance(at, cutoff);
-      deps.kickPush();
       // Without this the planner has no statistics and the unread count can
       // never be an index-only scan (the visibility map stays empty).
       if (!store.autovacuum && (await vacuumDue())) {

@@ -8,7 +8,6 @@ import { notificationRoutes } from "../notifications/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
-import { kickPushAfterChanges } from "./middleware/kick-push";
 
 function errorResponse(c: AppContext, err: GraphError): Response {
   return graphErrorResponse(err, c.get("requestId"), c.get("clientRequestId"));
@@ -44,8 +43,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       maxAge: 600,
     }),
   );
-
-  app.use("*", kickPushAfterChanges(deps.kickPush));
 
   const auth = createAuthentication(deps);
   const api = new Hono<AppEnv>();

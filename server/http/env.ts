@@ -23,8 +23,6 @@ export interface AppDeps {
   vapidPublicKey: string;
   /** The push-service allowlist and state-push rule. */
   pushServices: PushServiceRules;
-  /** The push kick: called after every successful change request, so the push dispatcher wakes at once. */
-  kickPush: () => void;
 }
 
 export interface AppEnv {

@@ -4,8 +4,8 @@
 // every due item in one statement when it has passed. One process owns the
 // store (PGlite), so the in-memory bound cannot go stale behind its back.
 // A timer armed for that earliest end does the same when nobody reads, so the
-// item is pushed to the user's endpoints again on time (`onWoke` kicks the
-// push dispatcher: the wake-up wrote 'woke' events to the outbox).
+// item is pushed to the user's endpoints again on time (the wake-up writes
+// 'woke' events, which wake the push outbox when they commit).
 import type { Db } from "../store/db";
 import { wakeSnoozedQuery } from "./queries";
 
@@ -21,8 +21,6 @@ export interface SnoozeWaker {
 export interface SnoozeWakerOptions {
   /** The service's clock. */
   now?: () => Date;
-  /** Called after items were woken (their events are in the outbox). */
-  onWoke?: () => void;
 }
 
 export const NEXT_SNOOZE_END_SQL = `SELECT min(snoozed_until) AS next FROM notifications
@@ -71,10 +69,9 @@ export function createSnoozeWaker(db: Db, opts: SnoozeWakerOptions = {}): Snooze
       if (next === null || now.getTime() < next) return;
       running ??= (async () => {
         const sql = wakeSnoozedQuery(now);
-        const woke = (await db.query<{ woke: number }>(sql.text, sql.params)).rows[0]?.woke ?? 0;
+        await db.query(sql.text, sql.params);
         next = await load();
         arm();
-        if (woke > 0) opts.onWoke?.();
       })().finally(() => {
         running = undefined;
       });

@@ -22,8 +22,6 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Dispatches soon (coalesced with a pass in progress). */
-  kick(): void;
   /** Dispatches everything undispatched now; resolves when done. */
   run(): Promise<number>;
   /** Events written and not yet dispatched. */
@@ -96,6 +94,7 @@ export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => vo
     return running;
   }
 
+  /** Dispatches soon (coalesced with a pass in progress): on every committed event and on the timer. */
   function kick(): void {
     if (stopped) return;
     run().catch((err: unknown) => console.error("[push] dispatch failed:", err));
@@ -106,7 +105,6 @@ export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => vo
   timer.unref();
 
   return {
-    kick,
     run,
     async undispatched() {
       return (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_events WHERE NOT dispatched")).rows[0]!.n;

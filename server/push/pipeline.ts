@@ -42,11 +42,6 @@ export interface IdleOptions {
 
 export interface PushPipeline {
   /**
-   * Dispatch the outbox now. Not needed: a committed event wakes the outbox
-   * itself (outbox.ts); kept until the callers in http/ and index.ts are gone.
-   */
-  kick(): void;
-  /**
    * Resolves when nothing is undispatched, no job is queued, due or running
    * (and, if asked, no retry is scheduled): tests wait on it instead of sleeping.
    */
@@ -145,7 +140,6 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
 
   let closed: Promise<void> | undefined;
   return {
-    kick: () => dispatcher.kick(),
     async idle(o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 30_000);
       // Twice idle in a row: a job's completion is written just after its handler returns.
