@@ -9,7 +9,7 @@ import { seedDemo } from "./demo-seed";
 import { createSnoozeWaker } from "./notifications/snooze-waker";
 import { createApp } from "./http/app";
 import type { AppEnv } from "./http/env";
-import { createAuthenticator } from "./http/auth";
+import { createAuthenticator } from "./http/authenticate";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./http/graph-error";
 import { createPageTokenCodec } from "./http/page-token";
 import { createMaintenance } from "./maintenance";

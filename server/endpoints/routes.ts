@@ -7,7 +7,7 @@ import { deleteEndpoint, getEndpoint, listEndpoints, registerEndpoint } from "./
 import type { EndpointRow } from "./queries";
 import type { Owner } from "../notifications/queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
-import { GUID } from "../http/auth";
+import { GUID } from "../http/authenticate";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
 import { requireUser, type Authentication } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";

@@ -5,7 +5,7 @@ import type { ServiceConfig } from "../config";
 import type { SnoozeWaker } from "../notifications/snooze-waker";
 import type { PushServiceRules } from "../push/push-services";
 import type { Db } from "../store/db";
-import type { Authenticate, Principal } from "./auth";
+import type { Authenticate, Principal } from "./authenticate";
 import type { PageTokenCodec } from "./page-token";
 
 export interface AppDeps {

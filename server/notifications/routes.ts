@@ -21,7 +21,7 @@ import { findEndpointOwner } from "../endpoints/service";
 import { parseIsoDateTime } from "./filter";
 import { findUserByUpnQuery } from "./queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
-import { GUID } from "../http/auth";
+import { GUID } from "../http/authenticate";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
 import { requireApp, requireCaller, requirePrincipal, requireUser, type Authentication, type User } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";

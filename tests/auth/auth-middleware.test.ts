@@ -3,7 +3,7 @@
 // and no authentication where no route needs a caller.
 import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
-import type { Authenticate, Principal } from "@/server/http/auth";
+import type { Authenticate, Principal } from "@/server/http/authenticate";
 import type { AppEnv } from "@/server/http/env";
 import { GraphError } from "@/server/http/graph-error";
 import { createAuthentication, requireApp, requirePrincipal, requireUser } from "@/server/http/middleware/auth";

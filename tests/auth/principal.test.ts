@@ -4,7 +4,7 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TENANT_A, TENANT_B } from "@/contracts/demo-users";
 import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "@/contracts/identity";
-import { createAuthenticator, principalOf } from "@/server/http/auth";
+import { createAuthenticator, principalOf } from "@/server/http/authenticate";
 import { GraphError } from "@/server/http/graph-error";
 
 const OID = "a1f0c3d2-1b2c-4d5e-8f90-1a2b3c4d5e01";

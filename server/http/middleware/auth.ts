@@ -1,7 +1,7 @@
 // Authentication as middleware: the caller is authenticated once per request
 // and set as c.var.principal; routes read it through the guards below.
 import type { MiddlewareHandler } from "hono";
-import type { Principal } from "../auth";
+import type { Principal } from "../authenticate";
 import type { AppContext, AppDeps, AppEnv } from "../env";
 import { GraphError } from "../graph-error";
 
