@@ -1,6 +1,6 @@
-// The people the e2e specs act as, straight from the provider's demo directory.
-// Each spec file uses its own user: the seed is per user, and some specs change
-// state (mark all read) that another spec would otherwise depend on.
+// The people tests act as, by name, straight from the provider's demo directory.
+// Each e2e spec file uses its own user: the seed is per user, and some specs
+// change state (mark all read) that another spec would otherwise depend on.
 import { DEMO_USERS, type DemoUser } from "../contracts/demo-users";
 
 function byUpn(upn: string): DemoUser {
@@ -14,6 +14,8 @@ export const users = {
   adele: byUpn("adele@contoso.test"),
   /** Tenant A, seeded inbox: phone width and keyboard (access.spec.ts); receives tenants.spec.ts's tenant A item. */
   megan: byUpn("megan@contoso.test"),
+  /** Tenant A, support staff, no seeded inbox: the two-browser push journey (push.spec.ts). */
+  sam: byUpn("support@contoso.test"),
   /** Tenant B, seeded inbox: isolation (tenants.spec.ts). */
   bruno: byUpn("bruno@fabrikam.test"),
 } as const;

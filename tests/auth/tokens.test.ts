@@ -5,17 +5,13 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { SEND_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { Stack } from "../../testing/stack";
 import { call, countOf, expectGraphError, visualNotification, type CallOptions } from "../helpers/graph";
 import { startClockStack, type ClockStack } from "../../testing/clock-stack";
 
-const [ADELE, MEGAN, SUPPORT] = DEMO_USERS as [
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-];
+const { adele: ADELE, megan: MEGAN, sam: SUPPORT } = users;
 const TRUSTED_KID = "integration-test-key";
 
 let stack: Stack;

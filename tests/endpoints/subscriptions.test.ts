@@ -4,7 +4,8 @@
 // the service trusts (so each test can be a fresh user, and the clock can move 60 days).
 import { createECDH, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS, TENANT_A, TENANT_B } from "../../contracts/demo-users";
+import { TENANT_A, TENANT_B } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { SEND_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { Stack } from "../../testing/stack";
 import { MAX_ENDPOINTS_PER_USER, purgeExpiredEndpoints } from "../../server/endpoints/service";
@@ -21,7 +22,7 @@ import {
 } from "../helpers/graph";
 import { startClockStack, type ClockStack } from "../../testing/clock-stack";
 
-const ADELE = DEMO_USERS[0]!;
+const { adele: ADELE } = users;
 const DAY_MS = 86_400_000;
 const KID = "subscriptions-test-key";
 const CHROME_ANDROID =

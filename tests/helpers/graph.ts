@@ -81,6 +81,11 @@ export async function call<T = unknown>(stack: Stack, pathOrUrl: string, opts: C
   // A copy gives a Uint8Array over a plain ArrayBuffer, which is what fetch's BodyInit accepts.
   const payload = typeof body === "string" || body === undefined ? body : new Uint8Array(body);
   const res = await fetch(url, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body: payload });
+  return readResult<T>(res);
+}
+
+/** A response's status, headers, text, and body parsed as JSON (undefined when it is not JSON). */
+export async function readResult<T = unknown>(res: Response): Promise<CallResult<T>> {
   const text = await res.text();
   let parsed: unknown;
   try {

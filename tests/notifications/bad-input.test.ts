@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { deflateSync, gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startStack, type Stack } from "../../testing/stack";
 import {
   allPages,
@@ -21,7 +21,7 @@ import {
   type Page,
 } from "../helpers/graph";
 
-const ADELE = DEMO_USERS[0]!;
+const { adele: ADELE } = users;
 
 let stack: Stack;
 let token: string;

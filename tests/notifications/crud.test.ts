@@ -1,7 +1,7 @@
 // Every route's success path, black-box over HTTP with real tokens (contract:
 // /work/shared/spec/graph-notifications-api.md, sections POST, Reading history, Changing state).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startStack, type Stack } from "../../testing/stack";
 import {
   GRAPH_JSON,
@@ -20,11 +20,7 @@ import {
   type Page,
 } from "../helpers/graph";
 
-const [ADELE, MEGAN, SUPPORT] = DEMO_USERS as [
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-];
+const { adele: ADELE, megan: MEGAN, sam: SUPPORT } = users;
 
 let stack: Stack;
 let adele: string;

@@ -2,7 +2,8 @@
 // but belongs to another user is answered exactly like one that does not exist", "nothing crosses tid").
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS, TENANT_A, TENANT_B } from "../../contracts/demo-users";
+import { TENANT_A, TENANT_B } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startStack, type Stack } from "../../testing/stack";
 import {
   allPages,
@@ -17,12 +18,7 @@ import {
   type Notification,
 } from "../helpers/graph";
 
-const [ADELE, MEGAN, , BRUNO] = DEMO_USERS as [
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-];
+const { adele: ADELE, megan: MEGAN, bruno: BRUNO } = users;
 
 let stack: Stack;
 let adele: string;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import type { Stack } from "../../testing/stack";
 import {
   allPages,
@@ -22,12 +22,7 @@ import {
 } from "../helpers/graph";
 import { startClockStack, type ClockStack } from "../../testing/clock-stack";
 
-const [ADELE, MEGAN, SUPPORT, BRUNO] = DEMO_USERS as [
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-  (typeof DEMO_USERS)[number],
-];
+const { adele: ADELE, megan: MEGAN, sam: SUPPORT, bruno: BRUNO } = users;
 const TRUSTED_KID = "paging-clock-key";
 
 type DeltaEntry = Partial<Notification> & { id: string; "@removed"?: { reason: string } };

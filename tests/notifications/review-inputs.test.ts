@@ -2,7 +2,7 @@
 // every one must be a 400 that names the field (contract: "Nothing a client
 // sends produces a 500"), and the rejected write must change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startStack, type Stack } from "../../testing/stack";
 import { call, countOf, createForMe, getOne, visualNotification } from "../helpers/graph";
 
@@ -11,7 +11,7 @@ let adele: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  adele = await stack.tokenFor(DEMO_USERS[0]!.upn);
+  adele = await stack.tokenFor(users.adele.upn);
 });
 
 afterAll(async () => {

@@ -3,12 +3,12 @@
 // minted here with the service's own key derivation, as the push pipeline mints them.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startStack, type Stack } from "../../testing/stack";
 import { createActionTokenCodec, deriveActionTokenKey, type ActionClaims, type ActionTokenCodec } from "../../server/push/action-token";
 import { call, createForMe, expectGraphError, getOne, registerEndpoint, visualNotification, type Notification } from "../helpers/graph";
 
-const [ADELE, MEGAN] = DEMO_USERS as [(typeof DEMO_USERS)[number], (typeof DEMO_USERS)[number]];
+const { adele: ADELE, megan: MEGAN } = users;
 
 let stack: Stack;
 let codec: ActionTokenCodec;

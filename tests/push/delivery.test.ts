@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startIdp } from "../../idp";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { API_AUDIENCE } from "../../contracts/identity";
 import { loadConfig, type ServiceConfig } from "../../server/config";
 import { startService, type Service } from "../../server";
@@ -19,8 +19,9 @@ import webpush from "web-push";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { ensureTestCertificate } from "../../testing/test-certificate";
+import { readResult, type CallResult } from "../helpers/graph";
 
-const ADELE = DEMO_USERS.find((u) => u.upn.startsWith("adele"))!;
+const { adele: ADELE } = users;
 const VAPID_SUBJECT = "mailto:push-tests@contoso.test";
 
 let root: string;
@@ -35,13 +36,8 @@ let app: string;
 
 const BASE = "http://localhost/graph/beta";
 
-interface Res<T = unknown> {
-  status: number;
-  body: T;
-  text: string;
-}
-
-async function call<T = unknown>(method: string, p: string, token: string, json?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+/** A request straight to the service's fetch handler (no HTTP server in this suite). */
+async function call<T = unknown>(method: string, p: string, token: string, json?: unknown, headers: Record<string, string> = {}): Promise<CallResult<T>> {
   const res = await service.fetch(
     new Request(`${BASE}${p}`, {
       method,
@@ -49,14 +45,7 @@ async function call<T = unknown>(method: string, p: string, token: string, json?
       body: json === undefined ? undefined : JSON.stringify(json),
     }),
   );
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, body: body as T, text };
+  return readResult<T>(res);
 }
 
 async function subscribe(on: FakePushService = fake): Promise<{ id: string; sub: TestSubscription }> {

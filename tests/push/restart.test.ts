@@ -10,11 +10,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startIdp } from "../../idp";
-import { DEMO_USERS } from "../../contracts/demo-users";
+import { users } from "../../testing/users";
 import { startFakePushService, type FakePushService, type TestSubscription } from "../../testing/fake-push-service";
 import { userToken } from "../../testing/tokens";
 
-const ADELE = DEMO_USERS.find((u) => u.upn.startsWith("adele"))!;
+const { adele: ADELE } = users;
 const ENDPOINTS = 40;
 
 let root: string;
