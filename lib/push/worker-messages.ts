@@ -1,4 +1,4 @@
-// Messages from the service worker to this page (protocol: sw-protocol.ts). Validated before use:
+// Messages from the service worker to this page (protocol: contracts/push-payload.ts). Validated before use:
 // anything can postMessage a window client's container only from our own worker, but a worker of
 // an older deployment may speak an older shape.
 import type { WorkerMessage } from "../../contracts/push-payload";
