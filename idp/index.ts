@@ -165,8 +165,13 @@ function buildConfiguration(opts: {
           if (client?.clientId === SENDER_CLIENT_ID) return API_AUDIENCE;
           return apiScopes.length ? API_AUDIENCE : (undefined as unknown as string);
         },
-        // Codes and refresh tokens for the API keep minting API tokens even though openid was requested too.
-        useGrantedResource: async () => true,
+        // A code granted for the API mints an API token even though openid was requested too; so does a
+        // refresh that asks for an API scope. A refresh asking only for `openid offline_access` gets no
+        // API token at all: an API token without its scope would carry a support user's role and no
+        // scp (the service refuses such a token, 401).
+        useGrantedResource: async (ctx) =>
+          ctx.oidc.params?.grant_type !== "refresh_token" ||
+          scopesOf(ctx.oidc.params?.scope).some((s) => s.startsWith(`${API_AUDIENCE}/`)),
         async getResourceServerInfo(_ctx, resource, client) {
           if (resource !== API_AUDIENCE) throw new errors.InvalidTarget();
           return {

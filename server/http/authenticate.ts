@@ -123,11 +123,19 @@ function stringClaim(payload: JWTPayload, name: string): string | null {
   return typeof v === "string" && v !== "" ? v : null;
 }
 
+/**
+ * Who the claims make the caller. A token is app-only only when the issuer
+ * says so (`idtyp` = `app`, Entra's optional claim; the local provider sets
+ * it): a user's token that carries roles but lost its `scp` must never pass
+ * for an app server.
+ */
 export function principalOf(payload: JWTPayload): Principal {
   const tenantId = stringClaim(payload, "tid");
   const scp = stringClaim(payload, "scp");
+  const appOnly = stringClaim(payload, "idtyp") === "app";
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
   if (!tenantId) throw unauthenticated("The access token has no tid claim.");
+  if (appOnly && scp !== null) throw unauthenticated("The access token is app-only (idtyp) yet carries delegated scopes.");
   if (scp !== null) {
     const userId = stringClaim(payload, "oid");
     if (!userId) throw unauthenticated("The access token has no oid claim.");
@@ -143,10 +151,11 @@ export function principalOf(payload: JWTPayload): Principal {
       support: roles.includes(SUPPORT_ROLE),
     };
   }
-  if (roles.length > 0) {
+  if (appOnly && roles.length > 0) {
     const appId = stringClaim(payload, "azp") ?? stringClaim(payload, "appid") ?? stringClaim(payload, "client_id") ?? stringClaim(payload, "sub");
     if (!appId) throw unauthenticated("The access token does not name its application.");
     return { kind: "app", tenantId: tenantId.toLowerCase(), appId, canSendToAll: roles.includes(SEND_ROLE) };
   }
+  if (roles.length > 0) throw unauthenticated("The access token carries roles but no scp, and its issuer does not mark it app-only (idtyp).");
   throw unauthenticated("The access token carries neither scp nor roles.");
 }

@@ -223,6 +223,21 @@ describe("user tokens (authorization code + PKCE)", () => {
     expect(claims).toMatchObject({ oid: findDemoUser("megan@contoso.test")!.oid, scp: USER_SCOPE, aud: API_AUDIENCE });
   });
 
+  it("mints no API token on a refresh that asks only for openid offline_access, so a support user's role never rides without scp", async () => {
+    const first = await userTokenResponse(idp.issuer, "support@contoso.test");
+    const renewed = await refreshTokenResponse(idp.issuer, first.refresh_token!, { scope: "openid offline_access" });
+    expect(renewed.scope?.split(" ") ?? []).not.toContain(API_SCOPE_URI);
+    await expect(verify(renewed.access_token)).rejects.toThrow();
+    // Asking for the API again still works with the same refresh token's grant.
+    const again = await refreshTokenResponse(idp.issuer, renewed.refresh_token ?? first.refresh_token!);
+    expect(await verify(again.access_token)).toMatchObject({ scp: USER_SCOPE, roles: [SUPPORT_ROLE] });
+  });
+
+  it("marks app-only tokens as such (idtyp = app), and user tokens not", async () => {
+    expect((await verify(await appToken(idp.issuer, idp.senderSecret))).idtyp).toBe("app");
+    expect((await verify(await userToken(idp.issuer, "support@contoso.test"))).idtyp).toBeUndefined();
+  });
+
   it("answers invalid_scope for a scope the API does not expose", async () => {
     await expect(
       userToken(idp.issuer, "adele@contoso.test", { scope: `openid profile offline_access ${API_AUDIENCE}/Notifications.Everything` }),

@@ -35,13 +35,23 @@ describe("who a token's claims make the caller", () => {
     expect(principalOf({ tid: TENANT_A, oid: OID, scp: USER_SCOPE, roles: [SUPPORT_ROLE] })).toMatchObject({ kind: "user", support: true });
   });
 
-  it("an app, by roles without scp", () => {
-    expect(principalOf({ tid: TENANT_A, azp: "notifications-sender", roles: [SEND_ROLE] })).toEqual({
+  it("an app, by roles without scp, when the issuer marks the token app-only (idtyp)", () => {
+    expect(principalOf({ tid: TENANT_A, azp: "notifications-sender", roles: [SEND_ROLE], idtyp: "app" })).toEqual({
       kind: "app",
       tenantId: TENANT_A,
       appId: "notifications-sender",
       canSendToAll: true,
     });
+  });
+
+  it("401 for a user's token with roles but no scp: never taken for an app's", () => {
+    expect(rejection(() => principalOf({ tid: TENANT_A, oid: OID, roles: [SUPPORT_ROLE] })).code).toBe("unauthenticated");
+    expect(rejection(() => principalOf({ tid: TENANT_A, azp: "notifications-sender", roles: [SEND_ROLE] })).code).toBe("unauthenticated");
+    expect(rejection(() => principalOf({ tid: TENANT_A, azp: "x", roles: [SEND_ROLE], idtyp: "user" })).code).toBe("unauthenticated");
+  });
+
+  it("401 for an app-only token that also carries delegated scopes", () => {
+    expect(rejection(() => principalOf({ tid: TENANT_A, oid: OID, scp: USER_SCOPE, roles: [SEND_ROLE], idtyp: "app" })).code).toBe("unauthenticated");
   });
 
   it("401 for neither scp nor roles, or no tid", () => {

@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../testing/users";
-import { SEND_ROLE, USER_SCOPE } from "../../contracts/identity";
+import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "../../contracts/identity";
 import type { Stack } from "../../testing/stack";
 import { call, countOf, expectGraphError, visualNotification, type CallOptions } from "../helpers/graph";
 import { startClockStack, type ClockStack } from "../../testing/clock-stack";
@@ -129,6 +129,22 @@ describe("401 unauthenticated", () => {
 
   it("refuses a token with neither scp nor roles", async () => {
     await expectStatus(await forge(userClaims, { scp: undefined, roles: undefined }), 401, "unauthenticated");
+  });
+
+  it("refuses a user's token that carries a role but no scp (it is no app's token)", async () => {
+    await expectStatus(await forge(userClaims, { scp: undefined, roles: [SUPPORT_ROLE] }), 401, "unauthenticated");
+    await expectStatus(await forge(userClaims, { scp: undefined, roles: [SEND_ROLE] }), 401, "unauthenticated", `/users/${MEGAN.oid}/notifications`, {
+      method: "POST",
+      json: visualNotification("role without scp"),
+    });
+  });
+
+  it("refuses an app's token its issuer did not mark app-only (no idtyp)", async () => {
+    expect(appClaims.idtyp).toBe("app");
+    await expectStatus(await forge(appClaims, { idtyp: undefined }), 401, "unauthenticated", `/users/${MEGAN.oid}/notifications`, {
+      method: "POST",
+      json: visualNotification("no idtyp"),
+    });
   });
 
   it("refuses a token whose scp and roles are empty", async () => {

@@ -49,7 +49,7 @@ async function newUser(tenantId = TENANT_A): Promise<{ oid: string; token: () =>
 }
 
 const appToken = (tenantId = TENANT_A) =>
-  sign({ tid: tenantId, oid: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", sub: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", azp: "notifications-sender", roles: [SEND_ROLE] });
+  sign({ tid: tenantId, oid: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", sub: "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01", azp: "notifications-sender", roles: [SEND_ROLE], idtyp: "app" });
 
 const webPushBody = (sub: unknown = newPushSubscription(), extra: Record<string, unknown> = {}) => ({
   platform: "webPush",
@@ -425,7 +425,7 @@ describe("X-UNS-ID: an app server sends through one of the user's endpoints", ()
   it("still needs the send role, and still refuses an app token without X-UNS-ID", async () => {
     const u = await newUser();
     const e = await registerEndpoint(stack, await u.token(), { platform: "web" });
-    const noRole = await sign({ tid: TENANT_A, oid: randomUUID(), azp: "other-app", roles: ["Something.Else"] });
+    const noRole = await sign({ tid: TENANT_A, oid: randomUUID(), azp: "other-app", roles: ["Something.Else"], idtyp: "app" });
     expectGraphError(
       await call(stack, "/me/notifications", { method: "POST", token: noRole, json: visualNotification("x"), headers: { "X-UNS-ID": e.body.id } }),
       403,
