@@ -30,9 +30,16 @@ export interface Endpoint {
   appDisplayName: string | null;
   deviceName: string | null;
   createdDateTime: string;
+  /** When the endpoint stops existing unless the app registers it again (renewal, or the subscription's own expiry). */
   expirationDateTime: string | null;
+  /** When the browser last registered it (the app does so on every start): the device was last seen then. */
+  lastSeenDateTime: string;
+  /** The browser's `PushSubscription.expirationTime`, when it gave one. */
+  subscriptionExpirationDateTime: string | null;
   lastDeliveryDateTime: string | null;
   /** `delivered`, `retrying` or `failed` (an endpoint its push service calls gone is removed, not marked). */
   lastDeliveryResult: string | null;
+  /** The push service's HTTP status for that last delivery (null: no answer). */
+  lastDeliveryStatusCode: number | null;
   pushServiceHost: string | null;
 }

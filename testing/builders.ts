@@ -36,8 +36,11 @@ export function anEndpoint(over: Partial<Endpoint> = {}): Endpoint {
     deviceName: null,
     createdDateTime: "2026-11-01T00:00:00Z",
     expirationDateTime: "2027-01-01T00:00:00Z",
+    lastSeenDateTime: "2026-11-01T00:00:00Z",
+    subscriptionExpirationDateTime: null,
     lastDeliveryDateTime: null,
     lastDeliveryResult: null,
+    lastDeliveryStatusCode: null,
     pushServiceHost: null,
     ...over,
   };

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { deviceNameFromUserAgent } from "../../contracts/device-name";
 import { deleteEndpoint, getEndpoint, listEndpoints, registerEndpoint } from "./service";
 import type { EndpointRow } from "./queries";
+import type { Endpoint } from "../../contracts/endpoint";
 import type { Owner } from "../notifications/queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
 import { GUID } from "../http/authenticate";
@@ -19,7 +20,7 @@ import { postSubscriptionSchema } from "./schemas";
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /** The endpoint as the wire shows it: never its keys or full push URL (they are the subscription's secret). */
-export function toEndpointResource(row: EndpointRow): Record<string, unknown> {
+export function toEndpointResource(row: EndpointRow): Endpoint {
   let pushServiceHost: string | null = null;
   if (row.push_endpoint !== null) {
     try {
@@ -34,10 +35,13 @@ export function toEndpointResource(row: EndpointRow): Record<string, unknown> {
     targetHostName: row.target_host_name,
     appDisplayName: row.app_display_name,
     deviceName: row.device_name,
-    createdDateTime: iso(row.created),
+    createdDateTime: row.created.toISOString(),
     expirationDateTime: iso(row.expiration),
+    lastSeenDateTime: row.renewed.toISOString(),
+    subscriptionExpirationDateTime: iso(row.push_expiration),
     lastDeliveryDateTime: iso(row.last_delivery_at),
     lastDeliveryResult: row.last_delivery_result,
+    lastDeliveryStatusCode: row.last_delivery_status,
     pushServiceHost,
   };
 }
