@@ -2,9 +2,35 @@
 // silent path caches and renews; we never keep one), sends a client-request-id, waits out
 // Retry-After on 429/503 a bounded number of times, and throws ApiError for anything else non-2xx.
 import { ApiError, apiErrorFromResponse } from "./errors";
-import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query";
+import {
+  UNREAD_COUNT_FILTER,
+  buildAccessLogQuery,
+  buildDirectoryQuery,
+  buildListQuery,
+  buildNotificationEventsQuery,
+  buildSupportListQuery,
+  type InboxFilters,
+  type SupportInboxFilters,
+} from "./query";
 import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
+import {
+  SUPPORT_REASON_HEADER,
+  type AccessLogEntry,
+  type DeliveryRecord,
+  type DirectoryUser,
+  type NotificationEventEntry,
+  type UserSummary,
+} from "@/contracts/support";
+
+/** A Graph collection page: `value`, and `@odata.nextLink` while there is more. */
+export interface ListPage<T> {
+  value: T[];
+  "@odata.nextLink"?: string;
+}
+
+/** The most event-log pages one notification's history follows (a notification has a handful of events). */
+const MAX_EVENT_PAGES = 10;
 
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */
@@ -25,6 +51,10 @@ export interface ApiClientOptions {
 }
 
 const RETRYABLE = new Set([429, 503]);
+
+function supportHeaders(reason: string): Record<string, string> {
+  return { [SUPPORT_REASON_HEADER]: reason };
+}
 
 export class ApiClient {
   private readonly baseUrl: string;
@@ -49,15 +79,9 @@ export class ApiClient {
     return this.json<NotificationPage>("GET", `${this.baseUrl}/me/notifications?${buildListQuery(filters, top)}`);
   }
 
-  /**
-   * A later page: the service's `@odata.nextLink`, followed exactly as given — but only under the
-   * API's base URL, since the request carries the user's bearer token.
-   */
-  async listPage(nextLink: string): Promise<NotificationPage> {
-    if (!this.isUnderBase(nextLink)) {
-      throw new ApiError(0, "invalidResponse", "The service's next-page link points outside the notifications API.", undefined, undefined);
-    }
-    return this.json<NotificationPage>("GET", nextLink);
+  /** A later page of the inbox (see followNextLink). */
+  listPage(nextLink: string): Promise<NotificationPage> {
+    return this.followNextLink<NotificationPage>(nextLink);
   }
 
   async count(filter: string = UNREAD_COUNT_FILTER): Promise<number> {
@@ -112,6 +136,91 @@ export class ApiClient {
 
   async deleteEndpoint(id: string): Promise<void> {
     await this.send("DELETE", `${this.baseUrl}/me/notifications/subscriptions/${encodeURIComponent(id)}`);
+  }
+
+  // ---- support staff: read-only views of another user of the tenant (contract: "Support and audit") --
+  // Every read of the user's data carries the reason support gave; the service logs it with the read.
+
+  /** Users of the tenant whose name or sign-in name matches `text`. */
+  searchUsers(text: string): Promise<ListPage<DirectoryUser>> {
+    return this.json<ListPage<DirectoryUser>>("GET", `${this.baseUrl}/users?${buildDirectoryQuery(text)}`);
+  }
+
+  getUserSummary(userId: string, reason: string): Promise<UserSummary> {
+    return this.json<UserSummary>("GET", this.userUrl(userId), undefined, supportHeaders(reason));
+  }
+
+  /** First page of the user's inbox (every state, tombstones when asked for), newest first. */
+  listUserNotifications(userId: string, filters: SupportInboxFilters, reason: string, top?: number): Promise<NotificationPage> {
+    return this.json<NotificationPage>("GET", `${this.userUrl(userId)}/notifications?${buildSupportListQuery(filters, top)}`, undefined, supportHeaders(reason));
+  }
+
+  /** A later page of the user's inbox: the next link, with the reason again. */
+  listUserNotificationsPage(nextLink: string, reason: string): Promise<NotificationPage> {
+    return this.followNextLink<NotificationPage>(nextLink, supportHeaders(reason));
+  }
+
+  getUserNotification(userId: string, notificationId: string, reason: string): Promise<Notification> {
+    return this.json<Notification>("GET", `${this.userUrl(userId)}/notifications/${encodeURIComponent(notificationId)}`, undefined, supportHeaders(reason));
+  }
+
+  async listUserEndpoints(userId: string, reason: string): Promise<Endpoint[]> {
+    const page = await this.json<{ value?: Endpoint[] }>("GET", `${this.userUrl(userId)}/notifications/subscriptions`, undefined, supportHeaders(reason));
+    return Array.isArray(page.value) ? page.value : [];
+  }
+
+  /** One record per endpoint the notification was meant for. */
+  async listDeliveries(userId: string, notificationId: string, reason: string): Promise<DeliveryRecord[]> {
+    const url = `${this.userUrl(userId)}/notifications/${encodeURIComponent(notificationId)}/deliveries`;
+    const page = await this.json<{ value?: DeliveryRecord[] }>("GET", url, undefined, supportHeaders(reason));
+    return Array.isArray(page.value) ? page.value : [];
+  }
+
+  /** The notification's whole event log (newest first), every page followed. */
+  async listNotificationEvents(userId: string, notificationId: string, reason: string): Promise<NotificationEventEntry[]> {
+    const headers = supportHeaders(reason);
+    const events: NotificationEventEntry[] = [];
+    let page = await this.json<ListPage<NotificationEventEntry>>(
+      "GET",
+      `${this.userUrl(userId)}/notifications/events?${buildNotificationEventsQuery(notificationId)}`,
+      undefined,
+      headers,
+    );
+    for (let pages = 1; ; pages++) {
+      if (Array.isArray(page.value)) events.push(...page.value);
+      const next = page["@odata.nextLink"];
+      if (!next || pages >= MAX_EVENT_PAGES) return events;
+      page = await this.followNextLink<ListPage<NotificationEventEntry>>(next, headers);
+    }
+  }
+
+  /** Who from support read this user's data (the audit log; reading it needs no reason). */
+  accessLogAbout(userId: string, top = 50): Promise<ListPage<AccessLogEntry>> {
+    return this.json<ListPage<AccessLogEntry>>("GET", `${this.baseUrl}/auditLogs/notificationAccess?${buildAccessLogQuery(userId, top)}`);
+  }
+
+  /** Who from support read the signed-in user's data. */
+  myAccessLog(top = 20): Promise<ListPage<AccessLogEntry>> {
+    return this.json<ListPage<AccessLogEntry>>("GET", `${this.baseUrl}/me/notifications/accessLog?${buildAccessLogQuery(undefined, top)}`);
+  }
+
+  myAccessLogPage(nextLink: string): Promise<ListPage<AccessLogEntry>> {
+    return this.followNextLink<ListPage<AccessLogEntry>>(nextLink);
+  }
+
+  /**
+   * A later page: the service's `@odata.nextLink`, followed exactly as given — but only under the
+   * API's base URL, since the request carries the user's bearer token.
+   */
+  private async followNextLink<T>(nextLink: string, headers?: Record<string, string>): Promise<T> {
+    if (!this.isUnderBase(nextLink)) {
+      throw new ApiError(0, "invalidResponse", "The service's next-page link points outside the notifications API.", undefined, undefined);
+    }
+    return this.json<T>("GET", nextLink, undefined, headers);
+  }
+
+  private userUrl(userId: string): string {
+    return `${this.baseUrl}/users/${encodeURIComponent(userId)}`;
   }
 
   /** Same origin (when one is known) and a path below the base path; no `..` tricks, as URL resolves them. */

@@ -49,3 +49,77 @@ export function buildListQuery(filters: InboxFilters, top: number = PAGE_SIZE): 
   if (search) params.push(["$search", search]);
   return params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join("&");
 }
+
+// ---- support: another user's inbox, the directory, the logs ---------------------------------------
+
+/** What support's read-only inbox shows: live items by state, or the deleted tombstones. */
+export type SupportStateFilter = "all" | "unread" | "read" | "noInteraction" | "activated" | "dismissed" | "snoozed" | "deleted";
+
+export interface SupportInboxFilters {
+  state: SupportStateFilter;
+  group?: string;
+  priority?: "None" | "High" | "Low";
+  search?: string;
+}
+
+export function buildSupportFilter(filters: SupportInboxFilters): string | undefined {
+  const clauses: string[] = [];
+  switch (filters.state) {
+    case "all":
+      break;
+    case "unread":
+    case "read":
+      clauses.push(`readState eq '${filters.state}'`);
+      break;
+    case "deleted":
+      // Deleted items are left out unless the filter names status (contract: "Reading history").
+      clauses.push("status eq 'deleted'");
+      break;
+    default:
+      clauses.push(`userActionState eq '${filters.state}'`);
+  }
+  if (filters.group !== undefined && filters.group !== "") clauses.push(`groupName eq ${odataString(filters.group)}`);
+  if (filters.priority !== undefined) clauses.push(`priority eq '${filters.priority}'`);
+  return clauses.length > 0 ? clauses.join(" and ") : undefined;
+}
+
+function encodeQuery(params: [string, string | undefined][]): string {
+  return params
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join("&");
+}
+
+/** First page of another user's inbox, newest first: the same options as the user's own list. */
+export function buildSupportListQuery(filters: SupportInboxFilters, top: number = PAGE_SIZE): string {
+  return encodeQuery([
+    ["$top", String(top)],
+    ["$orderby", "createdDateTime desc"],
+    ["$filter", buildSupportFilter(filters)],
+    ["$search", buildSearch(filters.search)],
+  ]);
+}
+
+/** How many people a directory search shows. */
+export const DIRECTORY_PAGE_SIZE = 20;
+
+/** `GET /users?$search="text"&$top=20`. */
+export function buildDirectoryQuery(text: string, top: number = DIRECTORY_PAGE_SIZE): string {
+  return encodeQuery([
+    ["$search", buildSearch(text)],
+    ["$top", String(top)],
+  ]);
+}
+
+/** The event log of one notification: `$filter=notificationId eq '…'`. */
+export function buildNotificationEventsQuery(notificationId: string): string {
+  return encodeQuery([["$filter", `notificationId eq ${odataString(notificationId)}`]]);
+}
+
+/** The access log about one user: `$filter=userId eq '…'&$top=…`. */
+export function buildAccessLogQuery(userId: string | undefined, top: number): string {
+  return encodeQuery([
+    ["$filter", userId === undefined ? undefined : `userId eq ${odataString(userId)}`],
+    ["$top", String(top)],
+  ]);
+}
