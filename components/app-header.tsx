@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useSupportAccess } from "@/lib/hooks/use-support-access";
 import { BrandMark } from "./brand-mark";
 import { UnreadBadge } from "./unread-badge";
 
@@ -9,10 +10,12 @@ interface AppHeaderProps {
   unreadCount: number | undefined;
   onSignOut: () => void;
   /** The page shown, marked in the navigation. */
-  current?: "inbox" | "settings";
+  current?: "inbox" | "settings" | "support";
 }
 
 export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox" }: AppHeaderProps) {
+  // Support staff only (the token's roles); everyone else never sees the link.
+  const { isSupport } = useSupportAccess();
   return (
     <header className="app-header">
       <div className="app-header-inner">
@@ -28,6 +31,11 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
           <UnreadBadge count={unreadCount} />
         </div>
         <nav aria-label="App" className="app-nav">
+          {isSupport && (
+            <Link href="/support" className="btn btn-quiet" aria-current={current === "support" ? "page" : undefined}>
+              Support
+            </Link>
+          )}
           <Link href="/settings" className="btn btn-quiet" aria-current={current === "settings" ? "page" : undefined}>
             Settings
           </Link>

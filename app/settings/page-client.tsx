@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect } from "react";
+import { AccessVisits } from "@/components/access-visits";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
 import { EndpointList } from "@/components/endpoint-list";
@@ -10,6 +11,7 @@ import { PushControl } from "@/components/push-control";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
 import type { Endpoint } from "@/contracts/endpoint";
 import { useEndpoints } from "@/lib/hooks/use-endpoints";
+import { useMyAccessLog } from "@/lib/hooks/use-my-access-log";
 import { usePushState } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { useArrivedToast } from "@/lib/hooks/use-arrived-toast";
@@ -25,6 +27,7 @@ function Settings({ session }: { session: Session }) {
   const unread = useUnreadCount();
   const devices = useEndpoints();
   const push = usePushState();
+  const accessLog = useMyAccessLog();
   const arrived = useArrivedToast();
   // App open on this page: close OS notifications of items settled elsewhere.
   useShownNotificationSync();
@@ -80,6 +83,21 @@ function Settings({ session }: { session: Session }) {
             thisEndpointId={push.endpointId}
             onRetry={() => void reloadDevices()}
             onRemove={remove}
+          />
+        </section>
+        <section aria-labelledby="access-log-heading" className="settings-section">
+          <h2 id="access-log-heading">Who looked at my inbox</h2>
+          <p className="settings-lead">When someone from support looks at your notifications or devices to help you, it is listed here with the reason they gave.</p>
+          <AccessVisits
+            label="Support visits to your inbox"
+            visits={accessLog.visits}
+            error={accessLog.error}
+            isLoading={accessLog.isLoading}
+            empty={<p>No one from support has looked at your inbox.</p>}
+            hasMore={accessLog.hasMore}
+            isLoadingMore={accessLog.isLoadingMore}
+            onLoadMore={() => void accessLog.loadMore()}
+            onRetry={() => void accessLog.reload()}
           />
         </section>
       </main>
