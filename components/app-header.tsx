@@ -18,7 +18,7 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
   const { isSupport } = useSupportAccess();
   return (
     <header className="app-header">
-      <div className="app-header-inner">
+      <div className="app-header-inner" data-support={isSupport === true}>
         <div className="brand">
           <BrandMark className="brand-mark" />
           {current === "inbox" ? (

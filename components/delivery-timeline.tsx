@@ -4,6 +4,8 @@
 // repeats the words for the eye (aria-hidden); the words are what assistive technology reads.
 import type { CSSProperties } from "react";
 import { formatTimeNear } from "@/lib/format/clock-time";
+import { useElementWidth } from "@/lib/hooks/use-element-width";
+import { layoutLabels } from "@/lib/support/label-layout";
 import type { Lane, Timeline, TimelinePoint } from "@/lib/support/timeline";
 
 const STATUS_WORD: Record<Lane["status"], string> = {
@@ -26,24 +28,32 @@ function at(position: number): CSSProperties {
   return { left: `calc(var(--track-pad) + ${position} * (100% - 2 * var(--track-pad)))` };
 }
 
-/** Labels near an edge are aligned to it so they never leave the track. */
+/** Axis labels near an end are aligned to it so they never leave the axis. */
 function edge(position: number): "start" | "end" | "middle" {
   if (position < 0.12) return "start";
   if (position > 0.88) return "end";
   return "middle";
 }
 
+/** Must match .timeline's --track-pad (narrow screens use 10px; 14px is the safe estimate). */
+const TRACK_PAD_PX = 14;
+
 function Track({ lane }: { lane: Lane }) {
   const points = lane.points;
+  const { ref, width } = useElementWidth<HTMLDivElement>(320);
+  // Labels are placed for the track's real width: two never overlap, an unplaced one stays in the list.
+  const labels = layoutLabels(points, width, { pad: TRACK_PAD_PX });
   return (
-    <div className="lane-track" aria-hidden="true">
+    <div className="lane-track" aria-hidden="true" ref={ref}>
       <div className="lane-line" />
       {points.map((point, i) => (
         <div key={point.key} className="lane-mark" style={at(point.position)} data-kind={point.kind} data-tone={point.tone} data-update={point.update} title={point.detail}>
           <span className="lane-dot" />
-          <span className="lane-label" data-side={i % 2 === 0 ? "below" : "above"} data-edge={edge(point.position)}>
-            {point.label}
-          </span>
+          {labels[i]!.side !== "hidden" && (
+            <span className="lane-label" data-side={labels[i]!.side} data-edge={labels[i]!.edge}>
+              {point.label}
+            </span>
+          )}
         </div>
       ))}
     </div>
@@ -72,7 +82,7 @@ function LaneView({ lane, reference }: { lane: Lane; reference: string }) {
           {lane.name}
         </h3>
         {lane.platform && <span className="lane-platform">{lane.platform}</span>}
-        {lane.removed && <span className="tag tag-high">Removed</span>}
+        {lane.removed && lane.status !== "removed" && <span className="tag tag-high">Removed</span>}
         {lane.kind === "endpoint" && (
           <span className="lane-status" data-tone={lane.tone}>
             {STATUS_WORD[lane.status]}
@@ -86,7 +96,7 @@ function LaneView({ lane, reference }: { lane: Lane; reference: string }) {
       <Track lane={lane} />
       <details className="lane-details">
         <summary>
-          Every step <span className="sr-only">on {lane.name}</span> ({lane.points.length})
+          Every step<span className="sr-only"> on {lane.name}</span> ({lane.points.length})
         </summary>
         <Steps points={lane.points} reference={reference} />
       </details>

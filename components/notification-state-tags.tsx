@@ -6,7 +6,9 @@ export function NotificationStateTags({ item }: { item: Notification }) {
   return (
     <>
       {item.status === "deleted" && <span className="tag tag-high">Deleted</span>}
-      <span className={item.readState === "unread" ? "tag tag-unread" : "tag"}>{item.readState === "unread" ? "Unread" : "Read"}</span>
+      {item.status !== "deleted" && (
+        <span className={item.readState === "unread" ? "tag tag-unread" : "tag"}>{item.readState === "unread" ? "Unread" : "Read"}</span>
+      )}
       {item.userActionState === "dismissed" && <span className="tag">Dismissed</span>}
       {item.userActionState === "activated" && <span className="tag">Opened</span>}
       {item.userActionState === "snoozed" && (

@@ -70,7 +70,7 @@ function DeviceRow({ endpoint, now }: { endpoint: Endpoint; now: number }) {
             </>
           )}
           {deliveryResultText(endpoint)}
-          {code !== null && `: ${pushStatusText(code)}`}
+          {failed && `: ${pushStatusText(code)}`}
         </dd>
       </dl>
     </li>
