@@ -74,21 +74,27 @@ export interface DeliveryInput {
 }
 
 /** Why an endpoint with no step of its own got nothing (or that its push is still queued). */
-function withoutSteps(e: KnownEndpointRow, input: DeliveryInput, notOwed: StepRow | undefined): DeliveryStep {
+function withoutSteps(e: KnownEndpointRow, input: DeliveryInput, notOwed: readonly StepRow[]): DeliveryStep[] {
   const events = input.displayEvents;
   const first = events[0];
   const last = events[events.length - 1];
   const firstAt = first?.at ?? input.created;
   const kind = last ? pushKindOfEvent(last.kind) : "created";
-  if (e.platform !== "webPush" || e.push_endpoint === null) return derived("skipped", firstAt, "noPushSubscription", kind);
-  if (last && e.created.getTime() > last.at.getTime()) return derived("skipped", e.created, "registeredLater", kind);
-  if (notOwed) return { ...toStep(notOwed), reason: notOwed.reason };
+  if (e.platform !== "webPush" || e.push_endpoint === null) return [derived("skipped", firstAt, "noPushSubscription", kind)];
+  if (last && e.created.getTime() > last.at.getTime()) return [derived("skipped", e.created, "registeredLater", kind)];
+  const owedNothing = notOwed.filter((s) => s.at.getTime() >= e.created.getTime());
+  if (owedNothing.length > 0) return owedNothing.map(toStep);
   if (e.expiration !== null && e.expiration.getTime() <= firstAt.getTime()) {
-    return derived("skipped", e.push_expiration && e.push_expiration.getTime() <= firstAt.getTime() ? e.push_expiration : e.expiration, "subscriptionExpired", kind);
+    const expiredAt = e.push_expiration && e.push_expiration.getTime() <= firstAt.getTime() ? e.push_expiration : e.expiration;
+    return [derived("skipped", expiredAt, "subscriptionExpired", kind)];
   }
-  if (e.push_endpoint !== null && !input.allowed(e.push_endpoint)) return derived("skipped", firstAt, "pushServiceNotAllowed", kind);
-  if (last && last.endpoint_id === e.id) return derived("skipped", last.at, "actingEndpoint", kind);
-  return derived("queued", last?.at ?? firstAt, null, kind);
+  if (!input.allowed(e.push_endpoint)) return [derived("skipped", firstAt, "pushServiceNotAllowed", kind)];
+  if (last && last.endpoint_id === e.id) return [derived("skipped", last.at, "actingEndpoint", kind)];
+  return [derived("queued", last?.at ?? firstAt, null, kind)];
+}
+
+function byTime(a: DeliveryStep, b: DeliveryStep): number {
+  return a.dateTime.localeCompare(b.dateTime) || RANK[a.step] - RANK[b.step];
 }
 
 /**
@@ -99,20 +105,25 @@ function withoutSteps(e: KnownEndpointRow, input: DeliveryInput, notOwed: StepRo
 export function buildDeliveryRecords(input: DeliveryInput): DeliveryRecord[] {
   const byId = new Map(input.endpoints.map((e) => [e.id, e]));
   const own = new Map<string, StepRow[]>();
-  let notOwed: StepRow | undefined;
+  // Pushes owed to nobody (a snooze ending after the display window, a target
+  // policy without webPush): on the lane of every endpoint there at the time.
+  const notOwed: StepRow[] = [];
   for (const s of input.steps) {
-    if (s.endpoint_id === null) notOwed = s;
+    if (s.endpoint_id === null) notOwed.push(s);
     else (own.get(s.endpoint_id) ?? own.set(s.endpoint_id, []).get(s.endpoint_id)!).push(s);
   }
   const records: DeliveryRecord[] = [];
   for (const [id, rows] of own) {
-    const steps = rows.map(toStep).sort((a, b) => a.dateTime.localeCompare(b.dateTime) || RANK[a.step] - RANK[b.step]);
-    records.push({ endpoint: toDeliveryEndpoint(byId.get(id), id), outcome: steps[steps.length - 1]!.step, steps });
+    const e = byId.get(id);
+    const first = rows[0]!.at.getTime();
+    const later = notOwed.filter((s) => s.at.getTime() > first && (!e?.removed_at || s.at.getTime() < e.removed_at.getTime()));
+    const steps = [...rows, ...later].map(toStep).sort(byTime);
+    records.push({ endpoint: toDeliveryEndpoint(e, id), outcome: steps[steps.length - 1]!.step, steps });
   }
   for (const e of input.endpoints) {
     if (own.has(e.id) || e.removed_at !== null) continue;
-    const step = withoutSteps(e, input, notOwed);
-    records.push({ endpoint: toDeliveryEndpoint(e, e.id), outcome: step.step, steps: [step] });
+    const steps = withoutSteps(e, input, notOwed).sort(byTime);
+    records.push({ endpoint: toDeliveryEndpoint(e, e.id), outcome: steps[steps.length - 1]!.step, steps });
   }
   return records.sort(
     (a, b) =>

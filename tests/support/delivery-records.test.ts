@@ -87,6 +87,20 @@ describe("records", () => {
     expect(r.outcome).toBe("shown");
   });
 
+  it("add a later push owed to nobody to the lanes it would have reached (a snooze ending after the display window)", () => {
+    const e = endpoint();
+    const r = only(
+      input({
+        steps: [
+          step({ endpoint_id: e.id, step: "sent", status_code: 201, attempts: 1 }),
+          step({ endpoint_id: null, step: "skipped", reason: "displayWindowOver", push_kind: "updated", at: at(30) }),
+        ],
+      }),
+    );
+    expect(r.steps.map((s) => [s.step, s.reason])).toEqual([["sent", null], ["skipped", "displayWindowOver"]]);
+    expect(r.outcome).toBe("skipped");
+  });
+
   it("keep removed endpoints that were sent to, after the live ones, and leave out removed ones never meant", () => {
     const live = endpoint({ id: "00000000-0000-4000-8000-00000000000a", device_name: "Zed" });
     const gone = endpoint({ id: "00000000-0000-4000-8000-00000000000b", device_name: "Alpha", removed_at: at(1), removed_reason: "gone", push_endpoint: null });
