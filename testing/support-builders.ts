@@ -17,7 +17,7 @@ export function aStep(step: DeliveryStepKind, dateTime: string, over: Partial<De
 }
 
 export function aDeliveryEndpoint(id: string, over: Partial<DeliveryEndpoint> = {}): DeliveryEndpoint {
-  return { id, platform: "webPush", deviceName: null, pushServiceHost: "fcm.googleapis.com", removed: false, ...over };
+  return { id, platform: "webPush", deviceName: null, pushServiceHost: "fcm.googleapis.com", removed: false, removedDateTime: null, removedReason: null, ...over };
 }
 
 /** A record whose outcome is its last step, as the service sends it. */
@@ -33,6 +33,7 @@ export function anEvent(kind: NotificationEventEntry["kind"], dateTime: string, 
     kind,
     actor: kind === "created" || kind === "updated" ? { kind: "app", id: "notifications-sender" } : kind === "expired" || kind === "woke" ? { kind: "service", id: null } : { kind: "user", id: "u1" },
     endpoint: null,
+    pushKind: null,
     change: null,
     targetHostName: "contoso.com",
     appNotificationId: null,
