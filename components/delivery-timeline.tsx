@@ -93,6 +93,7 @@ function LaneView({ lane, reference }: { lane: Lane; reference: string }) {
         {lane.summary}
         {lane.summary.endsWith(".") ? "" : "."}
       </p>
+      {lane.removedNote && lane.status !== "removed" && <p className="lane-removed">Removed since: {lane.removedNote}.</p>}
       <Track lane={lane} />
       <details className="lane-details">
         <summary>

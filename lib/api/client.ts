@@ -16,6 +16,7 @@ import type { BulkActionBody, Notification, NotificationPage, NotificationPatch 
 import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
 import {
   SUPPORT_REASON_HEADER,
+  encodeSupportReason,
   type AccessLogEntry,
   type DeliveryRecord,
   type DirectoryUser,
@@ -52,8 +53,9 @@ export interface ApiClientOptions {
 
 const RETRYABLE = new Set([429, 503]);
 
+/** A header carries bytes: the reason travels percent-encoded as UTF-8 (the service decodes it). */
 function supportHeaders(reason: string): Record<string, string> {
-  return { [SUPPORT_REASON_HEADER]: reason };
+  return { [SUPPORT_REASON_HEADER]: encodeSupportReason(reason) };
 }
 
 export class ApiClient {

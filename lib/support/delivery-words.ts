@@ -1,6 +1,6 @@
 // A delivery's machine words (skip reasons, HTTP statuses, how a push was shown) as the sentences a
 // support person reads out to a user. Unknown values are shown as they are, never hidden.
-import type { ShownHow, SkipReason } from "@/contracts/support";
+import type { EndpointRemovalReason, ShownHow, SkipReason } from "@/contracts/support";
 import { dayKey, formatDay, formatDuration, formatTimeNear, type TimeFormat } from "@/lib/format/clock-time";
 
 /** What a skip sentence can say more precisely when the page knows it. */
@@ -106,5 +106,23 @@ export function shownHowText(how: ShownHow | null): string {
       return "the browser failed to show it";
     default:
       return "shown";
+  }
+}
+
+/** Why a device is gone, completing "Removed: …". */
+export function removalText(reason: EndpointRemovalReason | null): string {
+  switch (reason) {
+    case "removed":
+      return "signed out or removed by the user";
+    case "takenOver":
+      return "the browser was signed in as someone else";
+    case "limit":
+      return "over the limit of devices per user (the oldest goes)";
+    case "gone":
+      return "its push service said the subscription is gone";
+    case "expired":
+      return "not used for too long, or its subscription expired";
+    default:
+      return "no longer registered";
   }
 }

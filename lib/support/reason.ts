@@ -1,39 +1,26 @@
 // The reason support gives for looking at a user's data (sent as X-Support-Reason on every read of
-// it): checked before it is sent, and kept for the visit (this tab's sessionStorage, per user).
+// it): checked as the service checks it before it is sent, and kept for the visit (this tab's
+// sessionStorage, per user).
 import { SUPPORT_REASON_MAX_LENGTH } from "@/contracts/support";
 
 export type ReasonCheck = { ok: true; reason: string } | { ok: false; message: string };
 
-// Typing habits a header cannot carry (fetch refuses code points above U+00FF in a header value):
-// typographic quotes and dashes become their plain forms instead of an error.
-const PLAIN: [RegExp, string][] = [
-  [/[\u2018\u2019\u201A\u2032]/g, "'"],
-  [/[\u201C\u201D\u201E\u2033]/g, '"'],
-  [/[\u2010-\u2015\u2212]/g, "-"],
-  [/\u2026/g, "..."],
-  [/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, " "],
-];
-
-/** The reason as it will be sent: plain punctuation, one line, spaces collapsed, trimmed. */
+/** The reason as it will be sent: one line, spaces collapsed, trimmed. */
 export function normalizeReason(text: string): string {
-  let value = text;
-  for (const [pattern, plain] of PLAIN) value = value.replace(pattern, plain);
-  return value.replace(/\s+/g, " ").trim();
+  return text.replace(/\s+/g, " ").trim();
 }
 
-/** Required, at most SUPPORT_REASON_MAX_LENGTH characters, and only characters an HTTP header can carry. */
+/**
+ * Required and at most SUPPORT_REASON_MAX_LENGTH characters, as the service counts them (any text:
+ * it travels percent-encoded, see encodeSupportReason); no control characters.
+ */
 export function checkReason(text: string): ReasonCheck {
   const reason = normalizeReason(text);
   if (reason === "") return { ok: false, message: "Enter a ticket number or a sentence saying why you are looking." };
   if (reason.length > SUPPORT_REASON_MAX_LENGTH) {
     return { ok: false, message: `Keep the reason to ${SUPPORT_REASON_MAX_LENGTH} characters or fewer (it has ${reason.length}).` };
   }
-  // Printable Latin-1 only: controls are not allowed in a header, and fetch refuses anything above U+00FF.
-  const bad = [...reason].find((c) => {
-    const code = c.codePointAt(0)!;
-    return code < 0x20 || (code >= 0x7f && code < 0xa0) || code > 0xff;
-  });
-  if (bad !== undefined) return { ok: false, message: `The reason cannot contain “${bad}”. Use letters, digits and plain punctuation.` };
+  if (/[\u0000-\u001f\u007f]/.test(reason)) return { ok: false, message: "The reason cannot contain control characters." };
   return { ok: true, reason };
 }
 

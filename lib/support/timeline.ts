@@ -5,7 +5,7 @@ import type { Endpoint } from "@/contracts/endpoint";
 import type { Notification } from "@/contracts/notification";
 import type { DeliveryEndpoint, DeliveryRecord, DeliveryStep, NotificationEventEntry, SkipReason } from "@/contracts/support";
 import { formatDuration, formatTimeNear, type TimeFormat } from "@/lib/format/clock-time";
-import { pushStatusText, shownHowText, skipReasonText, type SkipContext } from "./delivery-words";
+import { pushStatusText, removalText, shownHowText, skipReasonText, type SkipContext } from "./delivery-words";
 
 export type PointKind =
   // the notification itself
@@ -78,6 +78,8 @@ export interface Lane {
   platform: string;
   pushServiceHost: string | null;
   removed: boolean;
+  /** Why and when the device went, in words ("signed out or removed by the user, 3 Nov, 10:20"). */
+  removedNote: string | null;
   status: LaneStatus;
   tone: Tone;
   /** The point the status is about (when it was shown, sent, refused…). */
@@ -86,6 +88,8 @@ export interface Lane {
   summary: string;
   /** Attempts the notification's own push took (when more than one). */
   attempts: number | null;
+  /** After it got there, a later push of it (an update, a snooze ending) that did not go: the last such. */
+  laterMiss: TimelinePoint | null;
   /** Oldest first. */
   points: TimelinePoint[];
 }
@@ -463,8 +467,15 @@ export function buildTimeline(input: TimelineInput): Timeline {
     seen.set(name, n);
     const points = place(draft);
     const { status, point, tone } = laneStatus(points);
+    // The attempts of the push the status is about (a later push's tries are its own).
     const ownSteps = deliveries.find((d) => d.endpoint.id === endpoint.id)?.steps.filter(isDisplayStep) ?? [];
-    const attempts = Math.max(0, ...ownSteps.map((s) => s.attempts ?? 0));
+    const upToStatus = ownSteps.filter((s) => point === null || time(s.dateTime) <= point.at);
+    const attempts = Math.max(0, ...upToStatus.map((s) => s.attempts ?? 0));
+    const arrived = point !== null && STATUS_TONE[status] !== "bad" && status !== "skipped" && status !== "queued" && status !== "retrying";
+    const laterMiss = arrived ? ([...points].reverse().find((p) => !p.update && p.at > point.at && (p.kind === "skipped" || p.kind === "failed")) ?? null) : null;
+    const removedNote = endpoint.removed
+      ? `${removalText(endpoint.removedReason)}${endpoint.removedDateTime ? `, ${formatTimeNear(endpoint.removedDateTime, ref, format)}` : ""}`
+      : null;
     return {
       key: draft.key,
       kind: "endpoint",
@@ -473,11 +484,13 @@ export function buildTimeline(input: TimelineInput): Timeline {
       platform: platformLabel(endpoint.platform),
       pushServiceHost: endpoint.pushServiceHost,
       removed: endpoint.removed,
+      removedNote,
       status,
       tone,
       statusPoint: point,
       summary: summaryFor(status, point, ref, format),
       attempts: attempts > 1 ? attempts : null,
+      laterMiss,
       points,
     };
   });
@@ -493,11 +506,13 @@ export function buildTimeline(input: TimelineInput): Timeline {
       platform: "",
       pushServiceHost: null,
       removed: false,
+      removedNote: null,
       status: "none",
       tone: "muted",
       statusPoint: null,
       summary: notification ? `From ${notification.targetHostName}` : "What the app and the service did",
       attempts: null,
+      laterMiss: null,
       points: place(notificationLane),
     });
   }

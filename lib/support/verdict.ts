@@ -83,15 +83,35 @@ function actionsPhrase(lane: Lane, at: (p: TimelinePoint) => string, there: bool
   return shown.join(", then ") + more;
 }
 
-function deviceSentence(lane: Lane, at: (p: TimelinePoint) => string): string | null {
+interface Told {
+  main: string;
+  /** A later push of it that did not go there ("not pushed again at 10:32: …"). */
+  later: string | null;
+  laterPoint: TimelinePoint | null;
+}
+
+function tell(lane: Lane, at: (p: TimelinePoint) => string): Told | null {
+  const miss = lane.laterMiss;
+  const later = miss ? `not pushed again at ${at(miss)}: ${why(miss)}` : null;
   const outcome = outcomePhrase(lane, at);
   if (outcome) {
     const actions = actionsPhrase(lane, at, true);
-    return sentence(actions ? `${outcome}; ${actions}` : outcome);
+    return { main: actions ? `${outcome}; ${actions}` : outcome, later, laterPoint: miss };
   }
   // No push recorded for this device, but the user did something there.
   const actions = actionsPhrase(lane, at, false);
-  return actions ? sentence(`${actions} on ${deviceName(lane)}`) : null;
+  return actions ? { main: `${actions} on ${deviceName(lane)}`, later: null, laterPoint: null } : null;
+}
+
+/** The same later miss on every device is told once, after them (with the snooze that caused it). */
+function sharedLater(told: Told[], own: Lane | undefined, at: (p: TimelinePoint) => string): string | null {
+  const withLater = told.filter((t) => t.later !== null);
+  if (withLater.length < 2 || withLater.some((t) => t.later !== withLater[0]!.later)) return null;
+  const miss = withLater[0]!.laterPoint!;
+  const woke = own?.points.find((p) => p.kind === "woke" && Math.abs(p.at - miss.at) <= 60_000);
+  return woke
+    ? sentence(`when the snooze ended at ${at(woke)}, it was not pushed again: ${why(miss)}`)
+    : sentence(`at ${at(miss)} it was not pushed again to any device: ${why(miss)}`);
 }
 
 /** The notification's own lane: changes with no device recorded, expiry. */
@@ -111,17 +131,20 @@ export function deliveryVerdict(timeline: Timeline, options: VerdictOptions = {}
   const at = (p: TimelinePoint) => formatTimeNear(p.iso, reference, format);
 
   const devices = timeline.lanes.filter((l) => l.kind === "endpoint");
-  const told = devices.map((lane) => deviceSentence(lane, at)).filter((s): s is string => s !== null);
+  const own = timeline.lanes.find((l) => l.kind === "notification");
+  const told = devices.map((lane) => tell(lane, at)).filter((t): t is Told => t !== null);
+  const shared = sharedLater(told, own, at);
   const sentences: string[] = [];
   if (devices.every((l) => l.statusPoint === null)) {
     sentences.push("Not pushed to any device: there was no device registered for notifications, so it was only in the inbox.");
   }
-  sentences.push(...told.slice(0, maxDevices));
-  if (told.length > maxDevices) {
-    const rest = told.length - maxDevices;
+  const lines = told.map((t) => sentence(t.later && !shared ? `${t.main}; ${t.later}` : t.main));
+  sentences.push(...lines.slice(0, maxDevices));
+  if (lines.length > maxDevices) {
+    const rest = lines.length - maxDevices;
     sentences.push(`And ${rest} more device${rest === 1 ? "" : "s"}, below.`);
   }
-  const own = timeline.lanes.find((l) => l.kind === "notification");
+  if (shared) sentences.push(shared);
   if (own) sentences.push(...notificationSentences(own, at));
   return sentences.join(" ");
 }

@@ -1,7 +1,8 @@
 // A push service's answers and the service's skip reasons, in the words support reads out.
 import { describe, expect, it } from "vitest";
 import { SKIP_REASONS } from "@/contracts/support";
-import { pushStatusText, shownHowText, skipReasonText } from "@/lib/support/delivery-words";
+import { ENDPOINT_REMOVAL_REASONS } from "@/contracts/support";
+import { pushStatusText, removalText, shownHowText, skipReasonText } from "@/lib/support/delivery-words";
 
 describe("pushStatusText", () => {
   it.each([
@@ -57,5 +58,11 @@ describe("shownHowText", () => {
     [null, "shown"],
   ] as const)("%s", (how, words) => {
     expect(shownHowText(how)).toBe(words);
+  });
+});
+
+describe("removalText", () => {
+  it.each(ENDPOINT_REMOVAL_REASONS.map((r) => [r]))("%s has its own words", (reason) => {
+    expect(removalText(reason)).not.toBe(removalText(null));
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiClient } from "@/lib/api/client";
 import { buildAccessLogQuery, buildDirectoryQuery, buildNotificationEventsQuery, buildSupportFilter, buildSupportListQuery } from "@/lib/api/query";
-import { SUPPORT_REASON_HEADER } from "@/contracts/support";
+import { SUPPORT_REASON_HEADER, decodeSupportReason } from "@/contracts/support";
 
 interface Call {
   url: string;
@@ -66,7 +66,13 @@ describe("support's OData options", () => {
 });
 
 describe("ApiClient support reads", () => {
-  const reason = "TICKET-42 no push";
+  // Any text: the header carries it percent-encoded as UTF-8.
+  const reason = "TICKET-42 – Zoë’s phone gets no push 🔔";
+  const encoded = "TICKET-42%20%E2%80%93%20Zo%C3%AB%E2%80%99s%20phone%20gets%20no%20push%20%F0%9F%94%94";
+
+  it("encodes the reason so any text survives a header, and the service reads it back", () => {
+    expect(decodeSupportReason(encoded)).toBe(reason);
+  });
 
   it("searches users with no reason header (nothing of one user is read)", async () => {
     const { api, calls } = client([Response.json({ value: [{ id: "m", displayName: "Megan", userPrincipalName: "megan@x", lastSeenDateTime: null }] })]);
@@ -103,7 +109,7 @@ describe("ApiClient support reads", () => {
       "/users/m/notifications/n1/deliveries",
       "/users/m/notifications/events?$filter=notificationId%20eq%20'n1'",
     ]);
-    expect(calls.map((c) => c.headers[SUPPORT_REASON_HEADER])).toEqual(Array(7).fill(reason));
+    expect(calls.map((c) => c.headers[SUPPORT_REASON_HEADER])).toEqual(Array(7).fill(encoded));
     expect(calls.every((c) => c.method === "GET")).toBe(true);
   });
 
@@ -114,7 +120,7 @@ describe("ApiClient support reads", () => {
     const events = await api.listNotificationEvents("m", "n1", reason);
     expect(events.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, n) => `e${n}`));
     expect(calls).toHaveLength(10);
-    expect(calls.every((c) => c.headers[SUPPORT_REASON_HEADER] === reason)).toBe(true);
+    expect(calls.every((c) => c.headers[SUPPORT_REASON_HEADER] === encoded)).toBe(true);
   });
 
   it("refuses a next link outside the API, before sending the reason anywhere", async () => {

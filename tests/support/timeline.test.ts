@@ -115,6 +115,19 @@ describe("lane statuses", () => {
     expect(l.points.at(-1)).toMatchObject({ kind: "removed", tone: "bad", detail: "The device was removed: the push service said the subscription is gone (410)." });
   });
 
+  it("says why and when a device went", () => {
+    const gone = only(shown(), { ...phone, removed: true, removedReason: "takenOver", removedDateTime: "2026-11-04T08:00:00Z" });
+    expect(gone.removedNote).toBe("the browser was signed in as someone else, 4 Nov, 08:00");
+    expect(only(shown(), { ...phone, removed: true }).removedNote).toBe("no longer registered");
+    expect(only(shown()).removedNote).toBeNull();
+  });
+
+  it("keeps the last later push that did not go, only once it got there", () => {
+    const miss = aStep("skipped", "2026-11-03T10:32:00Z", { pushKind: "updated", reason: "displayWindowOver" });
+    expect(only([...shown(), miss]).laterMiss).toMatchObject({ kind: "skipped", iso: "2026-11-03T10:32:00Z" });
+    expect(only([aStep("skipped", "2026-11-03T10:00:01Z", { reason: "registeredLater" }), miss]).laterMiss).toBeNull();
+  });
+
   it("counts the attempts a retried push took", () => {
     const l = only([
       aStep("retrying", "2026-11-03T10:00:01Z", { statusCode: 503, attempts: 1, nextAttemptDateTime: "2026-11-03T10:00:31Z" }),

@@ -263,6 +263,34 @@ describe("deliveryVerdict", () => {
     );
   });
 
+  it("tells once, after the devices, that a snooze ended after the display window and nothing was pushed again", () => {
+    const later = aStep("skipped", "2026-11-03T10:32:00Z", { pushKind: "updated", reason: "displayWindowOver" });
+    expect(
+      verdict({
+        notification: { ...notification, displayTimeToLive: 900 },
+        deliveries: [aDeliveryRecord(phone, [...shownOn(), later]), aDeliveryRecord(desktop, [...shownOn("10:00:02"), later])],
+        events: [
+          anEvent("woke", "2026-11-03T10:32:00Z"),
+          anEvent("stateChanged", "2026-11-03T10:02:00Z", { endpoint: desktop, change: { userActionState: "snoozed", snoozedUntilDateTime: "2026-11-03T10:32:00Z" } }),
+        ],
+      }),
+    ).toBe(
+      "Shown on Chrome on Android at 10:00. Shown on Chrome on Linux at 10:00; snoozed there at 10:02. " +
+        "When the snooze ended at 10:32, it was not pushed again: its display window (15 min) was over before it could go out.",
+    );
+  });
+
+  it("tells a later push that did not go to one device on that device's sentence", () => {
+    expect(
+      verdict({
+        deliveries: [
+          aDeliveryRecord(phone, [...shownOn(), aStep("failed", "2026-11-03T11:00:00Z", { pushKind: "updated", statusCode: 500, attempts: 3 })]),
+          aDeliveryRecord(desktop, shownOn("10:00:02")),
+        ],
+      }),
+    ).toBe("Shown on Chrome on Android at 10:00; not pushed again at 11:00: the push service had an error (500). Shown on Chrome on Linux at 10:00.");
+  });
+
   it("says so when nothing at all is recorded", () => {
     expect(deliveryVerdict(buildTimeline({ deliveries: [], events: [] }))).toBe("Nothing is recorded for this notification.");
   });
