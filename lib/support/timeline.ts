@@ -387,6 +387,44 @@ const STATUS_RANK: Record<LaneStatus, number> = {
   none: 11,
 };
 
+/**
+ * Each lane's device name. Devices of the same name (two "Chrome on Windows") are told apart by what
+ * differs: the platform, else when each was added (when the device list still has it), else a number.
+ */
+function laneNames(endpoints: DeliveryEndpoint[], devices: Map<string, Endpoint>, reference: string, format: TimeFormat | undefined): Map<string, string> {
+  const groups = new Map<string, DeliveryEndpoint[]>();
+  for (const e of endpoints) {
+    const name = baseName(e);
+    groups.set(name, [...(groups.get(name) ?? []), e]);
+  }
+  const names = new Map<string, string>();
+  for (const [name, group] of groups) {
+    if (group.length === 1) {
+      names.set(group[0]!.id, name);
+      continue;
+    }
+    const platformsDiffer = new Set(group.map((e) => e.platform)).size > 1;
+    group.forEach((e, i) => {
+      const parts: string[] = [];
+      if (platformsDiffer) parts.push(platformLabel(e.platform).toLowerCase() || "unknown type");
+      const added = devices.get(e.id)?.createdDateTime;
+      if (added) parts.push(`added ${formatTimeNear(added, reference, format)}`);
+      else if (e.removed) parts.push("removed");
+      const suffix = parts.length > 0 ? parts.join(", ") : `#${i + 1}`;
+      names.set(e.id, `${name} (${suffix})`);
+    });
+  }
+  // Still the same (two added in the same minute): a number makes each unique.
+  const counts = new Map<string, number>();
+  for (const e of endpoints) {
+    const name = names.get(e.id)!;
+    const n = (counts.get(name) ?? 0) + 1;
+    counts.set(name, n);
+    if (n > 1) names.set(e.id, `${name} #${n}`);
+  }
+  return names;
+}
+
 interface LaneDraft {
   key: string;
   endpoint: DeliveryEndpoint | null;
@@ -458,13 +496,9 @@ export function buildTimeline(input: TimelineInput): Timeline {
       .map((d, i) => ({ ...d, key: `${lane.key}-${i}`, position: positions.get(d.at) ?? 0 }))
       .sort((a, b) => a.at - b.at);
 
-  // Two devices with the same name (two Chrome on Windows) are told apart by a number.
-  const seen = new Map<string, number>();
+  const names = laneNames([...lanes.values()].map((l) => l.endpoint!), devices, ref, format);
   const endpointLanes: Lane[] = [...lanes.values()].map((draft) => {
     const endpoint = draft.endpoint!;
-    const name = baseName(endpoint);
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
     const points = place(draft);
     const { status, point, tone } = laneStatus(points);
     // The attempts of the push the status is about (a later push's tries are its own).
@@ -480,7 +514,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
       key: draft.key,
       kind: "endpoint",
       endpointId: endpoint.id,
-      name: n > 1 ? `${name} (${n})` : name,
+      name: names.get(endpoint.id)!,
       platform: platformLabel(endpoint.platform),
       pushServiceHost: endpoint.pushServiceHost,
       removed: endpoint.removed,
@@ -488,7 +522,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
       status,
       tone,
       statusPoint: point,
-      summary: summaryFor(status, point, ref, format),
+      summary: summaryFor(status, point, ref, format) + (laterMiss ? `; not pushed again at ${formatTimeNear(laterMiss.iso, ref, format)}` : ""),
       attempts: attempts > 1 ? attempts : null,
       laterMiss,
       points,

@@ -2,7 +2,7 @@
 // point on one shared, compressed time axis, failures in words.
 import { describe, expect, it } from "vitest";
 import { axisPositions, buildTimeline, isDisplayStep, platformLabel, type Lane } from "@/lib/support/timeline";
-import { aNotification } from "../../testing/builders";
+import { aNotification, anEndpoint } from "../../testing/builders";
 import { aDeliveryEndpoint, aDeliveryRecord, aStep, anEvent } from "../../testing/support-builders";
 
 const format = { locale: "en-GB", timeZone: "UTC" };
@@ -124,7 +124,10 @@ describe("lane statuses", () => {
 
   it("keeps the last later push that did not go, only once it got there", () => {
     const miss = aStep("skipped", "2026-11-03T10:32:00Z", { pushKind: "updated", reason: "displayWindowOver" });
-    expect(only([...shown(), miss]).laterMiss).toMatchObject({ kind: "skipped", iso: "2026-11-03T10:32:00Z" });
+    expect(only([...shown(), miss])).toMatchObject({
+      laterMiss: { kind: "skipped", iso: "2026-11-03T10:32:00Z" },
+      summary: "Shown as a notification at 10:00; not pushed again at 10:32",
+    });
     expect(only([aStep("skipped", "2026-11-03T10:00:01Z", { reason: "registeredLater" }), miss]).laterMiss).toBeNull();
   });
 
@@ -162,14 +165,36 @@ describe("lane statuses", () => {
     expect(t.lanes.filter((l) => l.kind === "endpoint").map((l) => l.name)).toEqual(["Chrome on Android", "Chrome on Linux"]);
   });
 
-  it("tells two devices of the same name apart", () => {
-    const t = buildTimeline({
-      notification,
-      format,
-      deliveries: [aDeliveryRecord(aDeliveryEndpoint("a", { deviceName: "Chrome on Windows" }), shown()), aDeliveryRecord(aDeliveryEndpoint("b", { deviceName: "Chrome on Windows" }), shown())],
-      events: [],
+  describe("two devices of the same name", () => {
+    const named = (records: ReturnType<typeof aDeliveryRecord>[], endpoints: ReturnType<typeof anEndpoint>[] = []) =>
+      buildTimeline({ notification, format, deliveries: records, events: [], endpoints })
+        .lanes.filter((l) => l.kind === "endpoint")
+        .map((l) => l.name);
+    const windows = (id: string, over: Parameters<typeof aDeliveryEndpoint>[1] = {}) => aDeliveryEndpoint(id, { deviceName: "Chrome on Windows", ...over });
+
+    it("are told apart by when each was added", () => {
+      expect(
+        named(
+          [aDeliveryRecord(windows("a"), shown()), aDeliveryRecord(windows("b"), shown())],
+          [anEndpoint({ id: "a", createdDateTime: "2026-10-01T09:00:00Z" }), anEndpoint({ id: "b", createdDateTime: "2026-11-03T09:30:00Z" })],
+        ),
+      ).toEqual(["Chrome on Windows (added 1 Oct, 09:00)", "Chrome on Windows (added 09:30)"]);
     });
-    expect(t.lanes.filter((l) => l.kind === "endpoint").map((l) => l.name)).toEqual(["Chrome on Windows", "Chrome on Windows (2)"]);
+
+    it("are told apart by platform when it differs", () => {
+      expect(named([aDeliveryRecord(windows("a"), shown()), aDeliveryRecord(windows("b", { platform: "web" }), [aStep("skipped", "2026-11-03T10:00:01Z", { reason: "noPushSubscription" })])])).toEqual([
+        "Chrome on Windows (web push)",
+        "Chrome on Windows (in the app only)",
+      ]);
+    });
+
+    it("are numbered when nothing else differs", () => {
+      expect(named([aDeliveryRecord(windows("a"), shown()), aDeliveryRecord(windows("b"), shown())])).toEqual(["Chrome on Windows (#1)", "Chrome on Windows (#2)"]);
+      expect(named([aDeliveryRecord(windows("a", { removed: true }), shown()), aDeliveryRecord(windows("b", { removed: true }), shown())])).toEqual([
+        "Chrome on Windows (removed)",
+        "Chrome on Windows (removed) #2",
+      ]);
+    });
   });
 
   it("names a device without a name by what it can do", () => {
