@@ -50,7 +50,8 @@ function SupportNotificationItem({ userId, item }: { userId: string; item: Notif
       className="item support-item"
       data-item-id={item.id}
       data-unread={unread}
-      data-dismissed={item.userActionState === "dismissed" || item.status === "deleted"}
+      // Not the inbox's faded data-dismissed style: its muted text would fail contrast here, where every state matters.
+      data-state={item.status === "deleted" ? "deleted" : item.userActionState}
       aria-labelledby={titleId}
     >
       <div className="item-top">
