@@ -33,7 +33,7 @@ import { toResource } from "../notifications/resource";
 import { getNotification } from "../notifications/service";
 import { ISO_DATE_TIME, parseIsoDateTime } from "../notifications/filter";
 import { listEndpoints } from "../endpoints/service";
-import { toEndpointResource } from "../endpoints/routes";
+import { toEndpointResource } from "../endpoints/resource";
 import type { Queryable } from "../store/db";
 import {
   accessLog,
