@@ -53,6 +53,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     roles: [],
     seedInbox: true,
   },
+  {
+    oid: "b2e1d4c3-2c3d-4e5f-9a01-2b3c4d5e6f02",
+    tenantId: TENANT_B,
+    name: "Rui Support",
+    upn: "support@fabrikam.test",
+    roles: [SUPPORT_ROLE],
+    seedInbox: false,
+  },
 ];
 
 export function findDemoUser(oidOrUpn: string): DemoUser | undefined {

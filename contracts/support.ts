@@ -7,9 +7,27 @@ import type { EndpointPlatform } from "./endpoint";
 import type { PushKind } from "./push-payload";
 import type { ReadState, UserActionState } from "./notification";
 
-/** Why support looks (a ticket id or a sentence): required on every read of another user's data. */
+/**
+ * Why support looks (a ticket id or a sentence): required on every read of
+ * another user's data. HTTP header values are bytes, so the reason travels
+ * percent-encoded as UTF-8 (encodeSupportReason); the service decodes it.
+ */
 export const SUPPORT_REASON_HEADER = "X-Support-Reason";
 export const SUPPORT_REASON_MAX_LENGTH = 200;
+
+/** The header value for a reason: any text, percent-encoded as UTF-8. */
+export function encodeSupportReason(reason: string): string {
+  return encodeURIComponent(reason.trim());
+}
+
+/** The reason a header value carries (percent-encoded UTF-8, or plain text that is not). */
+export function decodeSupportReason(value: string): string {
+  try {
+    return decodeURIComponent(value).trim();
+  } catch {
+    return value.trim();
+  }
+}
 
 /** A user of the tenant the service has seen (`GET /users`). */
 export interface DirectoryUser {
@@ -96,6 +114,15 @@ export interface DeliveryStep {
   how: ShownHow | null;
 }
 
+/**
+ * Why an endpoint is gone: `removed` by the user (Remove, or signing out),
+ * `takenOver` (the browser signed in as someone else), `limit` (the user's
+ * oldest beyond the per-user limit), `gone` (its push service answered 404 or
+ * 410), `expired` (not renewed, or its subscription's own expiry).
+ */
+export const ENDPOINT_REMOVAL_REASONS = ["removed", "takenOver", "limit", "gone", "expired"] as const;
+export type EndpointRemovalReason = (typeof ENDPOINT_REMOVAL_REASONS)[number];
+
 /** The endpoint a delivery record is about, as it was (it may have been removed since). */
 export interface DeliveryEndpoint {
   id: string;
@@ -104,6 +131,8 @@ export interface DeliveryEndpoint {
   pushServiceHost: string | null;
   /** The endpoint no longer exists (signed out, removed, or its push service said it is gone). */
   removed: boolean;
+  removedDateTime: string | null;
+  removedReason: EndpointRemovalReason | null;
 }
 
 /** `GET /users/{id}/notifications/{nid}/deliveries`: one record per endpoint the notification was meant for. */
@@ -146,6 +175,8 @@ export interface NotificationEventEntry {
   actor: EventActor;
   /** The endpoint it happened on (the acting device; for `delivered`, where it went). */
   endpoint: DeliveryEndpoint | null;
+  /** `delivered`: which push went out (`created`/`updated` show it, `stateChanged`/`deleted` close it). */
+  pushKind: PushKind | null;
   /** `stateChanged`: what changed. */
   change: { readState?: ReadState; userActionState?: UserActionState; snoozedUntilDateTime?: string | null } | null;
   /** The notification as it is now (null once expired and purged). */

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Hono } from "hono";
 import { loadConfig, type ServiceConfig } from "./config";
 import { seedDemo } from "./demo-seed";
+import { isEndpointLive } from "./endpoints/service";
 import { createSnoozeWaker } from "./notifications/snooze-waker";
 import { createApp } from "./http/app";
 import type { AppEnv } from "./http/env";
@@ -85,6 +86,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     noteWrites: maintenance.noteWrites,
     vapidPublicKey: vapid.publicKey,
     pushServices,
+    isEndpointLive: (owner, endpointId, at) => isEndpointLive(db, owner, endpointId, at),
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);

@@ -6,6 +6,7 @@ import type { SnoozeWaker } from "./notifications/snooze-waker";
 import { DELTA_RETENTION_MS } from "./notifications/delta";
 import { pruneHistoryQueries } from "./notifications/queries";
 import { purgeExpired } from "./notifications/service";
+import { pruneAccessLog } from "./support/service";
 import type { PushPipeline } from "./push/pipeline";
 import { PGBOSS_SCHEMA } from "./push/queue";
 import type { Store } from "./store/store";
@@ -23,7 +24,7 @@ const VACUUM_SCALE = 0.1;
  * live rows stay few (pruning), so a plain VACUUM of them is short.
  */
 const PUSH_VACUUM_INTERVAL_MS = 60 * 60_000;
-const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, endpoints`;
+const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, delivery_steps, endpoints`;
 
 export interface MaintenanceDeps {
   store: Pick<Store, "db" | "autovacuum">;
@@ -66,6 +67,7 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       const cutoff = new Date(at.getTime() - DELTA_RETENTION_MS);
       for (const sql of pruneHistoryQueries(cutoff)) await db.query(sql.text, sql.params);
       await push.runMaintenance(at, cutoff);
+      await pruneAccessLog(db);
       // Without this the planner has no statistics and the unread count can
       // never be an index-only scan (the visibility map stays empty).
       if (!store.autovacuum && (await vacuumDue())) {

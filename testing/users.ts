@@ -18,6 +18,8 @@ export const users = {
   sam: byUpn("support@contoso.test"),
   /** Tenant B, seeded inbox: isolation (tenants.spec.ts). */
   bruno: byUpn("bruno@fabrikam.test"),
+  /** Tenant B, support staff: support must never reach across tenants (tests/support). */
+  rui: byUpn("support@fabrikam.test"),
 } as const;
 
 export type { DemoUser };

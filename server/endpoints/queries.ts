@@ -2,6 +2,7 @@
 // changes a user's endpoint names tenant_id and user_id; the only lookups
 // without a user are by push endpoint URL (a takeover must find the row
 // whoever owns it) and by UNS id within a tenant (the X-UNS-ID send path).
+import type { EndpointRemovalReason } from "../../contracts/support";
 import type { Owner } from "../notifications/queries";
 import type { Sql } from "../store/db";
 
@@ -118,10 +119,25 @@ export function deleteEndpointDeliveriesQuery(owner: Owner, ids: readonly string
   };
 }
 
-export function deleteEndpointsQuery(owner: Owner, ids: readonly string[]): Sql {
+/** The push service's host, from a push endpoint URL, in SQL. */
+const PUSH_SERVICE_HOST = "substring(push_endpoint from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)')";
+
+/** Keeps what support needs to name a removed endpoint (removed_endpoints), from a CTE `gone` of deleted rows. */
+function keepRemoved(reasonParam: string, atExpr: string): string {
+  return `INSERT INTO removed_endpoints (tenant_id, user_id, id, platform, device_name, push_service_host, created, removed_at, reason)
+      SELECT tenant_id, user_id, id, platform, device_name, ${PUSH_SERVICE_HOST}, created, ${atExpr}, ${reasonParam} FROM gone
+      ON CONFLICT (tenant_id, user_id, id) DO UPDATE SET removed_at = EXCLUDED.removed_at, reason = EXCLUDED.reason`;
+}
+
+/** Removes endpoints, remembering each in removed_endpoints with why and when. */
+export function deleteEndpointsQuery(owner: Owner, ids: readonly string[], reason: EndpointRemovalReason, now: Date): Sql {
   return {
-    text: `DELETE FROM endpoints WHERE id = ANY($1::uuid[]) AND tenant_id = $2 AND user_id = $3 RETURNING id::text AS id`,
-    params: [ids, owner.tenantId, owner.userId],
+    text: `WITH gone AS (
+        DELETE FROM endpoints WHERE id = ANY($1::uuid[]) AND tenant_id = $2 AND user_id = $3
+        RETURNING id, tenant_id, user_id, platform, device_name, push_endpoint, created),
+      kept AS (${keepRemoved("$4", "$5::timestamptz")})
+      SELECT id::text AS id FROM gone`,
+    params: [ids, owner.tenantId, owner.userId, reason, now],
   };
 }
 
@@ -134,5 +150,12 @@ export function purgeExpiredEndpointDeliveriesQuery(now: Date): Sql {
 }
 
 export function purgeExpiredEndpointsQuery(now: Date): Sql {
-  return { text: `DELETE FROM endpoints WHERE expiration <= $1`, params: [now] };
+  return {
+    text: `WITH gone AS (
+        DELETE FROM endpoints WHERE expiration <= $1
+        RETURNING id, tenant_id, user_id, platform, device_name, push_endpoint, created, expiration),
+      kept AS (${keepRemoved("'expired'", "expiration")})
+      SELECT count(*)::int AS purged FROM gone`,
+    params: [now],
+  };
 }

@@ -9,7 +9,7 @@ import type { Endpoint } from "../../contracts/endpoint";
 import type { Owner } from "../notifications/queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
 import { GUID } from "../http/authenticate";
-import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
+import { badRequest, methodNotAllowed, notFound } from "../http/graph-error";
 import { requireUser, type Authentication } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";
 import { queryOptions } from "../http/odata-query";
@@ -116,7 +116,6 @@ export function endpointRoutes(deps: AppDeps, { signedIn }: Pick<Authentication,
     return odataJson(
       outcome.created ? 201 : 200,
       { "@odata.context": contextUrl(c, owner.userId, "/$entity"), ...toEndpointResource(outcome.row) },
-      // The one route that reads it back (/users/{id}/… is support access, not routed yet).
       { Location: `${base(c)}/me/notifications/subscriptions/${outcome.row.id}` },
     );
   });
@@ -140,18 +139,11 @@ export function endpointRoutes(deps: AppDeps, { signedIn }: Pick<Authentication,
   routes.delete("/me/notifications/subscriptions/:id", signedIn, async (c) => {
     const owner = me(c);
     queryOptions(new URL(c.req.url), []);
-    if (!(await deleteEndpoint(db, owner, endpointIdParam(c)))) throw notFound();
+    if (!(await deleteEndpoint(db, owner, endpointIdParam(c), c.get("now")))) throw notFound();
     deps.noteWrites(1);
     return new Response(null, { status: 204 });
   });
   routes.all("/me/notifications/subscriptions/:id", methodNotAllowed("GET, DELETE"));
-
-  // Support access to another user's endpoints comes with the audit log, as
-  // for their notifications; until then it is refused the same way.
-  routes.get("/users/:userId/notifications/subscriptions", signedIn, () => {
-    throw new GraphError("accessDenied", "Reading another user's endpoints is not available.");
-  });
-  routes.all("/users/:userId/notifications/subscriptions", methodNotAllowed("GET"));
 
   return routes;
 }

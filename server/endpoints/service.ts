@@ -19,6 +19,7 @@ import {
   type EndpointFields,
   type EndpointRow,
 } from "./queries";
+import type { EndpointRemovalReason } from "../../contracts/support";
 import type { Owner } from "../notifications/queries";
 
 const DAY_MS = 86_400_000;
@@ -76,8 +77,8 @@ export async function registerEndpoint(db: Db, owner: Owner, reg: Registration, 
 async function registerOnce(db: Db, owner: Owner, reg: Registration, fields: EndpointFields): Promise<RegisterOutcome> {
   return db.transaction(async (tx) => {
     const removed: string[] = [];
-    const remove = async (o: Owner, id: string) => {
-      removed.push(...(await removeEndpoints(tx, o, [id])));
+    const remove = async (o: Owner, id: string, reason: EndpointRemovalReason) => {
+      removed.push(...(await removeEndpoints(tx, o, [id], reason, fields.renewed)));
     };
 
     let renewId: string | null = null;
@@ -90,7 +91,7 @@ async function registerOnce(db: Db, owner: Owner, reg: Registration, fields: End
         // A shared browser signed in as someone else: the push subscription now
         // reaches this user, so the previous owner's row (and id) must go, or
         // their notifications would keep arriving here.
-        await remove({ tenantId: holder.tenant_id, userId: holder.user_id }, holder.id);
+        await remove({ tenantId: holder.tenant_id, userId: holder.user_id }, holder.id, "takenOver");
       }
     }
     if (renewId === null && reg.renewId !== null) {
@@ -111,12 +112,12 @@ async function registerOnce(db: Db, owner: Owner, reg: Registration, fields: End
       row = (await tx.query<EndpointRow>(i.text, i.params)).rows[0]!;
     }
     const over = endpointsBeyondLimitQuery(owner, MAX_ENDPOINTS_PER_USER);
-    for (const { id } of (await tx.query<{ id: string }>(over.text, over.params)).rows) await remove(owner, id);
+    for (const { id } of (await tx.query<{ id: string }>(over.text, over.params)).rows) await remove(owner, id, "limit");
     return { row, created, removed };
   });
 }
 
-export async function listEndpoints(db: Db, owner: Owner, now: Date): Promise<EndpointRow[]> {
+export async function listEndpoints(db: Queryable, owner: Owner, now: Date): Promise<EndpointRow[]> {
   const sql = listEndpointsQuery(owner, now);
   return (await db.query<EndpointRow>(sql.text, sql.params)).rows;
 }
@@ -127,19 +128,32 @@ export async function getEndpoint(db: Db, owner: Owner, id: string, now: Date): 
 }
 
 /**
- * Removes the owner's endpoints among `ids` with their delivery records (run it
- * in a transaction); returns the ids that were theirs and are gone.
+ * Removes the owner's endpoints among `ids` with their delivery working state
+ * (run it in a transaction), remembering why for support; returns the ids that
+ * were theirs and are gone.
  */
-export async function removeEndpoints(tx: Queryable, owner: Owner, ids: readonly string[]): Promise<string[]> {
+export async function removeEndpoints(
+  tx: Queryable,
+  owner: Owner,
+  ids: readonly string[],
+  reason: EndpointRemovalReason,
+  now: Date,
+): Promise<string[]> {
   const d = deleteEndpointDeliveriesQuery(owner, ids);
   await tx.query(d.text, d.params);
-  const e = deleteEndpointsQuery(owner, ids);
+  const e = deleteEndpointsQuery(owner, ids, reason, now);
   return (await tx.query<{ id: string }>(e.text, e.params)).rows.map((r) => r.id);
 }
 
 /** Removes the caller's endpoint and its delivery records; false when it is not theirs (or not there). */
-export async function deleteEndpoint(db: Db, owner: Owner, id: string): Promise<boolean> {
-  return db.transaction(async (tx) => (await removeEndpoints(tx, owner, [id])).length > 0);
+export async function deleteEndpoint(db: Db, owner: Owner, id: string, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => (await removeEndpoints(tx, owner, [id], "removed", now)).length > 0);
+}
+
+/** Whether the owner's endpoint exists and has not expired (an id that is not a GUID never does). */
+export async function isEndpointLive(db: Db, owner: Owner, id: string, now: Date): Promise<boolean> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+  return (await getEndpoint(db, owner, id.toLowerCase(), now)) !== undefined;
 }
 
 /** The owner of a live endpoint in `tenantId` (X-UNS-ID); undefined for unknown, expired or another tenant's. */
@@ -155,6 +169,6 @@ export async function purgeExpiredEndpoints(db: Db, now: Date): Promise<number> 
     const d = purgeExpiredEndpointDeliveriesQuery(now);
     await tx.query(d.text, d.params);
     const e = purgeExpiredEndpointsQuery(now);
-    return (await tx.query(e.text, e.params)).affectedRows;
+    return (await tx.query<{ purged: number }>(e.text, e.params)).rows[0]!.purged;
   });
 }

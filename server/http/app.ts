@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { endpointRoutes } from "../endpoints/routes";
 import { notificationRoutes } from "../notifications/routes";
+import { supportRoutes } from "../support/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
@@ -35,7 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: [
         "Authorization", "Content-Type", "Content-Encoding", "If-Match", "Prefer", "X-Action-Time",
-        "X-Endpoint-Id", "X-UNS-ID", "client-request-id",
+        "X-Endpoint-Id", "X-Support-Reason", "X-UNS-ID", "client-request-id",
       ],
       exposeHeaders: [
         "request-id", "client-request-id", "Date", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
@@ -48,8 +49,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   // Before any route, so no path can be reached with an action token by accident.
   api.use("*", auth.actionTokens);
-  // Endpoints first: their literal `/me/notifications/subscriptions` routes
-  // must match before `/me/notifications/:id` can take "subscriptions" for an id.
+  // Literal paths first: support's `/me/notifications/events` and `…/accessLog`
+  // and the endpoints' `/me/notifications/subscriptions` must match before
+  // `/me/notifications/:id` can take them for an id.
+  api.route("/", supportRoutes(deps, auth));
   api.route("/", endpointRoutes(deps, auth));
   api.route("/", notificationRoutes(deps, auth));
   app.route(deps.config.basePath, api);

@@ -19,6 +19,8 @@ export interface AppDeps {
   noteWrites: (rows: number) => void;
   /** Records that a user signed in (throttled by the caller). */
   touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
+  /** Whether the user's endpoint still exists (an action token dies with the endpoint it was minted for). */
+  isEndpointLive: (owner: { tenantId: string; userId: string }, endpointId: string, now: Date) => Promise<boolean>;
   /** The VAPID public key (base64url) browsers subscribe with. */
   vapidPublicKey: string;
   /** The push-service allowlist and state-push rule. */

@@ -11,12 +11,17 @@ export interface PageTokenCodec {
   encode(kind: string, binding: string, data: Record<string, unknown>): string;
   /** The token's data, if it is genuine, of this kind, and bound to this binding. */
   decode(kind: string, binding: string, token: string): Record<string, unknown>;
+  /** A stable id for an internal value (a row's sequence number) that reveals nothing of it. */
+  opaqueId(kind: string, value: string): string;
 }
 
 export function createPageTokenCodec(key: Uint8Array): PageTokenCodec {
   const mac = (kind: string, binding: string, body: string) =>
     createHmac("sha256", key).update(`${kind}\n${binding}\n${body}`).digest().subarray(0, MAC_BYTES);
   return {
+    opaqueId(kind, value) {
+      return createHmac("sha256", key).update(`opaque-id\n${kind}\n${value}`).digest().subarray(0, MAC_BYTES).toString("base64url");
+    },
     encode(kind, binding, data) {
       const body = Buffer.from(JSON.stringify(data)).toString("base64url");
       return `${body}.${mac(kind, binding, body).toString("base64url")}`;

@@ -8,7 +8,6 @@ import {
   createNotification,
   deleteNotification,
   getNotification,
-  listNotifications,
   patchNotification,
   stateChangeFrom,
   type Actor,
@@ -25,17 +24,9 @@ import { GUID } from "../http/authenticate";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
 import { requireApp, requireCaller, requirePrincipal, requireUser, type Authentication, type User } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";
+import { listPage } from "./list";
 import { toCreatedResponse, toResource } from "./resource";
-import {
-  listShape,
-  parseCount,
-  parseFilterOption,
-  parseOrderBy,
-  parseSearch,
-  parseTop,
-  queryOptions,
-} from "../http/odata-query";
-import { PageTokenError, decodeListPosition, encodeListPosition, type ListPosition } from "../http/page-token";
+import { parseFilterOption, parseSearch, queryOptions } from "../http/odata-query";
 import { readJsonObject } from "../http/read-body";
 import { parseBody } from "../http/parse-body";
 import { PATCH_READ_ONLY, bulkActionSchema, patchNotificationSchema, postNotificationSchema } from "./schemas";
@@ -131,49 +122,13 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     return create(c, { tenantId: p.tenantId, userId }, { kind: "app", id: p.appId, endpointId: null });
   });
 
-  // Support access (read-only views of another user's inbox) comes with the
-  // audit log, which must record every such read; until then it is refused.
-  routes.get("/users/:userId/notifications", signedIn, () => {
-    throw new GraphError("accessDenied", "Reading another user's notifications is not available.");
-  });
-  routes.all("/users/:userId/notifications", methodNotAllowed("POST"));
+  // GET (support's read-only view) is server/support/routes.ts, mounted first.
+  routes.all("/users/:userId/notifications", methodNotAllowed("GET, POST"));
 
   // ---- read -----------------------------------------------------------------
 
   async function list(c: AppContext, u: User): Promise<Response> {
-    const url = new URL(c.req.url);
-    const q = queryOptions(url, ["$top", "$filter", "$orderby", "$count", "$search", "$skiptoken"]);
-    const top = parseTop(q.get("$top"));
-    const filters = parseFilterOption(q.get("$filter"));
-    const order = parseOrderBy(q.get("$orderby"));
-    const withCount = parseCount(q.get("$count"));
-    const search = parseSearch(q.get("$search"));
-    const binding = `${u.tenantId}|${u.userId}|${listShape(filters, order, search)}`;
-    let after: ListPosition | undefined;
-    const skiptoken = q.get("$skiptoken");
-    if (skiptoken !== undefined) {
-      try {
-        after = decodeListPosition(tokens, binding, skiptoken);
-      } catch (err) {
-        if (err instanceof PageTokenError) throw badRequest("$skiptoken is not valid for this query.");
-        throw err;
-      }
-    }
-    const now = c.get("now");
-    const criteria = { ...ownerOf(u), now, filters, search };
-    const rows = await listNotifications(db, { ...criteria, order, limit: top + 1, after });
-    const page = rows.slice(0, top);
-    const body: Record<string, unknown> = { "@odata.context": contextUrl(c, u.userId) };
-    if (withCount) body["@odata.count"] = await countNotifications(db, criteria);
-    body.value = page.map((r) => toResource(r, now));
-    if (rows.length > top) {
-      const last = page[page.length - 1]!;
-      const next = new URL(`${base(c)}/me/notifications`);
-      for (const [k, v] of q) if (k !== "$skiptoken") next.searchParams.set(k, v);
-      next.searchParams.set("$skiptoken", encodeListPosition(tokens, binding, { created: last.created, id: last.id }));
-      body["@odata.nextLink"] = next.toString();
-    }
-    return odataJson(200, body);
+    return odataJson(200, await listPage(c, deps, { owner: ownerOf(u), db, path: "/me/notifications" }));
   }
 
   async function count(c: AppContext, u: User): Promise<Response> {

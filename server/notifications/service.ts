@@ -46,12 +46,12 @@ export async function createNotification(
   });
 }
 
-export async function listNotifications(db: Db, q: ListQuery): Promise<NotificationRow[]> {
+export async function listNotifications(db: Queryable, q: ListQuery): Promise<NotificationRow[]> {
   const sql = listNotificationsQuery(q);
   return (await db.query<NotificationRow>(sql.text, sql.params)).rows;
 }
 
-export async function countNotifications(db: Db, c: ListCriteria): Promise<number> {
+export async function countNotifications(db: Queryable, c: ListCriteria): Promise<number> {
   const sql = countNotificationsQuery(c);
   return (await db.query<{ count: number }>(sql.text, sql.params)).rows[0]!.count;
 }

@@ -1,5 +1,6 @@
 // Versioned schema. Each migration runs once, in order, inside a transaction,
 // and is recorded in schema_migrations. Never edit a shipped migration: add one.
+import { ACCESS_LOG_RETENTION_DAYS } from "../../contracts/support";
 import type { Db } from "./db";
 
 export interface Migration {
@@ -13,6 +14,9 @@ export interface Migration {
  * channel (migration 5): the push outbox listens on it and dispatches at once.
  */
 export const NOTIFICATION_EVENTS_CHANNEL = "notification_events";
+
+/** Set (transaction-local) by maintenance to prune access log entries past retention: the trigger's one exception. */
+export const ACCESS_LOG_PRUNE_SETTING = "notifications.prune_access_log";
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -210,6 +214,96 @@ END
 $$;
 CREATE TRIGGER notification_events_notify AFTER INSERT ON notification_events
   FOR EACH STATEMENT EXECUTE FUNCTION notify_notification_events();
+`,
+  },
+  {
+    version: 6,
+    name: "support: delivery steps, removed endpoints, the access log",
+    sql: `
+-- What happened to each push, step by step, for support's delivery record:
+-- sent / retrying / failed / skipped / subscriptionRemoved as the delivery job
+-- learns them, and the device's own receipts (received, shown). endpoint_id is
+-- NULL for a push that was owed to nobody (reason says why). Kept as long as
+-- history (30 days). push_deliveries stays the job's working state.
+CREATE TABLE delivery_steps (
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  notification_id uuid NOT NULL,
+  seq bigserial,
+  endpoint_id uuid,
+  event_seq bigint,
+  push_kind text,
+  step text NOT NULL,
+  at timestamptz NOT NULL,
+  status_code integer,
+  attempts integer,
+  reason text,
+  next_at timestamptz,
+  how text,
+  PRIMARY KEY (tenant_id, user_id, notification_id, seq)
+);
+-- A receipt is idempotent per notification, endpoint and outcome.
+CREATE UNIQUE INDEX delivery_steps_receipt ON delivery_steps (tenant_id, user_id, notification_id, endpoint_id, step)
+  WHERE step IN ('received', 'shown');
+-- The event log's "delivered" entries and the user's last delivery.
+CREATE INDEX delivery_steps_user ON delivery_steps (tenant_id, user_id, at DESC);
+-- The event log filtered to one notification, and its delivery record.
+CREATE INDEX notification_events_notification ON notification_events (tenant_id, user_id, notification_id, seq);
+CREATE INDEX delivery_steps_age ON delivery_steps (at);
+
+-- Endpoints that are gone (signed out, removed, taken over, evicted, expired,
+-- or called gone by their push service), kept as long as history so the
+-- delivery record and the event log can still name the device.
+CREATE TABLE removed_endpoints (
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  id uuid NOT NULL,
+  platform text NOT NULL,
+  device_name text,
+  push_service_host text,
+  created timestamptz NOT NULL,
+  removed_at timestamptz NOT NULL,
+  reason text NOT NULL,
+  PRIMARY KEY (tenant_id, user_id, id)
+);
+CREATE INDEX removed_endpoints_age ON removed_endpoints (removed_at);
+
+-- Every support read of a user's data, appended in the read's transaction.
+-- Append-only: no route changes or deletes an entry and the triggers below
+-- refuse UPDATE, DELETE and TRUNCATE; the one way in is maintenance pruning
+-- entries older than ${ACCESS_LOG_RETENTION_DAYS} days, which it announces
+-- with a transaction-local setting and which the trigger checks against the
+-- database's own clock.
+CREATE TABLE access_log (
+  tenant_id text NOT NULL,
+  user_id text NOT NULL,
+  id uuid NOT NULL,
+  at timestamptz NOT NULL,
+  actor_id text NOT NULL,
+  actor_upn text,
+  actor_name text,
+  route text NOT NULL,
+  reason text NOT NULL,
+  request_id text NOT NULL,
+  PRIMARY KEY (tenant_id, user_id, id)
+);
+CREATE INDEX access_log_user ON access_log (tenant_id, user_id, at DESC, id DESC);
+CREATE INDEX access_log_tenant ON access_log (tenant_id, at DESC, id DESC);
+CREATE INDEX access_log_age ON access_log (at);
+
+CREATE FUNCTION access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND current_setting('${ACCESS_LOG_PRUNE_SETTING}', true) = 'on'
+     AND OLD.at < now() - interval '${ACCESS_LOG_RETENTION_DAYS} days' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'access_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log
+  FOR EACH ROW EXECUTE FUNCTION access_log_append_only();
+CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+  FOR EACH STATEMENT EXECUTE FUNCTION access_log_append_only();
 `,
   },
 ];

@@ -16,14 +16,15 @@ const ACTION: Principal = { kind: "action", tenantId: "t", userId: "u", notifica
 
 const BY_TOKEN: Record<string, Principal> = { "Bearer user": USER, "Bearer app": APP, "Bearer uat1.good": ACTION };
 
-function harness() {
+function harness(endpointLive = true) {
   const authenticate = vi.fn<Authenticate>(async (authorization) => {
     const p = authorization === undefined ? undefined : BY_TOKEN[authorization];
     if (!p) throw new GraphError("unauthenticated", "not valid");
     return p;
   });
   const touchUser = vi.fn(async () => undefined);
-  const auth = createAuthentication({ authenticate, touchUser, config: { basePath: "/graph/beta", publicOrigin: undefined } });
+  const isEndpointLive = vi.fn(async () => endpointLive);
+  const auth = createAuthentication({ authenticate, touchUser, isEndpointLive, config: { basePath: "/graph/beta", publicOrigin: undefined } });
   const app = new Hono<AppEnv>();
   app.use("*", async (c, next) => {
     c.set("now", new Date());
@@ -36,6 +37,7 @@ function harness() {
   api.post("/users/:id/notifications", auth.signedIn, (c) => c.json(requireApp(c, "apps only")));
   api.patch("/me/notifications/:id", auth.signedIn, (c) => c.json(requirePrincipal(c)));
   api.get("/me/notifications/:id", auth.signedIn, (c) => c.json(requirePrincipal(c)));
+  api.post("/me/notifications/:id/receipts", auth.signedIn, (c) => c.json(requirePrincipal(c)));
   api.get("/forgot-the-middleware", (c) => c.json(requirePrincipal(c)));
   api.all("/me/notifications", () => {
     throw new GraphError("methodNotAllowed", "wrong method");
@@ -48,10 +50,30 @@ function harness() {
   });
   const send = (method: string, path: string, authorization?: string) =>
     app.fetch(new Request(`http://svc${path}`, { method, headers: authorization ? { authorization } : {} }));
-  return { authenticate, touchUser, send };
+  return { authenticate, touchUser, isEndpointLive, send };
 }
 
 describe("an action token", () => {
+  it("may POST its own notification's receipts", async () => {
+    const res = await harness().send("POST", `/graph/beta/me/notifications/${OWN}/receipts`, "Bearer uat1.good");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(ACTION);
+  });
+
+  it("is 401 once its endpoint is gone, wherever it is sent", async () => {
+    for (const [method, path] of [
+      ["PATCH", `/graph/beta/me/notifications/${OWN}`],
+      ["POST", `/graph/beta/me/notifications/${OWN}/receipts`],
+      ["GET", "/graph/beta/nowhere"],
+    ] as const) {
+      const h = harness(false);
+      const res = await h.send(method, path, "Bearer uat1.good");
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: "unauthenticated" });
+      expect(h.isEndpointLive).toHaveBeenCalledWith(ACTION, ACTION.endpointId, expect.any(Date));
+    }
+  });
+
   it("may PATCH its own notification, authenticated once for the request", async () => {
     const h = harness();
     const res = await h.send("PATCH", `/graph/beta/me/notifications/${OWN.toUpperCase()}`, "Bearer uat1.good");
@@ -65,6 +87,9 @@ describe("an action token", () => {
     ["read its own notification", "GET", `/graph/beta/me/notifications/${OWN}`],
     ["PATCH another notification", "PATCH", `/graph/beta/me/notifications/${SIBLING}`],
     ["PATCH below its notification", "PATCH", `/graph/beta/me/notifications/${OWN}/x`],
+    ["PATCH its receipts", "PATCH", `/graph/beta/me/notifications/${OWN}/receipts`],
+    ["POST to its notification", "POST", `/graph/beta/me/notifications/${OWN}`],
+    ["POST another notification's receipts", "POST", "/graph/beta/me/notifications/00000000-0000-0000-0000-000000000000/receipts"],
     ["list the inbox", "GET", "/graph/beta/me/notifications"],
     ["use a wrong method", "PUT", "/graph/beta/me/notifications"],
     ["read a public route", "GET", "/graph/beta/public"],
@@ -74,7 +99,7 @@ describe("an action token", () => {
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
       code: "accessDenied",
-      message: "An action token may only PATCH /me/notifications/{id} of the one notification it was issued for.",
+      message: "An action token may only PATCH /me/notifications/{id}, or POST its receipts, of the one notification it was issued for.",
     });
   });
 

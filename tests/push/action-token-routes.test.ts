@@ -180,8 +180,85 @@ describe("action tokens that are not genuine or no longer valid: 401 unauthentic
   });
 });
 
-it("an unknown endpoint id in a genuine token is still only an attribution (the PATCH is the user's)", async () => {
-  const n = await createForMe(stack, adele, visualNotification("gone endpoint"));
-  const ghost = randomUUID();
-  expect((await patch(n.id, codec.mint(claimsFor(n, { endpointId: ghost })))).status).toBe(200);
+describe("a token dies with its endpoint (sign-out, Remove, a takeover, a push service's 404/410)", () => {
+  it("refuses a genuine token whose endpoint does not exist: 401, nothing changed", async () => {
+    const n = await createForMe(stack, adele, visualNotification("gone endpoint"));
+    const ghost = randomUUID();
+    expectGraphError(await patch(n.id, codec.mint(claimsFor(n, { endpointId: ghost }))), 401, "unauthenticated");
+    expect((await getOne(stack, adele, n.id)).readState).toBe("unread");
+  });
+
+  it("refuses the token of a removed endpoint, for actions and receipts alike", async () => {
+    const doomed = (await registerEndpoint(stack, adele, { platform: "web", deviceName: "Adele's old tablet" })).body.id;
+    const n = await createForMe(stack, adele, visualNotification("removed endpoint"));
+    const token = codec.mint(claimsFor(n, { endpointId: doomed }));
+    expect((await receipt(n.id, token, { outcome: "received" })).status).toBe(204);
+    const removed = await call(stack, `/me/notifications/subscriptions/${doomed}`, { method: "DELETE", token: adele });
+    expect(removed.status).toBe(204);
+    expectGraphError(await patch(n.id, token), 401, "unauthenticated");
+    expectGraphError(await receipt(n.id, token, { outcome: "shown", how: "system" }), 401, "unauthenticated");
+    expect((await getOne(stack, adele, n.id)).readState).toBe("unread");
+  });
+});
+
+const receipt = (id: string, token: string, body: unknown) =>
+  call(stack, `/me/notifications/${id}/receipts`, { method: "POST", token, json: body });
+
+async function receiptSteps(notificationId: string): Promise<Array<{ endpoint_id: string; step: string; how: string | null }>> {
+  const { rows } = await stack.db.query<{ endpoint_id: string; step: string; how: string | null }>(
+    `SELECT endpoint_id::text AS endpoint_id, step, how FROM delivery_steps
+      WHERE notification_id = $1 AND step IN ('received', 'shown') ORDER BY seq`,
+    [notificationId],
+  );
+  return rows;
+}
+
+describe("receipts: the only other thing an action token may do", () => {
+  it("records received and shown against the token's own endpoint (a body cannot name another), once per outcome", async () => {
+    const n = await createForMe(stack, adele, visualNotification("receipts"));
+    const token = codec.mint(claimsFor(n));
+    expect((await receipt(n.id, token, { outcome: "received" })).status).toBe(204);
+    const shown = await receipt(n.id, token, { outcome: "shown", how: "system", at: new Date().toISOString() });
+    expect(shown.status, shown.text).toBe(204);
+    // Idempotent per endpoint and outcome: a replay records nothing more.
+    expect((await receipt(n.id, token, { outcome: "shown", how: "system" })).status).toBe(204);
+    expectGraphError(await receipt(n.id, token, { outcome: "shown", how: "inPage", endpointId: otherEndpointId }), 400, "invalidRequest");
+    expect(await receiptSteps(n.id)).toEqual([
+      { endpoint_id: endpointId, step: "received", how: null },
+      { endpoint_id: endpointId, step: "shown", how: "system" },
+    ]);
+  });
+
+  it("refuses another notification's token, a forged one, and a user's own token", async () => {
+    const n = await createForMe(stack, adele, visualNotification("receipt target"));
+    const other = await createForMe(stack, adele, visualNotification("another"));
+    expectGraphError(await receipt(n.id, codec.mint(claimsFor(other)), { outcome: "received" }), 403, "accessDenied");
+    const forged = createActionTokenCodec(deriveActionTokenKey(randomBytes(32))).mint(claimsFor(n));
+    expectGraphError(await receipt(n.id, forged, { outcome: "received" }), 401, "unauthenticated");
+    expectGraphError(await receipt(n.id, adele, { outcome: "received" }), 403, "accessDenied");
+    expect(await receiptSteps(n.id)).toEqual([]);
+  });
+
+  it("answers bad bodies with 400 naming the field, and records nothing", async () => {
+    const n = await createForMe(stack, adele, visualNotification("bad receipts"));
+    const token = codec.mint(claimsFor(n));
+    for (const body of [
+      {},
+      { outcome: "opened" },
+      { outcome: "shown" },
+      { outcome: "received", how: "system" },
+      { outcome: "shown", how: "loudly" },
+      { outcome: "received", at: "yesterday" },
+    ]) {
+      expectGraphError(await receipt(n.id, token, body), 400, "invalidRequest");
+    }
+    expect(await receiptSteps(n.id)).toEqual([]);
+  });
+
+  it("a token may not post receipts anywhere else (another path, another method)", async () => {
+    const n = await createForMe(stack, adele, visualNotification("receipt paths"));
+    const token = codec.mint(claimsFor(n));
+    expectGraphError(await call(stack, `/me/notifications/${n.id}/receipts`, { token }), 403, "accessDenied");
+    expectGraphError(await call(stack, `/me/notifications/${n.id}/events`, { token }), 403, "accessDenied");
+  });
 });

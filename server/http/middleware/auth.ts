@@ -14,7 +14,7 @@ export type Caller = Exclude<Principal, { kind: "action" }>;
 const BEARER_ACTION_TOKEN = /^Bearer\s+uat1\./i;
 
 const ACTION_TOKEN_CONFINED =
-  "An action token may only PATCH /me/notifications/{id} of the one notification it was issued for.";
+  "An action token may only PATCH /me/notifications/{id}, or POST its receipts, of the one notification it was issued for.";
 
 export interface Authentication {
   /**
@@ -30,9 +30,10 @@ export interface Authentication {
   signedIn: MiddlewareHandler<AppEnv>;
 }
 
-export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touchUser" | "config">): Authentication {
+export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touchUser" | "config" | "isEndpointLive">): Authentication {
   const basePath = deps.config.basePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const ownNotification = new RegExp(`^${basePath}/me/notifications/([^/]+)$`);
+  const ownReceipts = new RegExp(`^${basePath}/me/notifications/([^/]+)/receipts$`);
 
   /**
    * Action tokens (push payloads' button capability) may PATCH their own
@@ -41,8 +42,9 @@ export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touch
    * authenticator's answer).
    */
   function confineActionToken(c: AppContext, p: Extract<Principal, { kind: "action" }>): void {
-    const id = ownNotification.exec(c.req.path)?.[1];
-    if (c.req.method !== "PATCH" || id === undefined || id.toLowerCase() !== p.notificationId) {
+    const id =
+      c.req.method === "PATCH" ? ownNotification.exec(c.req.path)?.[1] : c.req.method === "POST" ? ownReceipts.exec(c.req.path)?.[1] : undefined;
+    if (id === undefined || id.toLowerCase() !== p.notificationId) {
       throw new GraphError("accessDenied", ACTION_TOKEN_CONFINED);
     }
   }
@@ -54,7 +56,16 @@ export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touch
       if (BEARER_ACTION_TOKEN.test(authorization ?? "") && p.kind !== "action") {
         throw new GraphError("unauthenticated", "The action token is not valid.");
       }
-      if (p.kind === "action") confineActionToken(c, p);
+      if (p.kind === "action") {
+        // A token dies with its endpoint (sign-out, Remove, a takeover, a push
+        // service's 404/410): a signed-out browser can neither act nor report.
+        if (!(await deps.isEndpointLive(p, p.endpointId, c.get("now")))) {
+          throw new GraphError("unauthenticated", "The action token's endpoint no longer exists.", {
+            "WWW-Authenticate": 'Bearer error="invalid_token"',
+          });
+        }
+        confineActionToken(c, p);
+      }
       if (p.kind === "user") await deps.touchUser(p, c.get("now"));
       c.set("principal", p);
     }

@@ -5,6 +5,7 @@
 // endpoints); answers that may pass go into retry jobs (retry.ts).
 import type PgBoss from "pg-boss";
 import { isStatePush } from "../../../contracts/push-payload";
+import type { SkipReason } from "../../../contracts/support";
 import { pushKindOf } from "../../notifications/events";
 import type { Owner } from "../../notifications/queries";
 import type { Db, Sql } from "../../store/db";
@@ -24,9 +25,17 @@ import {
   type PushedNotificationRow,
   type TargetRow,
 } from "./queries";
-import { EMPTY_SUMMARY, createResultRecorder, skipRetries, type DeliveryEvent, type DeliverySummary } from "./results";
+import {
+  EMPTY_SUMMARY,
+  createResultRecorder,
+  recordNotOwed,
+  recordSkipped,
+  skipRetries,
+  type DeliveryEvent,
+  type DeliverySummary,
+} from "./results";
 import { scheduleRetries } from "./retry";
-import { chooseTargets, isPushOwed, settledIdsFor, settledSinceOf } from "./targets";
+import { chooseTargets, notOwedReason, settledIdsFor, settledSinceOf } from "./targets";
 
 export type { DeliverySummary } from "./results";
 
@@ -73,15 +82,23 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   if (!event || !kind) return EMPTY_SUMMARY;
   const owner: Owner = { tenantId: event.tenant_id, userId: event.user_id };
   const statePush = isStatePush(kind);
-  /** Nothing to send (any more): a retry job settles the endpoints it carried. */
-  const nothingToSend = async () => {
-    await skipRetries(db, job.seq, owner, job.endpointIds ?? [], deps.now());
+  const ev: DeliveryEvent = { ...owner, seq: job.seq, notificationId: event.notification_id, kind };
+  /**
+   * Nothing to send (any more), for `reason`: a retry job settles the
+   * endpoints it carried; a display push owed to nobody is recorded once for
+   * support's delivery record (state pushes owed to nobody are not news).
+   */
+  const nothingToSend = async (reason: SkipReason) => {
+    if (job.endpointIds) await skipRetries(db, ev, job.endpointIds, reason, deps.now());
+    else if (!statePush) await recordNotOwed(db, ev, reason, deps.now());
     return EMPTY_SUMMARY;
   };
 
   // No row: expired and purged (the app learns it from delta).
   const row = await first<PushedNotificationRow>(db, pushedNotificationQuery(owner, event.notification_id));
-  if (!row || !isPushOwed(kind, row, event.kind, now)) return nothingToSend();
+  if (!row) return nothingToSend("expired");
+  const notOwed = notOwedReason(kind, row, event.kind, now);
+  if (notOwed) return nothingToSend(notOwed);
 
   const candidates = await all<TargetRow>(
     db,
@@ -95,8 +112,11 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
       onlyDisplayed: statePush,
     }),
   );
-  const { send: targets, displayOnly } = chooseTargets(kind, candidates, deps.rules);
-  if (targets.length === 0) return nothingToSend();
+  const { send: targets, skipped, displayOnly } = chooseTargets(kind, candidates, deps.rules);
+  // Endpoints a display push may never reach (their push service left the allowlist): on their record, once.
+  if (!statePush && skipped.length > 0) await recordSkipped(db, ev, skipped.map((t) => t.id), "pushServiceNotAllowed", now);
+  // A retry job whose endpoints expired meanwhile (removed ones have no row left to settle).
+  if (targets.length === 0) return job.endpointIds ? nothingToSend("subscriptionExpired") : EMPTY_SUMMARY;
 
   const { count: unreadCount } = (await first<{ count: number }>(db, unreadCountQuery(owner, now)))!;
   const settledIds = statePush ? new Map<string, string[]>() : await readSettledIds(db, owner, row.id, displayOnly);
@@ -108,7 +128,6 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     displayUntil: row.display_until,
     now,
   });
-  const ev: DeliveryEvent = { ...owner, seq: job.seq, notificationId: row.id, kind };
   const recorder = createResultRecorder(db, ev, targets.length, {
     maxAttempts: o.maxAttempts ?? 5,
     batch: o.resultBatch ?? 200,

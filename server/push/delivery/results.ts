@@ -6,6 +6,7 @@
 // service says is gone (404/410) is removed with its delivery history.
 // Statements that touch a user's rows name tenant_id and user_id.
 import type { PushKind } from "../../../contracts/push-payload";
+import type { DeliveryStepKind, SkipReason } from "../../../contracts/support";
 import { removeEndpoints } from "../../endpoints/service";
 import type { Owner } from "../../notifications/queries";
 import type { Db, Queryable, Sql } from "../../store/db";
@@ -21,6 +22,47 @@ export interface DeliveryResult {
   statusCode: number | null;
   attempts: number;
   at: Date;
+  /** In words, when there was no HTTP answer (retrying, failed), or a SkipReason (skipped). */
+  reason?: string | null;
+  /** Retrying: when the next attempt is due. */
+  nextAt?: Date | null;
+}
+
+/** The delivery record's step (contracts/support.ts) for each status the job records. */
+const STEP_OF: Record<DeliveryStatus, DeliveryStepKind> = {
+  delivered: "sent",
+  retrying: "retrying",
+  failed: "failed",
+  gone: "subscriptionRemoved",
+  skipped: "skipped",
+};
+
+/** A step to append: a result, or (endpointId null) a push owed to nobody. */
+type StepRow = Omit<DeliveryResult, "endpointId"> & { endpointId: string | null };
+
+/** Appends the results as steps of the delivery record support reads (delivery_steps). */
+function recordStepsQuery(ev: DeliveryEvent, results: readonly StepRow[]): Sql {
+  return {
+    text: `INSERT INTO delivery_steps (tenant_id, user_id, notification_id, endpoint_id, event_seq, push_kind, step, at,
+        status_code, attempts, reason, next_at)
+      SELECT $1, $2, $3, r.endpoint_id, $4, $5, r.step, r.at, r.status_code, r.attempts, r.reason, r.next_at
+      FROM unnest($6::uuid[], $7::text[], $8::timestamptz[], $9::int[], $10::int[], $11::text[], $12::timestamptz[])
+        AS r(endpoint_id, step, at, status_code, attempts, reason, next_at)`,
+    params: [
+      ev.tenantId,
+      ev.userId,
+      ev.notificationId,
+      ev.seq,
+      ev.kind,
+      results.map((r) => r.endpointId),
+      results.map((r) => STEP_OF[r.status]),
+      results.map((r) => r.at),
+      results.map((r) => r.statusCode),
+      results.map((r) => r.attempts),
+      results.map((r) => r.reason ?? null),
+      results.map((r) => r.nextAt ?? null),
+    ],
+  };
 }
 
 /** The push the results are for. */
@@ -113,10 +155,12 @@ function noteLastDeliveryQuery(o: Owner, results: readonly DeliveryResult[]): Sq
   };
 }
 
-/** Records results for the event and as their endpoints' last delivery (in the caller's transaction). */
+/** Records results for the event, as steps of its delivery record, and as their endpoints' last delivery (in the caller's transaction). */
 export async function recordResults(tx: Queryable, ev: DeliveryEvent, rows: readonly DeliveryResult[]): Promise<void> {
   const record = recordDeliveriesQuery(ev, rows);
   await tx.query(record.text, record.params);
+  const steps = recordStepsQuery(ev, rows);
+  await tx.query(steps.text, steps.params);
   const note = noteLastDeliveryQuery(ev, rows);
   await tx.query(note.text, note.params);
 }
@@ -173,7 +217,7 @@ export interface ResultRecorderOptions {
 export function createResultRecorder(db: Db, ev: DeliveryEvent, targets: number, o: ResultRecorderOptions) {
   const writer = createResultWriter(db, ev, o.batch, o.flushMs);
   const summary: DeliverySummary = { ...EMPTY_SUMMARY, targets };
-  const gone: string[] = [];
+  const gone: DeliveryResult[] = [];
   const retries: PendingRetry[] = [];
 
   return {
@@ -186,7 +230,7 @@ export function createResultRecorder(db: Db, ev: DeliveryEvent, targets: number,
           break;
         case "gone":
           summary.gone++;
-          gone.push(target.id);
+          gone.push({ endpointId: target.id, status: "gone", statusCode, attempts, at });
           break;
         case "retry":
           summary.retrying++;
@@ -195,29 +239,65 @@ export function createResultRecorder(db: Db, ev: DeliveryEvent, targets: number,
         case "failed":
           summary.failed++;
           if (outcome.error) console.warn(`[push] endpoint ${target.id} failed for event ${ev.seq}: ${outcome.error}`);
-          writer.add({ endpointId: target.id, status: "failed", statusCode, attempts, at });
+          writer.add({ endpointId: target.id, status: "failed", statusCode, attempts, at, reason: outcome.error ?? null });
       }
     },
-    /** Writes what is pending and removes the gone endpoints (with their delivery history). */
+    /** Writes what is pending and removes the gone endpoints (their record keeps the removal as its last step). */
     async finish(): Promise<{ summary: DeliverySummary; retries: PendingRetry[] }> {
       await writer.close();
-      if (gone.length > 0) await db.transaction((tx) => removeEndpoints(tx, ev, gone));
+      if (gone.length > 0) {
+        await db.transaction(async (tx) => {
+          const steps = recordStepsQuery(ev, gone);
+          await tx.query(steps.text, steps.params);
+          await removeEndpoints(tx, ev, gone.map((g) => g.endpointId), "gone", gone[0]!.at);
+        });
+      }
       return { summary, retries };
     },
   };
 }
 
-/** A retry job's endpoints, settled without a send: the push is no longer owed. */
-export async function skipRetries(db: Queryable, seq: string, o: Owner, endpointIds: readonly string[], at: Date): Promise<void> {
+/**
+ * A retry job's endpoints, settled without a send: the push is no longer owed
+ * (`reason`, a SkipReason). Each is recorded as a skipped step.
+ */
+export async function skipRetries(db: Db, ev: DeliveryEvent, endpointIds: readonly string[], reason: SkipReason, at: Date): Promise<void> {
   if (endpointIds.length === 0) return;
-  await db.query(
-    `UPDATE push_deliveries SET status = 'skipped', at = $5
-      WHERE event_seq = $1 AND tenant_id = $2 AND user_id = $3 AND endpoint_id = ANY($4::uuid[]) AND status = 'retrying'`,
-    [seq, o.tenantId, o.userId, endpointIds, at],
-  );
+  await db.transaction(async (tx) => {
+    const skipped = await tx.query<{ endpoint_id: string; attempts: number }>(
+      `UPDATE push_deliveries SET status = 'skipped', at = $5
+        WHERE event_seq = $1 AND tenant_id = $2 AND user_id = $3 AND endpoint_id = ANY($4::uuid[]) AND status = 'retrying'
+        RETURNING endpoint_id::text AS endpoint_id, attempts`,
+      [ev.seq, ev.tenantId, ev.userId, endpointIds, at],
+    );
+    if (skipped.rows.length === 0) return;
+    const steps = recordStepsQuery(
+      ev,
+      skipped.rows.map((r) => ({ endpointId: r.endpoint_id, status: "skipped", statusCode: null, attempts: r.attempts, at, reason })),
+    );
+    await tx.query(steps.text, steps.params);
+  });
+}
+
+/** Endpoints the rule kept this push from (`reason`), on their delivery record only. */
+export async function recordSkipped(db: Queryable, ev: DeliveryEvent, endpointIds: readonly string[], reason: SkipReason, at: Date): Promise<void> {
+  const steps = recordStepsQuery(ev, endpointIds.map((endpointId) => ({ endpointId, status: "skipped", statusCode: null, attempts: 0, at, reason })));
+  await db.query(steps.text, steps.params);
+}
+
+/**
+ * A display push owed to nobody (`reason`, a SkipReason: the target policy,
+ * the display window, settled before it went out): one step without an
+ * endpoint, which the delivery record applies to every endpoint.
+ */
+export async function recordNotOwed(db: Queryable, ev: DeliveryEvent, reason: SkipReason, at: Date): Promise<void> {
+  const steps = recordStepsQuery(ev, [{ endpointId: null, status: "skipped", statusCode: null, attempts: 0, at, reason }]);
+  await db.query(steps.text, steps.params);
 }
 
 /** Delivery rows older than the events' retention go with them. */
 export async function purgeDeliveries(db: Queryable, cutoff: Date): Promise<void> {
   await db.query("DELETE FROM push_deliveries WHERE at < $1", [cutoff]);
+  await db.query("DELETE FROM delivery_steps WHERE at < $1", [cutoff]);
+  await db.query("DELETE FROM removed_endpoints WHERE removed_at < $1", [cutoff]);
 }

@@ -62,19 +62,25 @@ export async function scheduleRetries(
   at: Date,
 ): Promise<void> {
   if (retries.length === 0) return;
-  const marks: DeliveryResult[] = retries.map((r) => ({
-    endpointId: r.target.id,
-    status: "retrying",
-    statusCode: r.outcome.status === 0 ? null : r.outcome.status,
-    attempts: r.attempts,
-    at,
-  }));
+  const marks: DeliveryResult[] = [];
   const jobs: PgBoss.JobInsert<PushJobData>[] = byPushService(retries).map((group) => {
     const delay = Math.max(...group.map((r) => retryDelayMs(r.attempts, r.outcome.retryAfter, at, backoff.baseMs, backoff.maxMs)));
+    const startAfter = new Date(at.getTime() + delay);
+    for (const r of group) {
+      marks.push({
+        endpointId: r.target.id,
+        status: "retrying",
+        statusCode: r.outcome.status === 0 ? null : r.outcome.status,
+        attempts: r.attempts,
+        at,
+        reason: r.outcome.error ?? null,
+        nextAt: startAfter,
+      });
+    }
     return {
       name: PUSH_QUEUE,
       data: { seq: job.seq, ...(job.user !== undefined ? { user: job.user } : {}), endpointIds: group.map((r) => r.target.id) },
-      startAfter: new Date(at.getTime() + delay).toISOString(),
+      startAfter: startAfter.toISOString(),
     };
   });
   await db.transaction(async (tx) => {

@@ -18,32 +18,44 @@
 //    delivered push), and the app closes stale notifications against the
 //    server's state when it opens.
 import { isStatePush, type PushKind } from "../../../contracts/push-payload";
+import type { SkipReason } from "../../../contracts/support";
 import type { PushServiceRules } from "../push-services";
 import { MAX_SETTLED_IDS } from "../send/payload";
 import type { PushedNotificationRow, TargetRow } from "./queries";
 
-/** Rule 2: whether an event still deserves a display push, given the item's current state. */
-export function isDisplayable(row: PushedNotificationRow, eventKind: string, now: Date): boolean {
-  if (row.status !== "active" || row.expiration.getTime() <= now.getTime()) return false;
+/** Rule 2: why an event no longer deserves a display push, given the item's current state (undefined: it does). */
+export function notDisplayableReason(row: PushedNotificationRow, eventKind: string, now: Date): SkipReason | undefined {
+  if (row.expiration.getTime() <= now.getTime()) return "expired";
+  if (row.status !== "active") return "settledBeforeSent";
   // Its displayTimeToLive has run out: the OS notification may no longer be shown (TTL would be 0).
-  if (row.display_until !== null && row.display_until.getTime() <= now.getTime()) return false;
-  if (row.action_state === "dismissed" || row.action_state === "snoozed") return false;
+  if (row.display_until !== null && row.display_until.getTime() <= now.getTime()) return "displayWindowOver";
+  if (row.action_state === "dismissed" || row.action_state === "snoozed") return "settledBeforeSent";
   // Read elsewhere before the push went out: showing it would be spurious.
   // A snooze ending shows the item again even if it had been read.
-  return row.read_state === "unread" || eventKind === "woke";
+  return row.read_state === "unread" || eventKind === "woke" ? undefined : "settledBeforeSent";
+}
+
+/** Rule 2: whether an event still deserves a display push, given the item's current state. */
+export function isDisplayable(row: PushedNotificationRow, eventKind: string, now: Date): boolean {
+  return notDisplayableReason(row, eventKind, now) === undefined;
+}
+
+/** Rules 2 and 3 on the notification: why a push of `kind` is owed to none of its webPush endpoints (undefined: it is owed). */
+export function notOwedReason(kind: PushKind, row: PushedNotificationRow, eventKind: string, now: Date): SkipReason | undefined {
+  if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return "targetPolicy";
+  return isStatePush(kind) ? undefined : notDisplayableReason(row, eventKind, now);
 }
 
 /** Rules 2 and 3 on the notification: a push of `kind` is owed to its webPush endpoints at all. */
 export function isPushOwed(kind: PushKind, row: PushedNotificationRow, eventKind: string, now: Date): boolean {
-  if (!row.platform_types.some((p) => p.toLowerCase() === "webpush")) return false;
-  return isStatePush(kind) || isDisplayable(row, eventKind, now);
+  return notOwedReason(kind, row, eventKind, now) === undefined;
 }
 
 export interface TargetChoice {
   /** Endpoints that get this push. */
   send: TargetRow[];
   /** Endpoints skipped by the rule (refused, or a display-only push service for a state push). */
-  skipped: number;
+  skipped: TargetRow[];
   /** Of `send`, those on a display-only push service (rule 4: they are reconciled through settledIds). */
   displayOnly: TargetRow[];
 }
@@ -57,11 +69,11 @@ export interface TargetChoice {
 export function chooseTargets(kind: PushKind, targets: readonly TargetRow[], rules: PushServiceRules): TargetChoice {
   const send: TargetRow[] = [];
   const displayOnly: TargetRow[] = [];
-  let skipped = 0;
+  const skipped: TargetRow[] = [];
   for (const t of targets) {
     const rule = rules.check(t.push_endpoint);
     if (!rule.allowed || (isStatePush(kind) && (!rule.statePushes || !t.displayed))) {
-      skipped++;
+      skipped.push(t);
       continue;
     }
     send.push(t);
