@@ -75,13 +75,7 @@ export async function sendAction(entry: PendingAction, deps: SendDeps): Promise<
  * stamped no later than that. Undefined when the 400 has another cause.
  */
 export function clampedToServerClock(entry: PendingAction, serverDate: string | null): PendingAction | undefined {
-  const actionTime = afterServerClock(entry.actionTime, serverDate);
-  return actionTime === undefined ? undefined : { ...entry, actionTime };
-}
-
-/** The service's time (its `Date` header) when `time` is later than it; undefined otherwise or without a date. */
-export function afterServerClock(time: string, serverDate: string | null): string | undefined {
   const server = serverDate ? Date.parse(serverDate) : Number.NaN;
-  if (Number.isNaN(server) || Date.parse(time) <= server) return undefined;
-  return new Date(server).toISOString();
+  if (Number.isNaN(server) || Date.parse(entry.actionTime) <= server) return undefined;
+  return { ...entry, actionTime: new Date(server).toISOString() };
 }

@@ -8,7 +8,7 @@
 // notification-actions.ts, so Vitest runs them against a fake fetch.
 import { isStatePush, type PushPayload } from "../contracts/push-payload";
 import type { ReceiptBody, ShownHow } from "../contracts/support";
-import { afterServerClock, type PendingAction, type SendDeps, type SendResult } from "./notification-actions";
+import type { PendingAction, SendDeps, SendResult } from "./notification-actions";
 import { actionOutcome, type PushPlan } from "./push-decisions";
 
 /** A receipt's body as the worker sends it: always with the device's time. */
@@ -119,7 +119,8 @@ export function receiptRequest(apiBase: string, entry: PendingReceipt): { url: s
 
 /**
  * Sends one receipt: "done" (204), "retry" (offline, a time-out, 408, 429, 5xx: queue it) or "drop"
- * (any other answer: 401 a dead token, 404 the item gone, 400 a body refused; never retried).
+ * (any other answer: 401 a dead token, 404 the item gone, 400 a body refused; never retried). A device
+ * clock running ahead needs no care here: the service takes an `at` in its future as its own time.
  */
 export async function sendReceipt(entry: PendingReceipt, deps: SendDeps): Promise<SendResult> {
   let res: Response;
@@ -129,9 +130,6 @@ export async function sendReceipt(entry: PendingReceipt, deps: SendDeps): Promis
   } catch {
     return "retry";
   }
-  // A device clock running ahead stamps `at` in the service's future: resent once at the service's time.
-  const clamped = res.status === 400 ? afterServerClock(entry.receipt.at, res.headers.get("Date")) : undefined;
-  if (clamped) return sendReceipt({ ...entry, receipt: { ...entry.receipt, at: clamped } }, deps);
   const outcome = actionOutcome(res.status);
   if (outcome === "drop") console.warn(`[sw] ${entry.receipt.outcome} receipt for ${entry.id} refused (HTTP ${res.status}); dropped`);
   return outcome;
