@@ -25,7 +25,7 @@ import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/grap
 import { requireApp, requireCaller, requirePrincipal, requireUser, type Authentication, type User } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";
 import { listPage } from "./list";
-import { toCreatedResponse, toResource } from "./resource";
+import { etagger, toCreatedResponse, toResource } from "./resource";
 import { parseFilterOption, parseSearch, queryOptions } from "../http/odata-query";
 import { readJsonObject } from "../http/read-body";
 import { parseBody } from "../http/parse-body";
@@ -35,6 +35,7 @@ const ENDPOINT_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, "signedIn">): Hono<AppEnv> {
   const { db, tokens } = deps;
+  const etagOf = etagger(tokens);
   const routes = new Hono<AppEnv>();
   const origin = (c: AppContext) => deps.config.publicOrigin ?? new URL(c.req.url).origin;
   const base = (c: AppContext) => `${origin(c)}${deps.config.basePath}`;
@@ -43,7 +44,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
 
   /** One notification as Graph returns an entity: its context, the resource, and its ETag header. */
   function entity(c: AppContext, u: { userId: string }, row: Parameters<typeof toResource>[0], now: Date): Response {
-    const resource = toResource(row, now);
+    const resource = toResource(row, now, etagOf);
     return odataJson(200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
       ETag: resource["@odata.etag"] as string,
     });
@@ -156,7 +157,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     });
     const body: Record<string, unknown> = {
       "@odata.context": `${base(c)}/$metadata#Collection(notification)`,
-      value: entries.map((e) => (e.kind === "changed" ? toResource(e.row, now) : { id: e.id, "@removed": { reason: "deleted" } })),
+      value: entries.map((e) => (e.kind === "changed" ? toResource(e.row, now, etagOf) : { id: e.id, "@removed": { reason: "deleted" } })),
     };
     const link = new URL(`${base(c)}/me/notifications/delta`);
     if (next.kind === "skip") {
@@ -242,6 +243,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     const outcome = await patchNotification(db, owner, id, {
       change: change.value,
       ifMatch: c.req.header("if-match"),
+      etagOf,
       actionTime: action.at,
       now,
       actor: { kind: "user", id: owner.userId, endpointId: actingEndpoint() },

@@ -87,16 +87,14 @@ export function stateChangeFrom(body: PatchNotification, now: Date): Checked<Sta
 export interface PatchRequest {
   change: StateChange;
   ifMatch: string | undefined;
+  /** The row's ETag (resource.ts's etagger): opaque, so it reveals no change counter. */
+  etagOf: (row: Pick<NotificationRow, "id" | "change_seq">) => string;
   actionTime: Date | undefined;
   now: Date;
   actor: Actor;
 }
 
-export function etagOf(row: Pick<NotificationRow, "change_seq">): string {
-  return `W/"${row.change_seq}"`;
-}
-
-function etagMatches(ifMatch: string, row: NotificationRow): boolean {
+function etagMatches(ifMatch: string, row: NotificationRow, etagOf: PatchRequest["etagOf"]): boolean {
   const current = etagOf(row);
   return ifMatch
     .split(",")
@@ -119,7 +117,7 @@ export async function patchNotification(db: Db, owner: Owner, id: string, req: P
     const get = getNotificationQuery(owner, id, req.now, true);
     const row = (await tx.query<NotificationRow>(get.text, get.params)).rows[0];
     if (!row) return { kind: "notFound" };
-    if (req.ifMatch !== undefined && !etagMatches(req.ifMatch, row)) return { kind: "preconditionFailed" };
+    if (req.ifMatch !== undefined && !etagMatches(req.ifMatch, row, req.etagOf)) return { kind: "preconditionFailed" };
     if (req.change.snoozedUntil && req.change.snoozedUntil.getTime() > row.expiration.getTime()) {
       return { kind: "invalid", message: "snoozedUntilDateTime is after the notification's expirationDateTime" };
     }
