@@ -327,7 +327,10 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
           deps.noteWrites(1);
           if (outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
         }
-        return entity(c, owner, outcome.row, now);
+        const res = entity(c, owner, outcome.row, now);
+        // No change is lost silently: the fields kept because another endpoint changed them later are named.
+        if (outcome.superseded.length > 0) res.headers.set("X-Superseded-Fields", outcome.superseded.join(", "));
+        return res;
       }
     }
   });
