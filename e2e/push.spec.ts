@@ -25,6 +25,7 @@ import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, 
 import { send } from "./fixtures/send";
 import { userToken } from "../testing/tokens";
 import type { PushPayload } from "../contracts/push-payload";
+import type { DeliveryRecord } from "../contracts/support";
 
 const sam = DEMO_USERS.find((u) => u.upn === "support@contoso.test")!;
 const base = `${appOrigin}/graph/beta/me/notifications`;
@@ -148,6 +149,21 @@ test("a notification sent with the CLI arrives as an OS notification in both bro
       })
       .toEqual([{ title, body: "Production, region west.", actions: ["Mark as read", "Dismiss"] }]);
   }
+  // Each browser's worker confirmed it with the push's action token: its endpoint's delivery record (read by
+  // the user himself, so no support reason) has the device's own steps, received, then shown as an OS notification.
+  const receipts = async () => {
+    const res = await fetch(`${appOrigin}/graph/beta/users/${sam.oid}/notifications/${id}/deliveries`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`deliveries → ${res.status} ${await res.text()}`);
+    const { value } = (await res.json()) as { value: DeliveryRecord[] };
+    return value
+      .filter((r) => !r.endpoint.removed)
+      .map((r) => r.steps.filter((s) => s.step === "received" || s.step === "shown").map((s) => ({ step: s.step, how: s.how })));
+  };
+  const confirmed = [
+    { step: "received", how: null },
+    { step: "shown", how: "system" },
+  ];
+  await expect.poll(receipts, { message: "received and shown on both endpoints' delivery records" }).toEqual([confirmed, confirmed]);
   // (The fake is shared by the worker's spec files: only this user's two endpoints matter here.)
   expect(pushService.rejected().filter((r) => r.endpoint === desktop.endpoint || r.endpoint === phone.endpoint)).toEqual([]);
 });

@@ -161,6 +161,37 @@ async function clickNotification(worker: Worker, tag: string, action: string, ty
   );
 }
 
+interface PostedReceipt {
+  id: string;
+  auth?: string;
+  body: { outcome: string; how?: string; at: string };
+}
+
+/**
+ * Records the receipts the worker posts (`POST …/me/notifications/{id}/receipts`), answering 204 — or failing
+ * them as a lost network while `online()` says so.
+ */
+async function recordReceipts(context: BrowserContext, online: () => boolean = () => true): Promise<PostedReceipt[]> {
+  const posted: PostedReceipt[] = [];
+  await context.route(`${appOrigin}/graph/beta/me/notifications/*/receipts`, async (route) => {
+    const req = route.request();
+    if (req.method() !== "POST") return route.fallback();
+    if (!online()) return route.abort("internetdisconnected");
+    posted.push({ id: decodeURIComponent(new URL(req.url()).pathname.split("/").at(-2)!), auth: req.headers()["authorization"], body: req.postDataJSON() });
+    await route.fulfill({ status: 204 });
+  });
+  return posted;
+}
+
+/** The receipts a display push owes, in the order the worker sends them: received, then shown with `how`. */
+function receiptsFor(id: string, how: string): PostedReceipt[] {
+  const at = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string;
+  return [
+    { id, auth: "Bearer e2e-action-token", body: { outcome: "received", at } },
+    { id, auth: "Bearer e2e-action-token", body: { outcome: "shown", how, at } },
+  ];
+}
+
 /** Whether the worker sees a tab of the app that is visible and focused (then it toasts instead of showing). */
 async function workerSeesFocusedTab(worker: Worker): Promise<boolean> {
   return worker.evaluate(async () => {
@@ -247,6 +278,7 @@ test.describe("service worker", () => {
     const worker = await workerOf(context);
     await recordBadges(worker);
     await unfocus(page, worker);
+    const receipts = await recordReceipts(context);
 
     await deliver(page, payload());
     await expect.poll(() => shown(page)).toEqual([
@@ -278,6 +310,15 @@ test.describe("service worker", () => {
     await expect.poll(async () => (await messages(page)).length).toBe(3);
     expect(await badges(worker)).toEqual([4, 3, 5]);
 
+    // Receipts, with the push's action token: received and shown (system) for each display push; none for
+    // the state push (though it carried a token) or the unreadable one, which came in between.
+    await expect.poll(() => receipts).toEqual([...receiptsFor(ID, "system"), ...receiptsFor(other, "system")]);
+    expect(Date.parse(receipts[0]!.body.at)).toBeLessThanOrEqual(Date.parse(receipts[1]!.body.at));
+    // A display push of an item settled meanwhile is not shown: suppressed.
+    await deliver(page, payload({ kind: "updated", unreadCount: 4 }, { readState: "read" }));
+    await expect.poll(() => receipts.slice(4)).toEqual(receiptsFor(ID, "suppressed"));
+    await expect.poll(async () => (await messages(page)).length).toBe(4);
+
     // The browser replaced the push subscription: the page is told to register the new one.
     await worker.evaluate(() => {
       const Ctor = (self as unknown as { PushSubscriptionChangeEvent: new (type: string) => Event }).PushSubscriptionChangeEvent;
@@ -298,12 +339,14 @@ test.describe("service worker", () => {
     await page.bringToFront();
     const worker = await workerOf(context);
     await expect.poll(() => workerSeesFocusedTab(worker)).toBe(true);
+    const receipts = await recordReceipts(context);
     await deliver(page, payload({}, { title: "Toast, not OS" }));
     const toast = page.getByRole("group", { name: "New notification" });
     await expect(toast).toContainText("Toast, not OS");
     // The page confirmed the toast, so the worker's fallback (after 1.5 s without that word) never fires.
     await page.waitForTimeout(2_000);
     expect(await shown(page)).toEqual([]);
+    await expect.poll(() => receipts).toEqual(receiptsFor(ID, "inPage"));
     await toast.getByRole("button", { name: "Close new notification" }).click();
   });
 
@@ -313,9 +356,11 @@ test.describe("service worker", () => {
     await recordMessages(page);
     const worker = await workerOf(context);
     await expect.poll(() => workerSeesFocusedTab(worker)).toBe(true);
+    const receipts = await recordReceipts(context);
     await deliver(page, payload());
     await expect.poll(async () => (await messages(page)).map((m) => m.type).sort()).toEqual(["notification-received", "notifications-changed"]);
     await expect.poll(async () => (await shown(page)).map((n) => n.tag)).toEqual([ID]);
+    await expect.poll(() => receipts).toEqual(receiptsFor(ID, "system"));
   });
 
   test("Mark as read, Dismiss and close run through the worker's handlers with the action token; offline they are queued and replayed by sync", async ({ page, context }) => {
@@ -334,6 +379,8 @@ test.describe("service worker", () => {
       patches.push({ url: req.url(), auth: req.headers()["authorization"], time: req.headers()["x-action-time"], body: req.postDataJSON() });
       await route.fulfill({ status: 200, contentType: "application/json", body: "{}" });
     });
+    // The push's receipts fail as well, and wait in the same queue.
+    const receipts = await recordReceipts(context, () => online);
 
     await deliver(page, payload());
     await expect.poll(async () => (await shown(page)).length).toBe(1);
@@ -352,6 +399,9 @@ test.describe("service worker", () => {
     // The replay keeps the time the user acted, not the time it was sent.
     expect(Date.parse(patches[0]!.time!)).toBeGreaterThanOrEqual(clickedBefore - 1000);
     expect(Date.parse(patches[0]!.time!)).toBeLessThan(Date.now() - 250);
+    // The receipts were replayed with it, timed when they happened.
+    await expect.poll(() => receipts.slice(0, 2)).toEqual(receiptsFor(ID, "system"));
+    expect(Date.parse(receipts[1]!.body.at)).toBeLessThan(Date.parse(patches[0]!.time!) + 1);
 
     // Online, a Dismiss is sent at once and the badge stays (dismissing does not read it).
     await deliver(page, payload({ unreadCount: 2 }));

@@ -4,7 +4,7 @@
 // story to investigate in Megan's inbox (seedSupportStory). Deterministic: a seeded PRNG,
 // so every fresh start shows the same inbox (relative to its start time).
 import { randomUUID } from "node:crypto";
-import { DEMO_USERS, type DemoUser } from "../contracts/demo-users";
+import { DEMO_USERS, SENDER_CLIENT_ID, type DemoUser } from "../contracts/demo-users";
 import type { Db, Queryable } from "./store/db";
 import { insertEventQuery, insertNotificationQuery, touchUserQuery } from "./notifications/queries";
 
@@ -85,7 +85,7 @@ async function seedUser(tx: Queryable, user: DemoUser, index: number, now: Date)
     await tx.query(insert.text, insert.params);
     const ev = insertEventQuery({
       tenantId: user.tenantId, userId: user.oid, notificationId: id, at: created,
-      kind: "created", actorKind: "app", actorId: t.host, endpointId: null,
+      kind: "created", actorKind: "app", actorId: SENDER_CLIENT_ID, endpointId: null,
     });
     await tx.query(ev.text, ev.params);
     // Older items are more likely to have been read or acted on.
@@ -268,7 +268,7 @@ async function seedSupportStory(tx: Queryable, user: DemoUser, now: Date): Promi
     });
     await tx.query(insert.text, insert.params);
     const events = [
-      insertEventQuery({ tenantId: user.tenantId, userId: user.oid, notificationId: id, at: created, kind: "created", actorKind: "app", actorId: item.host, endpointId: null }),
+      insertEventQuery({ tenantId: user.tenantId, userId: user.oid, notificationId: id, at: created, kind: "created", actorKind: "app", actorId: SENDER_CLIENT_ID, endpointId: null }),
     ];
     if (item.change) {
       const c = item.change;

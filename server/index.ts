@@ -7,6 +7,9 @@ import type { Hono } from "hono";
 import { loadConfig, type ServiceConfig } from "./config";
 import { seedDemo } from "./demo-seed";
 import { isEndpointLive } from "./endpoints/service";
+import { createStreamHub, type StreamOptions } from "./notifications/stream";
+import { etagger, toResource } from "./notifications/resource";
+import { countNotifications } from "./notifications/service";
 import { createSnoozeWaker } from "./notifications/snooze-waker";
 import { createApp } from "./http/app";
 import type { AppEnv } from "./http/env";
@@ -42,6 +45,8 @@ export interface ServiceOptions {
   maintenanceIntervalMs?: number;
   /** Push delivery tuning; tests pass the fake push service's CA and short backoffs. */
   push?: PushPipelineOptions;
+  /** The live stream's heartbeat and batch size. */
+  stream?: StreamOptions;
 }
 
 /** Users are recorded as seen at most this often, so reads stay reads. */
@@ -76,12 +81,25 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
   snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
   const maintenance = createMaintenance({ store, snoozes, push, now, intervalMs: opts.maintenanceIntervalMs });
+  const tokens = createPageTokenCodec(store.tokenKey);
+  const etagOf = etagger(tokens);
+  const stream = await createStreamHub(
+    {
+      db,
+      tokens,
+      now,
+      toResource: (row, at) => toResource(row, at, etagOf),
+      unreadCount: (owner, at) => countNotifications(db, { ...owner, now: at, filters: [{ field: "readState", op: "eq", value: "unread" }], search: [] }),
+    },
+    opts.stream,
+  );
   const app = createApp({
     db,
     config,
     now,
     authenticate: createAuthenticator(config, actionTokens),
-    tokens: createPageTokenCodec(store.tokenKey),
+    tokens,
+    stream,
     snoozes,
     noteWrites: maintenance.noteWrites,
     vapidPublicKey: vapid.publicKey,
@@ -107,6 +125,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     close() {
       closed ??= (async () => {
         snoozes.stop();
+        await stream.close().catch((err: unknown) => console.error("[service] stream stop failed:", err));
         await maintenance.stop();
         await push.close().catch((err: unknown) => console.error("[service] push pipeline stop failed:", err));
         await store.close();

@@ -1,11 +1,12 @@
-// Notification actions taken while offline, kept in IndexedDB until a
-// background sync (or the next push) replays them in the order they were taken.
+// Notification actions taken while offline, and receipts the worker could not
+// send, kept in IndexedDB until a background sync (or the next push, or
+// activate) replays them in the order they happened.
 import { createStore, del, entries, get, set, type UseStore } from "idb-keyval";
-import type { PendingAction } from "./notification-actions";
+import { queueKey, type QueuedEntry } from "./receipts";
 
 let store: UseStore | undefined;
 // Opened lazily: the worker's first event, not its script evaluation, pays for IndexedDB.
-function actions(): UseStore {
+function queue(): UseStore {
   store ??= createStore("inbox-sw", "pending-actions");
   return store;
 }
@@ -16,22 +17,18 @@ function state(): UseStore {
   return stateStore;
 }
 
-/** Key that sorts by the time the user acted, then by id and action (one entry per triple). */
-function keyOf(entry: PendingAction): string {
-  return `${entry.actionTime}|${entry.id}|${entry.action}`;
+// One store for both (the store keeps its first name): an entry without `receipt` is an action.
+export async function enqueue(entry: QueuedEntry): Promise<void> {
+  await set(queueKey(entry), entry, queue());
 }
 
-export async function enqueueAction(entry: PendingAction): Promise<void> {
-  await set(keyOf(entry), entry, actions());
-}
-
-export async function pendingActions(): Promise<[string, PendingAction][]> {
-  const all = await entries<string, PendingAction>(actions());
+export async function pendingEntries(): Promise<[string, QueuedEntry][]> {
+  const all = await entries<string, QueuedEntry>(queue());
   return all.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export async function removeAction(key: string): Promise<void> {
-  await del(key, actions());
+export async function removeEntry(key: string): Promise<void> {
+  await del(key, queue());
 }
 
 /** The last unread count the worker set as the badge (the Badging API cannot be read back). */

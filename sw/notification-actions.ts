@@ -21,8 +21,8 @@ export interface PendingAction {
  */
 export const MAX_ACTION_ATTEMPTS = 10;
 
-/** The entry to keep after one more failed send, or undefined once it has had its attempts. */
-export function afterFailedAttempt(entry: PendingAction): PendingAction | undefined {
+/** The entry (an action or a receipt) to keep after one more failed send, or undefined once it has had its attempts. */
+export function afterFailedAttempt<T extends { attempts?: number }>(entry: T): T | undefined {
   const attempts = (entry.attempts ?? 0) + 1;
   return attempts >= MAX_ACTION_ATTEMPTS ? undefined : { ...entry, attempts };
 }

@@ -8,8 +8,8 @@ import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCac
 import { NavigationRoute, Router } from "workbox-routing";
 import type { PushPayload, WorkerMessage } from "../contracts/push-payload";
 import { mustShowEveryPush } from "../contracts/push-services";
-import { enqueueAction, lastUnreadCount, pendingActions, rememberUnreadCount, removeAction } from "./action-queue";
-import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction } from "./notification-actions";
+import { enqueue, lastUnreadCount, pendingEntries, rememberUnreadCount, removeEntry } from "./action-queue";
+import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction, type SendResult } from "./notification-actions";
 import {
   badgeAfterAction,
   clickAction,
@@ -20,8 +20,19 @@ import {
   readShownData,
   resolveApiBase,
   type NotificationAction,
+  type PushPlan,
   type ShowNotification,
 } from "./push-decisions";
+import {
+  isReceipt,
+  receivedReceipt,
+  sendReceipt,
+  shownAfterReceived,
+  shownReceipt,
+  type ItemResult,
+  type PendingReceipt,
+  type QueuedEntry,
+} from "./receipts";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -49,7 +60,7 @@ router.registerRoute(new PrecacheRoute(precache));
 self.addEventListener("install", (e) => e.waitUntil(handleInstall(e)));
 self.addEventListener("activate", (e) => e.waitUntil(handleActivate(e)));
 self.addEventListener("fetch", handleFetch);
-self.addEventListener("push", (e) => extend(e, oneAtATime(() => handlePush(e)).then(flushQueuedActions)));
+self.addEventListener("push", (e) => extend(e, handlePushEvent(e)));
 self.addEventListener("notificationclick", (e) => extend(e, handleNotificationClick(e)));
 self.addEventListener("notificationclose", (e) => extend(e, handleNotificationClose(e)));
 self.addEventListener("message", (e) => extend(e, handleMessage(e)));
@@ -116,10 +127,9 @@ async function handleNavigation({ request }: { request: Request }): Promise<Resp
   }
 }
 
-// Push: keep badge, OS notifications and open tabs in line with the server's view of this notification.
-async function handlePush(event: PushEvent): Promise<void> {
-  const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
-  const displayOnly = mustShowEveryPush(subscription?.endpoint);
+// Push: the push itself one at a time (handlePush), its receipts beside it, never in its way: a slow or
+// failing receipt delays neither this notification nor the next push, and the event lasts until both end.
+async function handlePushEvent(event: PushEvent): Promise<void> {
   let text: string | undefined;
   try {
     text = event.data?.text();
@@ -127,6 +137,19 @@ async function handlePush(event: PushEvent): Promise<void> {
     text = undefined;
   }
   const payload = parsePushPayload(text);
+  const receipts = pushReceipts(payload);
+  try {
+    await oneAtATime(() => handlePush(payload, receipts));
+    await flushQueuedActions();
+  } finally {
+    await receipts.settled();
+  }
+}
+
+// Keep badge, OS notifications and open tabs in line with the server's view of this notification.
+async function handlePush(payload: PushPayload | undefined, receipts: PushReceipts): Promise<void> {
+  const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+  const displayOnly = mustShowEveryPush(subscription?.endpoint);
   if (!payload) {
     console.warn("[sw] unreadable push payload ignored");
     // Apple's services revoke subscriptions whose pushes show nothing.
@@ -139,19 +162,47 @@ async function handlePush(event: PushEvent): Promise<void> {
 
   // Closing is best effort: it must never keep a display-only push from showing its notification.
   await closeTags(plan.close).catch((err: unknown) => console.warn("[sw] closing settled notifications failed:", err));
-  if (plan.show) await show(plan.show);
+  const shown: ItemResult = plan.show ? await tryShow(plan.show) : "notShown";
+  if (!plan.toast) receipts.shown(plan, shown);
   // The badge (and the count remembered in IndexedDB) after the notification: a nicety never holds it up.
   await setBadge(plan.badge);
   if (plan.toast && focused) {
     const message: WorkerMessage = { type: "notification-received", notification: payload.notification, unreadCount: payload.unreadCount };
     // The focused tab may be one that shows no toast (signed out, still starting): without its word
     // that it showed one, the OS notification is shown after all, so no push is ever lost.
+    let result: ItemResult = "inPage";
     if (!(await toastAcknowledged(focused, message))) {
       const fallback = planPush(payload, { displayOnly, focusedWindow: false });
-      if (fallback.show) await show(fallback.show);
+      result = fallback.show ? await tryShow(fallback.show) : "notShown";
     }
+    receipts.shown(plan, result);
   }
   postAll(windows, changed(payload));
+}
+
+/** A push's receipts: `received` posted at once, `shown` when handlePush reports it; settled() when both ended. */
+interface PushReceipts {
+  shown(plan: PushPlan, result: ItemResult): void;
+  settled(): Promise<void>;
+}
+
+function pushReceipts(payload: PushPayload | undefined): PushReceipts {
+  const received = receivedReceipt(payload, new Date().toISOString());
+  const receivedResult: Promise<SendResult | undefined> = received ? postReceipt(received) : Promise.resolve(undefined);
+  let work: Promise<unknown> = receivedResult;
+  return {
+    shown(plan, result) {
+      // Timed when it happened, sent after `received` (the record reads in order).
+      const entry = shownReceipt(payload, plan, result, new Date().toISOString());
+      if (!entry) return;
+      work = receivedResult.then(async (first) => {
+        const next = shownAfterReceived(first);
+        if (next === "send") await postReceipt(entry);
+        else if (next === "queue") await queueForRetry(entry);
+      });
+    },
+    settled: () => work.then(() => undefined, (err: unknown) => console.warn("[sw] receipt failed:", err)),
+  };
 }
 
 // After a push (outside the one-at-a-time chain, so it never delays the next push): being online right
@@ -214,9 +265,9 @@ async function handleSync(event: SyncEvent): Promise<void> {
 const FETCH_TIMEOUT_MS = 15_000;
 
 let apiBaseCache: string | undefined;
-async function apiBase(): Promise<string> {
+async function apiBase(timeoutMs = FETCH_TIMEOUT_MS): Promise<string> {
   if (apiBaseCache) return apiBaseCache;
-  const res = await fetch("/runtime-config", { cache: "no-store", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  const res = await fetch("/runtime-config", { cache: "no-store", credentials: "omit", signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`/runtime-config: HTTP ${res.status}`);
   const config = (await res.json()) as { apiBaseUrl?: unknown };
   if (typeof config.apiBaseUrl !== "string") throw new Error("/runtime-config has no apiBaseUrl");
@@ -225,6 +276,30 @@ async function apiBase(): Promise<string> {
 }
 
 const sendDeps = { fetch: (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }), apiBase };
+
+/**
+ * Receipts are bounded tighter: a push event waits for them (so the browser keeps the worker alive
+ * until they are sent), and they are worth less than the notification they report on.
+ */
+const RECEIPT_TIMEOUT_MS = 10_000;
+
+const receiptDeps = {
+  fetch: (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(RECEIPT_TIMEOUT_MS) }),
+  apiBase: () => apiBase(RECEIPT_TIMEOUT_MS),
+};
+
+/** Sends one receipt now; queued for background sync when it cannot be sent (offline, 408, 429, 5xx). */
+async function postReceipt(entry: PendingReceipt): Promise<SendResult> {
+  const result = await sendReceipt(entry, receiptDeps);
+  if (result === "retry") await queueForRetry(entry).catch((err: unknown) => console.warn("[sw] queueing a receipt failed:", err));
+  return result;
+}
+
+/** Queues an action or a receipt whose first send failed, and asks for a background sync. */
+async function queueForRetry(entry: QueuedEntry): Promise<void> {
+  await enqueue({ ...entry, attempts: 1 });
+  await (self.registration as SyncRegistration).sync?.register(SYNC_TAG).catch(() => undefined);
+}
 
 /** One action on one notification: sent now, or queued for background sync when it cannot be sent. */
 async function act(id: string, actionToken: string | undefined, action: NotificationAction, actionTime: string): Promise<void> {
@@ -235,8 +310,7 @@ async function act(id: string, actionToken: string | undefined, action: Notifica
   const entry: PendingAction = { id, action, actionToken, actionTime };
   const result = await sendAction(entry, sendDeps);
   if (result === "retry") {
-    await enqueueAction({ ...entry, attempts: 1 });
-    await (self.registration as SyncRegistration).sync?.register(SYNC_TAG).catch(() => undefined);
+    await queueForRetry(entry);
     return;
   }
   if (result === "done") {
@@ -252,23 +326,24 @@ async function act(id: string, actionToken: string | undefined, action: Notifica
   }
 }
 
-/** Sends queued actions in the order they were taken; returns how many are still pending. */
+/** Sends queued actions and receipts in the order they happened; returns how many are still pending. */
 async function replayPendingActions(): Promise<number> {
   let left = 0;
   let changedIds: string[] = [];
-  for (const [key, entry] of await pendingActions()) {
-    const result = await sendAction(entry, sendDeps);
+  for (const [key, entry] of await pendingEntries()) {
+    const result = isReceipt(entry) ? await sendReceipt(entry, receiptDeps) : await sendAction(entry, sendDeps);
     if (result === "retry") {
-      const next = afterFailedAttempt(entry);
+      const next = afterFailedAttempt<QueuedEntry>(entry);
       if (next) {
-        await enqueueAction(next);
+        await enqueue(next);
         left++;
         continue;
       }
-      console.warn(`[sw] ${entry.action} on ${entry.id} still not accepted after ${MAX_ACTION_ATTEMPTS} attempts; dropped`);
+      const what = isReceipt(entry) ? `${entry.receipt.outcome} receipt` : entry.action;
+      console.warn(`[sw] ${what} on ${entry.id} still not accepted after ${MAX_ACTION_ATTEMPTS} attempts; dropped`);
     }
-    await removeAction(key);
-    if (result === "done") changedIds = [...changedIds, entry.id];
+    await removeEntry(key);
+    if (result === "done" && !isReceipt(entry)) changedIds = [...changedIds, entry.id];
   }
   if (changedIds.length > 0) {
     const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
@@ -302,6 +377,17 @@ async function closeTags(tags: string[]): Promise<void> {
 async function show({ title, options }: ShowNotification): Promise<void> {
   // `actions`, `renotify` and `timestamp` are real options TypeScript's lib does not list.
   await self.registration.showNotification(title, options as NotificationOptions);
+}
+
+/** Shows a push's notification; a failure is logged and reported (an `error` receipt), and the push goes on. */
+async function tryShow(notification: ShowNotification): Promise<"shown" | "showFailed"> {
+  try {
+    await show(notification);
+    return "shown";
+  } catch (err) {
+    console.error("[sw] showNotification failed:", err);
+    return "showFailed";
+  }
 }
 
 async function openApp(id: string | undefined): Promise<void> {

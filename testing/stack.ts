@@ -12,7 +12,7 @@ import type { JWK } from "jose";
 import { startIdp } from "../idp";
 import { API_AUDIENCE } from "../contracts/identity";
 import { loadConfig, type ServiceConfig } from "../server/config";
-import { startService } from "../server";
+import { startService, type ServiceOptions } from "../server";
 import type { Db } from "../server/store/db";
 import { appToken, userToken } from "./tokens";
 
@@ -27,6 +27,8 @@ export interface StackOptions {
    * test can sign tokens whose signature verifies and whose claims are deliberately wrong.
    */
   extraTrustedKeys?: JWK[];
+  /** Service options (stream heartbeat, push tuning); `now` above wins. */
+  service?: ServiceOptions;
 }
 
 export interface Stack {
@@ -93,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       publicOrigin: undefined,
       seedDemo: opts.seedDemo ?? false,
     };
-    const service = await startService(config, opts.now ? { now: opts.now } : undefined);
+    const service = await startService(config, { ...opts.service, ...(opts.now ? { now: opts.now } : {}) });
     cleanups.push(() => service.close());
 
     const { server, port } = await listen((req) => service.fetch(req));

@@ -4,8 +4,7 @@
 import { Hono } from "hono";
 import { deviceNameFromUserAgent } from "../../contracts/device-name";
 import { deleteEndpoint, getEndpoint, listEndpoints, registerEndpoint } from "./service";
-import type { EndpointRow } from "./queries";
-import type { Endpoint } from "../../contracts/endpoint";
+import { toEndpointResource } from "./resource";
 import type { Owner } from "../notifications/queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
 import { GUID } from "../http/authenticate";
@@ -17,34 +16,6 @@ import { readJsonObject } from "../http/read-body";
 import { parseBody } from "../http/parse-body";
 import { postSubscriptionSchema } from "./schemas";
 
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
-
-/** The endpoint as the wire shows it: never its keys or full push URL (they are the subscription's secret). */
-export function toEndpointResource(row: EndpointRow): Endpoint {
-  let pushServiceHost: string | null = null;
-  if (row.push_endpoint !== null) {
-    try {
-      pushServiceHost = new URL(row.push_endpoint).host;
-    } catch {
-      pushServiceHost = null;
-    }
-  }
-  return {
-    id: row.id,
-    platform: row.platform,
-    targetHostName: row.target_host_name,
-    appDisplayName: row.app_display_name,
-    deviceName: row.device_name,
-    createdDateTime: row.created.toISOString(),
-    expirationDateTime: iso(row.expiration),
-    lastSeenDateTime: row.renewed.toISOString(),
-    subscriptionExpirationDateTime: iso(row.push_expiration),
-    lastDeliveryDateTime: iso(row.last_delivery_at),
-    lastDeliveryResult: row.last_delivery_result,
-    lastDeliveryStatusCode: row.last_delivery_status,
-    pushServiceHost,
-  };
-}
 
 export function endpointRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, "signedIn">): Hono<AppEnv> {
   const { db } = deps;

@@ -40,6 +40,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ],
       exposeHeaders: [
         "request-id", "client-request-id", "Date", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
+        "X-Superseded-Fields",
       ],
       maxAge: 600,
     }),

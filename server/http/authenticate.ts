@@ -159,3 +159,15 @@ export function principalOf(payload: JWTPayload): Principal {
   if (roles.length > 0) throw unauthenticated("The access token carries roles but no scp, and its issuer does not mark it app-only (idtyp).");
   throw unauthenticated("The access token carries neither scp nor roles.");
 }
+
+/** When a bearer JWT (already authenticated) expires; undefined for anything else (action tokens). */
+export function bearerExpiry(authorization: string | undefined): Date | undefined {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!token || looksLikeActionToken(token)) return undefined;
+  try {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === "number" ? new Date(exp * 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}

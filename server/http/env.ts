@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import type { ServiceConfig } from "../config";
 import type { SnoozeWaker } from "../notifications/snooze-waker";
+import type { StreamHub } from "../notifications/stream";
 import type { PushServiceRules } from "../push/push-services";
 import type { Db } from "../store/db";
 import type { Authenticate, Principal } from "./authenticate";
@@ -21,6 +22,8 @@ export interface AppDeps {
   touchUser: (p: Extract<Principal, { kind: "user" }>, now: Date) => Promise<void>;
   /** Whether the user's endpoint still exists (an action token dies with the endpoint it was minted for). */
   isEndpointLive: (owner: { tenantId: string; userId: string }, endpointId: string, now: Date) => Promise<boolean>;
+  /** The live stream's hub (GET /me/notifications/stream). */
+  stream: StreamHub;
   /** The VAPID public key (base64url) browsers subscribe with. */
   vapidPublicKey: string;
   /** The push-service allowlist and state-push rule. */

@@ -1,13 +1,14 @@
 // The conflict rule for offline replays (contract, "Changing state"): a change
-// carries the time the user made it; one older than the item's last change
-// from another endpoint does not overwrite it.
+// carries the time the user made it; it is decided field by field — a field
+// (readState, or userActionState with snoozedUntilDateTime) changed later from
+// another endpoint is not overwritten, and the change's other fields apply.
 
-/** Allowed clock difference between a client and the service. */
-export const ACTION_TIME_SKEW_MS = 5_000;
+/** A device clock this far ahead of the service's is taken as now; further ahead is refused. */
+export const ACTION_TIME_SKEW_MS = 5 * 60_000;
 
 export type ActionTimeCheck = { ok: true; at: Date | undefined } | { ok: false; message: string };
 
-/** Parses and checks the X-Action-Time header: ISO 8601, never in the future. */
+/** Parses and checks the X-Action-Time header: ISO 8601; a little ahead is now, far ahead is refused. */
 export function parseActionTime(header: string | undefined, now: Date, isIso: (s: string) => boolean): ActionTimeCheck {
   if (header === undefined || header === "") return { ok: true, at: undefined };
   const at = new Date(header);
@@ -17,7 +18,7 @@ export function parseActionTime(header: string | undefined, now: Date, isIso: (s
   if (at.getTime() > now.getTime() + ACTION_TIME_SKEW_MS) {
     return { ok: false, message: "X-Action-Time is in the future" };
   }
-  return { ok: true, at };
+  return { ok: true, at: at.getTime() > now.getTime() ? now : at };
 }
 
 export interface ItemVersion {
@@ -36,4 +37,30 @@ export function isSuperseded(item: ItemVersion, actionTime: Date | undefined, en
   const sameEndpoint = endpointId !== null && item.lastModifiedEndpoint === endpointId;
   if (sameEndpoint) return false;
   return actionTime.getTime() < item.lastModified.getTime();
+}
+
+/** The fields the conflict rule decides one by one. */
+export type ConflictField = "readState" | "userActionState";
+
+/** When and from where each field last changed (null columns: at the item's last change). */
+export interface FieldVersions extends ItemVersion {
+  readStateAt: Date | null;
+  readStateEndpoint: string | null;
+  actionStateAt: Date | null;
+  actionStateEndpoint: string | null;
+}
+
+/** The requested fields a change made at `actionTime` from `endpointId` must not overwrite. */
+export function supersededFields(
+  item: FieldVersions,
+  fields: readonly ConflictField[],
+  actionTime: Date | undefined,
+  endpointId: string | null,
+): ConflictField[] {
+  return fields.filter((f) => {
+    const at = f === "readState" ? item.readStateAt : item.actionStateAt;
+    const endpoint = f === "readState" ? item.readStateEndpoint : item.actionStateEndpoint;
+    const version: ItemVersion = at === null ? item : { lastModified: at, lastModifiedEndpoint: endpoint };
+    return isSuperseded(version, actionTime, endpointId);
+  });
 }

@@ -8,7 +8,7 @@ import { listShape, parseCount, parseFilterOption, parseOrderBy, parseSearch, pa
 import { PageTokenError, decodeListPosition, encodeListPosition, type ListPosition } from "../http/page-token";
 import type { Queryable } from "../store/db";
 import type { Owner } from "./queries";
-import { toResource } from "./resource";
+import { etagger, toResource } from "./resource";
 import { countNotifications, listNotifications } from "./service";
 
 export interface ListTarget {
@@ -46,7 +46,8 @@ export async function listPage(c: AppContext, deps: Pick<AppDeps, "config" | "to
   const page = rows.slice(0, top);
   const body: Record<string, unknown> = { "@odata.context": `${base}/$metadata#users('${t.owner.userId}')/notifications` };
   if (withCount) body["@odata.count"] = await countNotifications(t.db, criteria);
-  body.value = page.map((r) => toResource(r, now));
+  const etagOf = etagger(deps.tokens);
+  body.value = page.map((r) => toResource(r, now, etagOf));
   if (rows.length > top) {
     const last = page[page.length - 1]!;
     const next = new URL(`${base}${t.path}`);

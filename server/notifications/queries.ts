@@ -20,7 +20,7 @@ import type { Sql } from "../store/db";
 export const NOTIFICATION_COLUMNS = `id::text AS id, tenant_id, user_id, target_host_name, app_notification_id,
   group_name, title, body, raw_content, priority, display_until, expiration, platform_types, fallback_policy,
   read_state, action_state, snoozed_until, status, created, last_modified, last_modified_endpoint,
-  change_seq::text AS change_seq`;
+  change_seq::text AS change_seq, read_state_at, read_state_endpoint, action_state_at, action_state_endpoint`;
 
 export interface NotificationRow {
   id: string;
@@ -45,6 +45,12 @@ export interface NotificationRow {
   last_modified: Date;
   last_modified_endpoint: string | null;
   change_seq: string;
+  /** When and from where readState last changed (null: at last_modified, from last_modified_endpoint). */
+  read_state_at?: Date | null;
+  read_state_endpoint?: string | null;
+  /** The same for userActionState with snoozedUntil. */
+  action_state_at?: Date | null;
+  action_state_endpoint?: string | null;
 }
 
 export interface Owner {
@@ -174,7 +180,8 @@ export function insertNotificationQuery(n: NewNotification): Sql {
         expiration = EXCLUDED.expiration, platform_types = EXCLUDED.platform_types,
         fallback_policy = EXCLUDED.fallback_policy, read_state = 'unread', action_state = 'noInteraction',
         snoozed_until = NULL, status = 'active', last_modified = EXCLUDED.last_modified,
-        last_modified_endpoint = NULL, change_seq = EXCLUDED.change_seq
+        last_modified_endpoint = NULL, change_seq = EXCLUDED.change_seq,
+        read_state_at = NULL, read_state_endpoint = NULL, action_state_at = NULL, action_state_endpoint = NULL
       RETURNING ${NOTIFICATION_COLUMNS}, (xmax::text = '0') AS inserted`,
     params: [
       n.id,
@@ -210,6 +217,12 @@ export function patchNotificationQuery(o: Owner, id: string, change: StateChange
         read_state = COALESCE($5, read_state),
         action_state = COALESCE($6, action_state),
         snoozed_until = CASE WHEN $6::text IS NULL THEN snoozed_until ELSE $7::timestamptz END,
+        read_state_at = CASE WHEN $5::text IS NULL THEN COALESCE(read_state_at, last_modified) ELSE $4 END,
+        read_state_endpoint = CASE WHEN $5::text IS NULL THEN
+          (CASE WHEN read_state_at IS NULL THEN last_modified_endpoint ELSE read_state_endpoint END) ELSE $8 END,
+        action_state_at = CASE WHEN $6::text IS NULL THEN COALESCE(action_state_at, last_modified) ELSE $4 END,
+        action_state_endpoint = CASE WHEN $6::text IS NULL THEN
+          (CASE WHEN action_state_at IS NULL THEN last_modified_endpoint ELSE action_state_endpoint END) ELSE $8 END,
         last_modified = $4, last_modified_endpoint = $8,
         change_seq = nextval('notification_change_seq')
       WHERE id = $1 AND tenant_id = $2 AND user_id = $3 AND status = 'active' AND expiration > $4
@@ -252,7 +265,13 @@ export interface BulkChange extends Owner {
 /** markAllAsRead / dismissAll, with one event per changed item, in one statement. */
 export function bulkChangeQuery(b: BulkChange): Sql {
   const params: unknown[] = [b.tenantId, b.userId, b.now, b.createdUpTo, b.endpointId, b.actorId];
-  const set = b.action === "markAllAsRead" ? "read_state = 'read'" : "action_state = 'dismissed', snoozed_until = NULL";
+  // The field it changes now and from here; the other keeps when and where it last changed.
+  const keep = (f: "read_state" | "action_state") =>
+    `${f}_at = COALESCE(${f}_at, last_modified), ${f}_endpoint = CASE WHEN ${f}_at IS NULL THEN last_modified_endpoint ELSE ${f}_endpoint END`;
+  const set =
+    b.action === "markAllAsRead"
+      ? `read_state = 'read', read_state_at = $3, read_state_endpoint = $5, ${keep("action_state")}`
+      : `action_state = 'dismissed', snoozed_until = NULL, action_state_at = $3, action_state_endpoint = $5, ${keep("read_state")}`;
   const which = b.action === "markAllAsRead" ? "read_state = 'unread'" : "action_state <> 'dismissed'";
   let where = `tenant_id = $1 AND user_id = $2 AND status = 'active' AND expiration > $3 AND created <= $4 AND ${which}`;
   if (b.before) {
@@ -340,7 +359,10 @@ export function wakeSnoozedQuery(now: Date): Sql {
   return {
     text: `WITH woke AS (
         UPDATE notifications SET action_state = 'noInteraction', snoozed_until = NULL, last_modified = $1,
-          last_modified_endpoint = NULL, change_seq = nextval('notification_change_seq')
+          last_modified_endpoint = NULL, change_seq = nextval('notification_change_seq'),
+          action_state_at = $1, action_state_endpoint = NULL,
+          read_state_endpoint = CASE WHEN read_state_at IS NULL THEN last_modified_endpoint ELSE read_state_endpoint END,
+          read_state_at = COALESCE(read_state_at, last_modified)
         WHERE action_state = 'snoozed' AND snoozed_until <= $1 AND status = 'active'
         RETURNING tenant_id, user_id, id),
       logged AS (

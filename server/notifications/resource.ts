@@ -1,7 +1,17 @@
 // The notification resource as the wire shows it (contracts/notification.ts).
 import type { CreatedNotification, Notification, VisualContent } from "../../contracts/notification";
-import { etagOf } from "./service";
+import type { PageTokenCodec } from "../http/page-token";
 import type { NotificationRow } from "./queries";
+
+export type Etagger = (row: Pick<NotificationRow, "id" | "change_seq">) => string;
+
+/**
+ * A row's ETag: it changes with every change of the row and reveals nothing
+ * (the change number behind it is shared by every user and tenant).
+ */
+export function etagger(tokens: Pick<PageTokenCodec, "opaqueId">): Etagger {
+  return (row) => `W/"${tokens.opaqueId("etag", `${row.id}:${row.change_seq}`)}"`;
+}
 
 /** Seconds the OS notification may still stay displayed (floor, never negative). */
 export function remainingSeconds(until: Date | null, now: Date): number | null {
@@ -14,7 +24,7 @@ function visualContent(row: NotificationRow): VisualContent | undefined {
   return row.body === null ? { title: row.title } : { title: row.title, body: row.body };
 }
 
-export function toResource(row: NotificationRow, now: Date): Notification {
+export function toResource(row: NotificationRow, now: Date, etagOf: Etagger): Notification {
   const payload: Notification["payload"] = {};
   if (row.raw_content !== null) payload.rawContent = row.raw_content;
   const visual = visualContent(row);

@@ -20,21 +20,25 @@ import { findEndpointOwner } from "../endpoints/service";
 import { parseIsoDateTime } from "./filter";
 import { findUserByUpnQuery } from "./queries";
 import type { AppContext, AppDeps, AppEnv } from "../http/env";
-import { GUID } from "../http/authenticate";
+import { GUID, bearerExpiry } from "../http/authenticate";
+import { formatMessage, type StreamMessage } from "./stream";
 import { GraphError, badRequest, methodNotAllowed, notFound } from "../http/graph-error";
 import { requireApp, requireCaller, requirePrincipal, requireUser, type Authentication, type User } from "../http/middleware/auth";
 import { odataJson } from "../http/odata-json";
 import { listPage } from "./list";
-import { toCreatedResponse, toResource } from "./resource";
+import { etagger, toCreatedResponse, toResource } from "./resource";
 import { parseFilterOption, parseSearch, queryOptions } from "../http/odata-query";
 import { readJsonObject } from "../http/read-body";
 import { parseBody } from "../http/parse-body";
 import { PATCH_READ_ONLY, bulkActionSchema, patchNotificationSchema, postNotificationSchema } from "./schemas";
 
 const ENDPOINT_ID = /^[\x21-\x7e]{1,128}$/;
+/** Bytes a stream may queue for a slow reader before it is closed (it resumes with Last-Event-ID). */
+const STREAM_MAX_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, "signedIn">): Hono<AppEnv> {
   const { db, tokens } = deps;
+  const etagOf = etagger(tokens);
   const routes = new Hono<AppEnv>();
   const origin = (c: AppContext) => deps.config.publicOrigin ?? new URL(c.req.url).origin;
   const base = (c: AppContext) => `${origin(c)}${deps.config.basePath}`;
@@ -43,7 +47,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
 
   /** One notification as Graph returns an entity: its context, the resource, and its ETag header. */
   function entity(c: AppContext, u: { userId: string }, row: Parameters<typeof toResource>[0], now: Date): Response {
-    const resource = toResource(row, now);
+    const resource = toResource(row, now, etagOf);
     return odataJson(200, { "@odata.context": contextUrl(c, u.userId, "/$entity"), ...resource }, {
       ETag: resource["@odata.etag"] as string,
     });
@@ -156,7 +160,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     });
     const body: Record<string, unknown> = {
       "@odata.context": `${base(c)}/$metadata#Collection(notification)`,
-      value: entries.map((e) => (e.kind === "changed" ? toResource(e.row, now) : { id: e.id, "@removed": { reason: "deleted" } })),
+      value: entries.map((e) => (e.kind === "changed" ? toResource(e.row, now, etagOf) : { id: e.id, "@removed": { reason: "deleted" } })),
     };
     const link = new URL(`${base(c)}/me/notifications/delta`);
     if (next.kind === "skip") {
@@ -168,6 +172,70 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     }
     return odataJson(200, body, applied ? { "Preference-Applied": applied } : {});
   }
+
+  // ---- the live stream ------------------------------------------------------
+
+  routes.get("/me/notifications/stream", signedIn, async (c) => {
+    const u = await me(c);
+    queryOptions(new URL(c.req.url), []);
+    const lastEventId = c.req.header("last-event-id") || undefined;
+    const expires = bearerExpiry(c.req.header("authorization"));
+    const signal = c.req.raw.signal;
+    const encoder = new TextEncoder();
+    let stop: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async start(controller) {
+          const end = () => {
+            if (ended) return;
+            ended = true;
+            stop?.();
+            if (timer) clearTimeout(timer);
+            signal.removeEventListener("abort", end);
+            try {
+              controller.close();
+            } catch {
+              // Already closed or errored by the reader going away.
+            }
+          };
+          const send = (m: StreamMessage) => {
+            if (ended) return;
+            // A reader this far behind resumes later with Last-Event-ID instead of holding memory here.
+            if ((controller.desiredSize ?? 0) < -STREAM_MAX_BUFFER_BYTES) return end();
+            try {
+              controller.enqueue(encoder.encode(formatMessage(m)));
+            } catch {
+              end();
+            }
+          };
+          // EventSource's reconnection delay, then the stream.
+          controller.enqueue(encoder.encode("retry: 3000\n\n"));
+          signal.addEventListener("abort", end);
+          stop = await deps.stream.open(ownerOf(u), lastEventId, send);
+          if (ended || signal.aborted) return end();
+          // The stream lives as long as the token that opened it: the client reconnects with a fresh one.
+          if (expires) timer = setTimeout(end, Math.max(0, Math.min(expires.getTime() - Date.now(), 2 ** 31 - 1))).unref();
+        },
+        cancel() {
+          ended = true;
+          stop?.();
+          if (timer) clearTimeout(timer);
+        },
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+    );
+    return new Response(body, {
+      status: 200,
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache, no-transform",
+        "X-Accel-Buffering": "no",
+      },
+    });
+  });
+  routes.all("/me/notifications/stream", methodNotAllowed("GET"));
 
   routes.get("/me/notifications", signedIn, async (c) => list(c, await me(c)));
   routes.all("/me/notifications", methodNotAllowed("GET, POST"));
@@ -242,6 +310,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     const outcome = await patchNotification(db, owner, id, {
       change: change.value,
       ifMatch: c.req.header("if-match"),
+      etagOf,
       actionTime: action.at,
       now,
       actor: { kind: "user", id: owner.userId, endpointId: actingEndpoint() },
@@ -258,7 +327,10 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
           deps.noteWrites(1);
           if (outcome.row.snoozed_until) deps.snoozes.note(outcome.row.snoozed_until);
         }
-        return entity(c, owner, outcome.row, now);
+        const res = entity(c, owner, outcome.row, now);
+        // No change is lost silently: the fields kept because another endpoint changed them later are named.
+        if (outcome.superseded.length > 0) res.headers.set("X-Superseded-Fields", outcome.superseded.join(", "));
+        return res;
       }
     }
   });

@@ -21,7 +21,7 @@ import {
   type Owner,
   type StateChange,
 } from "./queries";
-import { isSuperseded } from "./action-time";
+import { supersededFields, type ConflictField } from "./action-time";
 import type { Checked } from "./defaults";
 import type { PatchNotification } from "./schemas";
 import type { EventKind } from "./events";
@@ -65,8 +65,9 @@ export type PatchOutcome =
   | { kind: "notFound" }
   | { kind: "preconditionFailed" }
   | { kind: "invalid"; message: string }
-  | { kind: "unchanged"; row: NotificationRow }
-  | { kind: "updated"; row: NotificationRow };
+  /** `superseded`: the requested fields kept because another endpoint changed them later (X-Superseded-Fields). */
+  | { kind: "unchanged"; row: NotificationRow; superseded: ConflictField[] }
+  | { kind: "updated"; row: NotificationRow; superseded: ConflictField[] };
 
 /**
  * The state change a PATCH body asks for: a snooze end must be in the
@@ -87,16 +88,14 @@ export function stateChangeFrom(body: PatchNotification, now: Date): Checked<Sta
 export interface PatchRequest {
   change: StateChange;
   ifMatch: string | undefined;
+  /** The row's ETag (resource.ts's etagger): opaque, so it reveals no change counter. */
+  etagOf: (row: Pick<NotificationRow, "id" | "change_seq">) => string;
   actionTime: Date | undefined;
   now: Date;
   actor: Actor;
 }
 
-export function etagOf(row: Pick<NotificationRow, "change_seq">): string {
-  return `W/"${row.change_seq}"`;
-}
-
-function etagMatches(ifMatch: string, row: NotificationRow): boolean {
+function etagMatches(ifMatch: string, row: NotificationRow, etagOf: PatchRequest["etagOf"]): boolean {
   const current = etagOf(row);
   return ifMatch
     .split(",")
@@ -119,25 +118,44 @@ export async function patchNotification(db: Db, owner: Owner, id: string, req: P
     const get = getNotificationQuery(owner, id, req.now, true);
     const row = (await tx.query<NotificationRow>(get.text, get.params)).rows[0];
     if (!row) return { kind: "notFound" };
-    if (req.ifMatch !== undefined && !etagMatches(req.ifMatch, row)) return { kind: "preconditionFailed" };
+    if (req.ifMatch !== undefined && !etagMatches(req.ifMatch, row, req.etagOf)) return { kind: "preconditionFailed" };
     if (req.change.snoozedUntil && req.change.snoozedUntil.getTime() > row.expiration.getTime()) {
       return { kind: "invalid", message: "snoozedUntilDateTime is after the notification's expirationDateTime" };
     }
-    const superseded = isSuperseded(
-      { lastModified: row.last_modified, lastModifiedEndpoint: row.last_modified_endpoint },
+    const requested: ConflictField[] = [];
+    if (req.change.readState !== undefined) requested.push("readState");
+    if (req.change.userActionState !== undefined) requested.push("userActionState");
+    const superseded = supersededFields(
+      {
+        lastModified: row.last_modified,
+        lastModifiedEndpoint: row.last_modified_endpoint,
+        readStateAt: row.read_state_at ?? null,
+        readStateEndpoint: row.read_state_endpoint ?? null,
+        actionStateAt: row.action_state_at ?? null,
+        actionStateEndpoint: row.action_state_endpoint ?? null,
+      },
+      requested,
       req.actionTime,
       req.actor.endpointId,
     );
-    if (superseded || !changesAnything(row, req.change)) return { kind: "unchanged", row };
-    const sql = patchNotificationQuery(owner, id, req.change, req.now, req.actor.endpointId);
+    // The fields changed later elsewhere are kept; the change's other fields still apply.
+    const change: StateChange = {
+      readState: superseded.includes("readState") ? undefined : req.change.readState,
+      ...(superseded.includes("userActionState")
+        ? {}
+        : { userActionState: req.change.userActionState, snoozedUntil: req.change.snoozedUntil }),
+    };
+    if (!changesAnything(row, change)) return { kind: "unchanged", row, superseded };
+    const sql = patchNotificationQuery(owner, id, change, req.now, req.actor.endpointId);
     const updated = (await tx.query<NotificationRow>(sql.text, sql.params)).rows[0]!;
     await event(tx, updated, req.now, "stateChanged", req.actor, {
-      readState: req.change.readState,
-      userActionState: req.change.userActionState,
-      snoozedUntilDateTime: req.change.snoozedUntil?.toISOString(),
+      readState: change.readState,
+      userActionState: change.userActionState,
+      snoozedUntilDateTime: change.snoozedUntil?.toISOString(),
       actionTime: req.actionTime?.toISOString(),
+      supersededFields: superseded.length > 0 ? superseded : undefined,
     });
-    return { kind: "updated", row: updated };
+    return { kind: "updated", row: updated, superseded };
   });
 }
 

@@ -306,6 +306,19 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
   FOR EACH STATEMENT EXECUTE FUNCTION access_log_append_only();
 `,
   },
+  {
+    version: 7,
+    name: "per-field change times for the conflict rule",
+    sql: `
+-- The conflict rule for offline replays is decided field by field: when, and
+-- from which endpoint, readState and userActionState (with snoozedUntil)
+-- last changed. NULL: not since the row's last_modified (and its endpoint).
+ALTER TABLE notifications ADD COLUMN read_state_at timestamptz;
+ALTER TABLE notifications ADD COLUMN read_state_endpoint text;
+ALTER TABLE notifications ADD COLUMN action_state_at timestamptz;
+ALTER TABLE notifications ADD COLUMN action_state_endpoint text;
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

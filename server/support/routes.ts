@@ -29,11 +29,11 @@ import { parseBody } from "../http/parse-body";
 import { readJsonObject } from "../http/read-body";
 import { listPage } from "../notifications/list";
 import type { Owner } from "../notifications/queries";
-import { toResource } from "../notifications/resource";
+import { etagger, toResource } from "../notifications/resource";
 import { getNotification } from "../notifications/service";
 import { ISO_DATE_TIME, parseIsoDateTime } from "../notifications/filter";
 import { listEndpoints } from "../endpoints/service";
-import { toEndpointResource } from "../endpoints/routes";
+import { toEndpointResource } from "../endpoints/resource";
 import type { Queryable } from "../store/db";
 import {
   accessLog,
@@ -285,7 +285,7 @@ export function supportRoutes(deps: AppDeps, { signedIn }: Pick<Authentication, 
       // The owner sees what /me shows; support also sees deleted tombstones.
       const row = s.support ? await anyNotification(q, s.owner, id, now) : await getNotification(q, s.owner, id, now);
       if (!row) throw notFound();
-      return { "@odata.context": `${base(c)}/$metadata#users('${s.owner.userId}')/notifications/$entity`, ...toResource(row, now) };
+      return { "@odata.context": `${base(c)}/$metadata#users('${s.owner.userId}')/notifications/$entity`, ...toResource(row, now, etagger(tokens)) };
     });
   });
 

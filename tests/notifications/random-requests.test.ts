@@ -83,7 +83,13 @@ test("3,000 random requests get no 5xx, and every error is Graph's error JSON", 
     "/me/notifications/markAllAsRead", "/me/notifications/dismissAll", "/users/adele@contoso.test/notifications",
     "/users/%00/notifications", `/users/${"x".repeat(500)}/notifications`, "/me/notifications/%E0%A4%A",
     "/me/notifications/'", "/me/notifications/..%2f..%2f",
+    // Support and audit.
+    "/users", "/users/adele@contoso.test", `/users/adele@contoso.test/notifications/${id}`,
+    `/users/adele@contoso.test/notifications/${id}/deliveries`, "/users/adele@contoso.test/notifications/events",
+    "/users/adele@contoso.test/notifications/subscriptions", "/auditLogs/notificationAccess",
+    "/me/notifications/accessLog", "/me/notifications/events", `/me/notifications/${id}/receipts`,
   ];
+  const support = await stack.tokenFor("support@contoso.test");
 
   const failures: string[] = [];
   const statuses = new Set<number>();
@@ -92,7 +98,8 @@ test("3,000 random requests get no 5xx, and every error is Graph's error JSON", 
     const query = new URLSearchParams();
     for (let k = Math.floor(random() * 3); k > 0; k--) query.append(pick(QUERY_OPTIONS), queryValue());
     const url = `${stack.baseUrl}${pick(paths)}${query.size ? `?${query}` : ""}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${pick([user, app, `${user}x`, "x"])}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${pick([user, app, support, `${user}x`, "x"])}` };
+    if (chance(0.5)) headers["x-support-reason"] = pick(["ticket 1", "%E0%A4%A", "%00", "", "x".repeat(300), "caf%C3%A9"]);
     let body: BodyInit | undefined;
     if (method !== "GET" && method !== "DELETE") {
       const text = chance(0.1) ? pick(RAW_BODIES) : JSON.stringify(jsonBody());
