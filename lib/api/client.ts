@@ -6,6 +6,18 @@ import { UNREAD_COUNT_FILTER, buildListQuery, type InboxFilters } from "./query"
 import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
 
+/** A delta page: changed items in full, removed ones as `@removed`; a nextLink or, last, the deltaLink. */
+export interface DeltaPage {
+  value: (Notification | DeltaRemoval)[];
+  "@odata.nextLink"?: string;
+  "@odata.deltaLink"?: string;
+}
+
+export interface DeltaRemoval {
+  id: string;
+  "@removed": { reason: string };
+}
+
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */
   baseUrl: string;
@@ -58,6 +70,22 @@ export class ApiClient {
       throw new ApiError(0, "invalidResponse", "The service's next-page link points outside the notifications API.", undefined, undefined);
     }
     return this.json<NotificationPage>("GET", nextLink);
+  }
+
+  /**
+   * One delta page: the first of a first round without a link, else the service's nextLink or
+   * deltaLink (followed as given, only under the API's base URL, like listPage).
+   */
+  delta(link?: string, maxPageSize = 500): Promise<DeltaPage> {
+    if (link !== undefined && !this.isUnderBase(link)) {
+      throw new ApiError(0, "invalidResponse", "The service's delta link points outside the notifications API.", undefined, undefined);
+    }
+    return this.json<DeltaPage>("GET", link ?? `${this.baseUrl}/me/notifications/delta`, undefined, { Prefer: `odata.maxpagesize=${maxPageSize}` });
+  }
+
+  /** The live stream's URL (read with fetch by lib/live/live-connection.ts, not through send()). */
+  get streamUrl(): string {
+    return `${this.baseUrl}/me/notifications/stream`;
   }
 
   async count(filter: string = UNREAD_COUNT_FILTER): Promise<number> {
