@@ -2,7 +2,8 @@
 // The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
 // (applied to the cache at once) and rolled back if the service refuses.
 import { useCallback, useEffect, useMemo, useState } from "react";
-import useSWRInfinite from "swr/infinite";
+import { useSWRConfig } from "swr";
+import useSWRInfinite, { unstable_serialize } from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
 import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
@@ -50,7 +51,12 @@ export function useNotifications(filters: InboxFilters) {
   const isLoadingMore = size > 0 && data !== undefined && data.length < size;
 
   // Changes made elsewhere (live stream, delta catch-up) are applied to the loaded pages in place.
-  useEffect(() => followLiveChanges({ mutate, scope: scopeOfFilters(filters) }), [mutate, filters]);
+  const { cache, mutate: mutateCache } = useSWRConfig();
+  const listKey = unstable_serialize(getKey);
+  useEffect(() => {
+    const scope = scopeOfFilters(filters);
+    return followLiveChanges({ cache, mutate: mutateCache, matchKey: (key) => (key === listKey ? scope : undefined) });
+  }, [cache, mutateCache, listKey, filters]);
 
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.

@@ -110,41 +110,62 @@ describe("applying live changes to loaded pages", () => {
 });
 
 describe("the SWR side", () => {
-  it("a list hook's bound mutate gets one in-place edit per batch, never a revalidation", () => {
-    let data: NotificationPage[] | undefined = [{ value: [item("n2"), item("n1")] }];
-    const mutate = vi.fn((update: (current?: NotificationPage[]) => NotificationPage[] | undefined, options: { revalidate: false }) => {
+  /** SWR's cache as a Map of key states, and a global mutate that writes it (what the code under test uses of them). */
+  function fakeSwr(entries: [string, { data?: unknown; isValidating?: boolean }][]) {
+    const cache = new Map(entries);
+    const writes: string[] = [];
+    const mutate = vi.fn((key: string, data: unknown, options: { revalidate: boolean }) => {
       expect(options).toEqual({ revalidate: false });
-      data = update(data);
+      writes.push(key);
+      cache.set(key, { ...cache.get(key), data });
       return Promise.resolve(data);
     });
+    return { cache, writes, mutate: mutate as unknown as ScopedMutator };
+  }
+
+  it("each key the matcher names is edited with its own scope; other keys and untouched lists are left alone", () => {
+    const swr = fakeSwr([
+      ["$inf$all", { data: [{ value: [item("n2")] }] }],
+      ["$inf$unread", { data: [{ value: [item("n2")] }] }],
+      ["$inf$group", { data: [{ value: [item("n5", { groupName: "Other" })] }] }],
+      ["count", { data: 4 }],
+    ]);
+    const scopes: Record<string, ListScope> = { $inf$all: all, $inf$unread: scopeOfFilters({ view: "unread" }), $inf$group: scopeOfFilters({ view: "all", group: "Other" }) };
+    const read = later(item("n2"), { readState: "read" });
+    applyLiveChanges({ cache: swr.cache, mutate: swr.mutate, matchKey: (key) => scopes[key] }, [changed(read)]);
+    expect((swr.cache.get("$inf$all")!.data as NotificationPage[])[0]!.value[0]).toBe(read);
+    expect(ids(swr.cache.get("$inf$unread")!.data as NotificationPage[])).toEqual([[]]);
+    expect(swr.writes.sort()).toEqual(["$inf$all", "$inf$unread"]);
+  });
+
+  it("a list hook follows the feed until it unsubscribes", () => {
+    const swr = fakeSwr([["list", { data: [{ value: [item("n2"), item("n1")] }] }]]);
     const feed = createLiveFeed();
-    const stop = followLiveChanges({ mutate, scope: all }, feed);
+    const stop = followLiveChanges({ cache: swr.cache, mutate: swr.mutate, matchKey: (k) => (k === "list" ? all : undefined) }, feed);
     feed.publish([removed("n1"), changed(item("n3"))]);
     stop();
     feed.publish([removed("n2")]);
-    expect(mutate).toHaveBeenCalledTimes(1);
-    expect(ids(data)).toEqual([["n3", "n2"]]);
+    expect(ids(swr.cache.get("list")!.data as NotificationPage[])).toEqual([["n3", "n2"]]);
   });
 
-  it("with SWR's global mutate, each key the matcher names is edited with its own scope", async () => {
-    const cache = new Map<string, unknown>([
-      ["all", { value: [item("n2", { readState: "unread" })] }],
-      ["unread", { value: [item("n2")] }],
-      ["count", 4],
-    ]);
-    const scopes: Record<string, ListScope> = { all, unread: scopeOfFilters({ view: "unread" }) };
-    const mutate = ((key: unknown, data?: unknown) => {
-      if (typeof key === "function") {
-        for (const k of cache.keys()) if ((key as (k: string) => boolean)(k)) throw new Error("the filter should match nothing");
-        return Promise.resolve([]);
-      }
-      cache.set(key as string, (data as (c: unknown) => unknown)(cache.get(key as string)));
-      return Promise.resolve();
-    }) as unknown as ScopedMutator;
-    const read = later(item("n2"), { readState: "read" });
-    applyLiveChanges({ mutate, matchKey: (key) => scopes[key as string] }, [changed(read)]);
-    expect((cache.get("all") as NotificationPage).value[0]).toBe(read);
-    expect((cache.get("unread") as NotificationPage).value).toEqual([]);
-    expect(cache.get("count")).toBe(4);
+  it("changes wait, in order, while the list is being fetched (SWR would discard the fetch they overtook)", async () => {
+    vi.useFakeTimers();
+    try {
+      const swr = fakeSwr([["list", { data: undefined, isValidating: true }]]);
+      const feed = createLiveFeed();
+      const stop = followLiveChanges({ cache: swr.cache, mutate: swr.mutate, matchKey: (k) => (k === "list" ? all : undefined) }, feed);
+      feed.publish([changed(item("n3"))]);
+      feed.publish([removed("n1")]);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(swr.writes).toEqual([]);
+      // The first page arrives.
+      swr.cache.set("list", { data: [{ value: [item("n2"), item("n1")] }], isValidating: false });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(ids(swr.cache.get("list")!.data as NotificationPage[])).toEqual([["n3", "n2"]]);
+      expect(swr.writes).toEqual(["list"]);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
