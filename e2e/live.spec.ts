@@ -235,3 +235,24 @@ test("the stream breaks, cannot reconnect for a while, and misses nothing once b
   console.log(`[live.spec] the other browser's live log while broken:\n  ${after.join("\n  ")}`);
   expect(after.some((l) => l.includes("stream reconnected"))).toBe(true);
 });
+
+test("two tabs of one browser share one stream; when the holder closes, the other takes it over", async () => {
+  // `one` holds its browser's stream; a second tab of the same browser waits on the lock and hears the relay.
+  const tab = await one.context.newPage();
+  const tabLog: string[] = [];
+  tab.on("console", (m) => {
+    if (m.text().startsWith("[live]")) tabLog.push(m.text());
+  });
+  await tab.goto("/");
+  await expect(inbox(tab).item(titles[0]!)).toBeVisible();
+  const relayed = await idOf(titles[1]!);
+  await api(`/${relayed}`, { method: "PATCH", body: JSON.stringify({ readState: "unread" }) });
+  await expect(inbox(tab).item(titles[1]!)).toHaveAttribute("data-unread", "true");
+  expect(tabLog.some((l) => l.includes("holding the stream")), "the second tab opened no stream of its own").toBe(false);
+
+  await one.page.close();
+  await expect.poll(() => tabLog.some((l) => l.includes("holding the stream")), { message: "the second tab took the stream over" }).toBe(true);
+  await api(`/${relayed}`, { method: "PATCH", body: JSON.stringify({ readState: "read" }) });
+  await expect(inbox(tab).item(titles[1]!)).toHaveAttribute("data-unread", "false");
+  console.log(`[live.spec] the second tab's live log:\n  ${tabLog.join("\n  ")}`);
+});
