@@ -4,7 +4,7 @@
 // service at start), the change bus's subscribers, the app badge, and a sign-out that unregisters this browser first.
 import { useIsAuthenticated, useMsal } from "@azure/msal-react";
 import type { AccountInfo } from "@azure/msal-browser";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { SWRConfig, type SWRConfiguration } from "swr";
 import { Landing } from "@/components/landing";
 import { LiveRegionProvider } from "@/components/live-region";
@@ -14,6 +14,7 @@ import { ApiError } from "@/lib/api/errors";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { getAccessToken, signIn, signOut } from "@/lib/auth/token";
 import { useChangeSubscribers } from "@/lib/hooks/use-change-subscribers";
+import { useLiveSync } from "@/lib/hooks/use-live-sync";
 import { PushStateProvider, usePushController } from "@/lib/hooks/use-push-state";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { currentEndpointId, idbEndpointStore } from "@/lib/push/push-store";
@@ -44,7 +45,7 @@ function AppBadge() {
 }
 
 function SignedIn({ account, client, children }: { account: AccountInfo; client: ApiClient; children: (session: Session) => ReactNode }) {
-  const { msal } = useAuthRuntime();
+  const { msal, config } = useAuthRuntime();
   // The stored endpoint id is read (a few ms of IndexedDB) before the first request, so even that
   // one carries X-Endpoint-Id.
   const [storeRead, setStoreRead] = useState(false);
@@ -63,6 +64,12 @@ function SignedIn({ account, client, children }: { account: AccountInfo; client:
   }, []);
   // The count, the OS notifications and the other tabs follow every change from here on.
   useChangeSubscribers();
+  // One live stream per browser while a tab is visible; the lists and the badge follow it in place.
+  const liveToken = useCallback(
+    (forceRefresh: boolean) => getAccessToken(msal, config.scopes, { forceRefresh, interactive: false }),
+    [msal, config.scopes],
+  );
+  useLiveSync({ client, userKey: account.homeAccountId, getToken: liveToken });
   const push = usePushController(client, account.homeAccountId);
   const session = useMemo<Session>(
     () => ({ account, signOut: () => void signOut(msal, push.unregister) }),

@@ -33,6 +33,18 @@ export interface ListPage<T> {
 /** The most event-log pages one notification's history follows (a notification has a handful of events). */
 const MAX_EVENT_PAGES = 10;
 
+/** A delta page: changed items in full, removed ones as `@removed`; a nextLink or, last, the deltaLink. */
+export interface DeltaPage {
+  value: (Notification | DeltaRemoval)[];
+  "@odata.nextLink"?: string;
+  "@odata.deltaLink"?: string;
+}
+
+export interface DeltaRemoval {
+  id: string;
+  "@removed": { reason: string };
+}
+
 export interface ApiClientOptions {
   /** Absolute URL or a path on the current origin, e.g. "/graph/beta". */
   baseUrl: string;
@@ -84,6 +96,22 @@ export class ApiClient {
   /** A later page of the inbox (see followNextLink). */
   listPage(nextLink: string): Promise<NotificationPage> {
     return this.followNextLink<NotificationPage>(nextLink);
+  }
+
+  /**
+   * One delta page: the first of a first round without a link, else the service's nextLink or
+   * deltaLink (followed as given, only under the API's base URL, like listPage).
+   */
+  delta(link?: string, maxPageSize = 500): Promise<DeltaPage> {
+    if (link !== undefined && !this.isUnderBase(link)) {
+      throw new ApiError(0, "invalidResponse", "The service's delta link points outside the notifications API.", undefined, undefined);
+    }
+    return this.json<DeltaPage>("GET", link ?? `${this.baseUrl}/me/notifications/delta`, undefined, { Prefer: `odata.maxpagesize=${maxPageSize}` });
+  }
+
+  /** The live stream's URL (read with fetch by lib/live/live-connection.ts, not through send()). */
+  get streamUrl(): string {
+    return `${this.baseUrl}/me/notifications/stream`;
   }
 
   async count(filter: string = UNREAD_COUNT_FILTER): Promise<number> {

@@ -14,14 +14,28 @@ function navigatingAway(): Promise<never> {
   return new Promise<never>(() => {});
 }
 
-export async function getAccessToken(msal: IPublicClientApplication, scopes: string[]): Promise<string> {
+export interface TokenOptions {
+  /** Skip MSAL's cache and renew (after a 401: the service refused a token MSAL still thought good). */
+  forceRefresh?: boolean;
+  /**
+   * false: never redirect to sign in; throw SignInRequiredError instead (background work such as the
+   * live stream must not take the user away from the page).
+   */
+  interactive?: boolean;
+}
+
+const offline = () => typeof navigator !== "undefined" && navigator.onLine === false;
+
+export async function getAccessToken(msal: IPublicClientApplication, scopes: string[], options: TokenOptions = {}): Promise<string> {
   const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0];
   if (!account) throw new SignInRequiredError();
   try {
-    const result = await msal.acquireTokenSilent({ scopes, account });
+    const result = await msal.acquireTokenSilent({ scopes, account, forceRefresh: options.forceRefresh ?? false });
     return result.accessToken;
   } catch (error) {
     if (error instanceof InteractionRequiredAuthError) {
+      // Offline (no_network_connectivity and its kin), a sign-in page cannot load either: fail instead.
+      if (options.interactive === false || offline()) throw new SignInRequiredError();
       await msal.acquireTokenRedirect({ scopes, account, redirectStartPage: window.location.href });
       return navigatingAway();
     }

@@ -2,11 +2,14 @@
 // The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
 // (applied to the cache at once) and rolled back if the service refuses.
 import { useCallback, useEffect, useMemo, useState } from "react";
-import useSWRInfinite from "swr/infinite";
+import { useSWRConfig } from "swr";
+import useSWRInfinite, { unstable_serialize } from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
 import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
+import { scopeOfFilters } from "@/lib/live/cache-apply";
+import { followLiveChanges } from "@/lib/live/live-cache";
 import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
 
 type PageKey = readonly ["notifications", string, string | null];
@@ -38,7 +41,8 @@ export function useNotifications(filters: InboxFilters) {
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
     ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
-    { revalidateOnFocus: true, revalidateFirstPage: true, onSuccess: rememberGroups },
+    // Coming back (focus, online) is caught up with delta by use-live-sync, not by refetching every page.
+    { revalidateOnFocus: false, revalidateOnReconnect: false, revalidateFirstPage: true, onSuccess: rememberGroups },
   );
 
   const items = useMemo(() => flattenPages(data), [data]);
@@ -46,14 +50,13 @@ export function useNotifications(filters: InboxFilters) {
   const hasMore = Boolean(lastPage?.["@odata.nextLink"]);
   const isLoadingMore = size > 0 && data !== undefined && data.length < size;
 
-  // A change made elsewhere (a push the worker heard, another tab): ask for the list again.
-  useEffect(
-    () =>
-      notificationChanges.subscribe((change) => {
-        if (change.phase === "remote") void mutate();
-      }),
-    [mutate],
-  );
+  // Changes made elsewhere (live stream, delta catch-up) are applied to the loaded pages in place.
+  const { cache, mutate: mutateCache } = useSWRConfig();
+  const listKey = unstable_serialize(getKey);
+  useEffect(() => {
+    const scope = scopeOfFilters(filters);
+    return followLiveChanges({ cache, mutate: mutateCache, matchKey: (key) => (key === listKey ? scope : undefined) });
+  }, [cache, mutateCache, listKey, filters]);
 
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.
