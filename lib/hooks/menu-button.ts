@@ -1,0 +1,46 @@
+// The pure parts of a menu button (WAI-ARIA APG "Menu Button"): which item a key moves to, and where
+// the menu opens so it stays inside what can show it (the viewport, or the dialog it sits in).
+
+/** The index a key moves focus to among `count` items (wrapping), or null for a key the menu ignores. */
+export function nextMenuIndex(key: string, current: number, count: number): number | null {
+  if (count === 0) return null;
+  switch (key) {
+    case "ArrowDown":
+      return current < 0 ? 0 : (current + 1) % count;
+    case "ArrowUp":
+      return current < 0 ? count - 1 : (current - 1 + count) % count;
+    case "Home":
+    case "PageUp":
+      return 0;
+    case "End":
+    case "PageDown":
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
+export interface Box {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+export interface MenuPlacement {
+  /** Below the button, or above it when only that fits (or fits better). */
+  vertical: "below" | "above";
+  /** "end": the menu's right edge under the button's; "start": its left edge under the button's. */
+  horizontal: "end" | "start";
+}
+
+/** Kept clear between the menu and the edge of what shows it. */
+const MARGIN = 8;
+
+export function menuPlacement(button: Box, menu: { width: number; height: number }, bounds: Box): MenuPlacement {
+  const below = bounds.bottom - MARGIN - button.bottom;
+  const above = button.top - (bounds.top + MARGIN);
+  const vertical = below >= menu.height || below >= above ? "below" : "above";
+  const horizontal = button.right - menu.width >= bounds.left + MARGIN ? "end" : "start";
+  return { vertical, horizontal };
+}
