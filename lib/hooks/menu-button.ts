@@ -32,6 +32,8 @@ export interface MenuPlacement {
   vertical: "below" | "above";
   /** "end": the menu's right edge under the button's; "start": its left edge under the button's. */
   horizontal: "end" | "start";
+  /** Pixels to move the menu right (or left, negative) so it stays inside when neither edge fits. */
+  shift: number;
 }
 
 /** Kept clear between the menu and the edge of what shows it. */
@@ -41,6 +43,15 @@ export function menuPlacement(button: Box, menu: { width: number; height: number
   const below = bounds.bottom - MARGIN - button.bottom;
   const above = button.top - (bounds.top + MARGIN);
   const vertical = below >= menu.height || below >= above ? "below" : "above";
-  const horizontal = button.right - menu.width >= bounds.left + MARGIN ? "end" : "start";
-  return { vertical, horizontal };
+
+  const min = bounds.left + MARGIN;
+  const max = bounds.right - MARGIN;
+  const endFits = button.right - menu.width >= min;
+  const startFits = button.left + menu.width <= max;
+  const horizontal = endFits || (!startFits && button.right - min >= max - button.left) ? "end" : "start";
+  const left = horizontal === "end" ? button.right - menu.width : button.left;
+  let shift = 0;
+  if (left < min) shift = min - left;
+  else if (left + menu.width > max) shift = Math.max(min - left, max - (left + menu.width));
+  return { vertical, horizontal, shift: Math.round(shift) };
 }

@@ -27,7 +27,7 @@ export function useMenuButton(onOpen?: () => void) {
     if (returnFocus) buttonRef.current?.focus();
   }, []);
 
-  // Placed before paint (as data attributes the stylesheet reads), then focus moves into the menu.
+  // Placed before paint (data attributes and a shift the stylesheet reads), then focus moves into the menu.
   useLayoutEffect(() => {
     const button = buttonRef.current;
     const menu = menuRef.current;
@@ -37,6 +37,7 @@ export function useMenuButton(onOpen?: () => void) {
     const place = menuPlacement(button.getBoundingClientRect(), { width: menu.offsetWidth, height: menu.offsetHeight }, bounds);
     menu.dataset.vertical = place.vertical;
     menu.dataset.horizontal = place.horizontal;
+    menu.style.setProperty("--menu-shift", `${place.shift}px`);
     const items = menuItems();
     items[focusOnOpen.current === "first" ? 0 : items.length - 1]?.focus();
   }, [open]);

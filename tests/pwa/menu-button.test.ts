@@ -26,15 +26,22 @@ describe("where a menu opens", () => {
   const menu = { width: 240, height: 160 };
 
   it("opens below its button, right edges aligned, when there is room", () => {
-    expect(menuPlacement({ top: 300, bottom: 344, left: 200, right: 374 }, menu, viewport)).toEqual({ vertical: "below", horizontal: "end" });
+    expect(menuPlacement({ top: 300, bottom: 344, left: 200, right: 374 }, menu, viewport)).toEqual({ vertical: "below", horizontal: "end", shift: 0 });
   });
 
   it("opens above a button near the bottom of the screen", () => {
-    expect(menuPlacement({ top: 780, bottom: 824, left: 200, right: 374 }, menu, viewport)).toEqual({ vertical: "above", horizontal: "end" });
+    expect(menuPlacement({ top: 780, bottom: 824, left: 200, right: 374 }, menu, viewport)).toEqual({ vertical: "above", horizontal: "end", shift: 0 });
   });
 
   it("aligns left edges when aligning right edges would run off the left side (a phone's left column)", () => {
-    expect(menuPlacement({ top: 300, bottom: 344, left: 16, right: 190 }, menu, viewport)).toEqual({ vertical: "below", horizontal: "start" });
+    expect(menuPlacement({ top: 300, bottom: 344, left: 16, right: 190 }, menu, viewport)).toEqual({ vertical: "below", horizontal: "start", shift: 0 });
+  });
+
+  it("shifts a menu that fits under neither edge back inside (a narrow dialog)", () => {
+    const dialog = { top: 230, left: 20, right: 370, bottom: 614 };
+    const place = menuPlacement({ top: 550, bottom: 594, left: 155, right: 262 }, { width: 260, height: 160 }, dialog);
+    expect(place).toEqual({ vertical: "above", horizontal: "end", shift: 26 });
+    // 262 - 260 + 26 = 28: the menu's left edge sits 8 px inside the dialog's (20).
   });
 
   it("stays below when neither side has room but below has more", () => {
