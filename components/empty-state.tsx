@@ -9,6 +9,8 @@ export function emptyMessage(filters: InboxFilters): { title: string; detail: st
       return { title: "You're all caught up", detail: `No unread notifications${inGroup}.` };
     case "dismissed":
       return { title: "Nothing dismissed", detail: `Notifications you dismiss${inGroup} show up here until they expire.` };
+    case "snoozed":
+      return { title: "Nothing snoozed", detail: `Notifications you snooze${inGroup} wait here, then return to your inbox.` };
     default:
       return {
         title: "No notifications yet",

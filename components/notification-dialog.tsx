@@ -5,15 +5,19 @@ import { useEffect, useRef } from "react";
 import type { Notification } from "@/contracts/notification";
 import { formatAbsoluteTime } from "@/lib/format/relative-time";
 import { notificationTitle } from "@/lib/format/notification-title";
+import { SnoozeMenu } from "./snooze-menu";
+import { SnoozeReturn } from "./snooze-return";
 
 interface NotificationDialogProps {
   item: Notification | null;
   onClose: () => void;
   onMarkUnread: (item: Notification) => void;
+  onSnooze: (item: Notification, until: Date) => void;
+  onUnsnooze: (item: Notification) => void;
   onDelete: (item: Notification) => void;
 }
 
-export function NotificationDialog({ item, onClose, onMarkUnread, onDelete }: NotificationDialogProps) {
+export function NotificationDialog({ item, onClose, onMarkUnread, onSnooze, onUnsnooze, onDelete }: NotificationDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -45,6 +49,14 @@ export function NotificationDialog({ item, onClose, onMarkUnread, onDelete }: No
             <dd>
               <time dateTime={item.createdDateTime}>{formatAbsoluteTime(item.createdDateTime)}</time>
             </dd>
+            {item.userActionState === "snoozed" && item.snoozedUntilDateTime && (
+              <>
+                <dt>Snoozed</dt>
+                <dd>
+                  <SnoozeReturn until={item.snoozedUntilDateTime} />
+                </dd>
+              </>
+            )}
             <dt>Expires</dt>
             <dd>
               <time dateTime={item.expirationDateTime}>{formatAbsoluteTime(item.expirationDateTime)}</time>
@@ -57,6 +69,13 @@ export function NotificationDialog({ item, onClose, onMarkUnread, onDelete }: No
             <button type="button" className="btn" onClick={() => onMarkUnread(item)}>
               Mark as unread
             </button>
+            {item.userActionState === "snoozed" ? (
+              <button type="button" className="btn" onClick={() => onUnsnooze(item)}>
+                Unsnooze
+              </button>
+            ) : (
+              <SnoozeMenu expirationDateTime={item.expirationDateTime} onSnooze={(until) => onSnooze(item, until)} />
+            )}
             <button type="button" className="btn btn-primary" autoFocus onClick={() => ref.current?.close()}>
               Close
             </button>

@@ -3,18 +3,23 @@
 // (for screen readers and for anyone who can't tell the colour apart), not by colour alone.
 import type { Notification } from "@/contracts/notification";
 import { RelativeTime } from "./relative-time";
+import { SnoozeMenu } from "./snooze-menu";
+import { SnoozeReturn } from "./snooze-return";
 import { notificationTitle } from "@/lib/format/notification-title";
 
 export interface ItemActions {
   onOpen: (item: Notification) => void;
   onToggleRead: (item: Notification) => void;
   onDismiss: (item: Notification) => void;
+  onSnooze: (item: Notification, until: Date) => void;
+  onUnsnooze: (item: Notification) => void;
   onDelete: (item: Notification) => void;
 }
 
 export function NotificationItem({ item, actions }: { item: Notification; actions: ItemActions }) {
   const unread = item.readState === "unread";
   const dismissed = item.userActionState === "dismissed";
+  const snoozedUntil = item.userActionState === "snoozed" ? item.snoozedUntilDateTime : null;
   const titleId = `n-${item.id}-title`;
   return (
     <li role="listitem" className="item" data-item-id={item.id} data-unread={unread} data-dismissed={dismissed} aria-labelledby={titleId}>
@@ -38,6 +43,7 @@ export function NotificationItem({ item, actions }: { item: Notification; action
           {item.priority === "Low" && <span className="tag">Low priority</span>}
           {dismissed && <span className="tag">Dismissed</span>}
           {item.userActionState === "activated" && <span className="tag">Opened</span>}
+          {snoozedUntil && <SnoozeReturn until={snoozedUntil} className="tag tag-snoozed" />}
         </div>
         <div className="actions">
           <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onOpen(item)}>
@@ -46,10 +52,22 @@ export function NotificationItem({ item, actions }: { item: Notification; action
           <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onToggleRead(item)}>
             {unread ? "Mark as read" : "Mark as unread"}
           </button>
-          {!dismissed && (
+          {!dismissed && !snoozedUntil && (
             <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onDismiss(item)}>
               Dismiss
             </button>
+          )}
+          {snoozedUntil ? (
+            <button type="button" className="btn btn-quiet" aria-describedby={titleId} onClick={() => actions.onUnsnooze(item)}>
+              Unsnooze
+            </button>
+          ) : (
+            <SnoozeMenu
+              expirationDateTime={item.expirationDateTime}
+              onSnooze={(until) => actions.onSnooze(item, until)}
+              describedBy={titleId}
+              buttonClassName="btn btn-quiet"
+            />
           )}
           <button type="button" className="btn btn-quiet btn-danger" aria-describedby={titleId} onClick={() => actions.onDelete(item)}>
             Delete

@@ -1,11 +1,12 @@
 "use client";
-// All / Unread / Dismissed as a segmented control: toggle buttons with aria-pressed.
+// All / Unread / Dismissed / Snoozed as a segmented control: toggle buttons with aria-pressed.
 import type { InboxView } from "@/lib/api/query";
 
 const VIEWS: { value: InboxView; label: string }[] = [
   { value: "all", label: "All" },
   { value: "unread", label: "Unread" },
   { value: "dismissed", label: "Dismissed" },
+  { value: "snoozed", label: "Snoozed" },
 ];
 
 export function ViewFilter({ value, onChange }: { value: InboxView; onChange: (view: InboxView) => void }) {

@@ -51,11 +51,11 @@ test("when the service fails, the error shows its message and request id, and Re
 });
 
 test("an empty view says what is empty", async ({ page, signIn }) => {
-  // A group in which Megan has dismissed nothing: one item, sent now, in a group of its own.
+  // A group in which Megan has dismissed and snoozed nothing: one item, sent now, in a group of its own.
   const empty = `Quiet ${Date.now().toString(36)}`;
   await send({ to: megan.upn, title: "Nothing to dismiss here", group: empty });
   const api = await apiAs(megan.upn);
-  expect(await api.list(`userActionState eq 'dismissed' and groupName eq '${empty}'`)).toEqual([]);
+  expect(await api.list(`userActionState ne 'noInteraction' and groupName eq '${empty}'`)).toEqual([]);
 
   await signIn(megan);
   const ui = inbox(page);
@@ -63,6 +63,10 @@ test("an empty view says what is empty", async ({ page, signIn }) => {
   await page.getByRole("combobox", { name: "Group" }).selectOption({ label: empty! });
   await ui.filter("Dismissed").click();
   await expect(page.getByRole("heading", { name: "Nothing dismissed" })).toBeVisible();
+  await expect(ui.items).toHaveCount(0);
+  await ui.filter("Snoozed").click();
+  await expect(page.getByRole("heading", { name: "Nothing snoozed" })).toBeVisible();
+  await expect(page.getByText(`Notifications you snooze in ${empty!} wait here`)).toBeVisible();
   await expect(ui.items).toHaveCount(0);
 });
 

@@ -14,7 +14,10 @@ export const users = {
   adele: byUpn("adele@contoso.test"),
   /** Tenant A, seeded inbox: phone width and keyboard (access.spec.ts); receives tenants.spec.ts's tenant A item. */
   megan: byUpn("megan@contoso.test"),
-  /** Tenant A, support staff, no seeded inbox: the two-browser push journey (push.spec.ts). */
+  /**
+   * Tenant A, support staff, no seeded inbox: the two-browser push journey (push.spec.ts), and the
+   * snooze journey (snooze.spec.ts), which sends its own items and leaves none snoozed.
+   */
   sam: byUpn("support@contoso.test"),
   /** Tenant B, seeded inbox: isolation (tenants.spec.ts). */
   bruno: byUpn("bruno@fabrikam.test"),

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
@@ -30,6 +30,10 @@ import { useOpenParam } from "@/lib/hooks/use-open-param";
 import { useOpenedItem } from "@/lib/hooks/use-opened-item";
 import { usePendingDelete } from "@/lib/hooks/use-pending-delete";
 import { useShownNotificationSync } from "@/lib/hooks/use-shown-notification-sync";
+import { shownInView } from "@/lib/hooks/snoozed-items";
+import { useSnooze } from "@/lib/hooks/use-snooze";
+import { useSnoozeWake } from "@/lib/hooks/use-snooze-wake";
+import { useReloadOnViewChange } from "@/lib/hooks/use-reload-on-view-change";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 
 function Inbox({ session }: { session: Session }) {
@@ -40,12 +44,18 @@ function Inbox({ session }: { session: Session }) {
   const list = useNotifications(filters);
   const unread = useUnreadCount();
   const { failure, run, fail, clearFailure } = useActionRunner(announce);
-  const opened = useOpenedItem({ items: list.items, activate: list.activate, run, fail });
-  const { remove } = list;
+  const { remove, setRead } = list;
+  const read = useCallback((item: Notification) => setRead(item, true), [setRead]);
+  const opened = useOpenedItem({ items: list.items, activate: list.activate, read, run, fail });
   const commitDelete = useCallback((item: Notification) => void run("Delete", () => remove(item), "Deleted."), [remove, run]);
   const listRef = useRef<HTMLDivElement>(null);
-  const deletion = usePendingDelete({ items: list.items, commit: commitDelete, announce, listRef });
+  // Snoozed items are loaded in every view (the wake-up timer needs them) but shown only in Snoozed.
+  const inView = useMemo(() => shownInView(list.items, filters.view), [list.items, filters.view]);
+  const deletion = usePendingDelete({ items: inView, commit: commitDelete, announce, listRef });
   const { visibleItems } = deletion;
+  const snoozing = useSnooze({ visibleItems, snooze: list.snooze, unsnooze: list.unsnooze, run, listRef });
+  useSnoozeWake(list.items, list.reload);
+  useReloadOnViewChange(filters.view, list.isLoading, list.reload);
   const arrived = useArrivedToast();
   useShownNotificationSync(list.items, list.isLoading);
   useOpenParam(!list.isLoading, opened.openById);
@@ -58,6 +68,16 @@ function Inbox({ session }: { session: Session }) {
     deletion.start(item);
   };
 
+  const startSnooze = (item: Notification, until: Date) => {
+    opened.close();
+    void snoozing.start(item, until);
+  };
+
+  const endSnooze = (item: Notification) => {
+    opened.close();
+    snoozing.end(item);
+  };
+
   const actions: ItemActions = {
     onOpen: opened.open,
     onToggleRead: (item) => {
@@ -65,6 +85,8 @@ function Inbox({ session }: { session: Session }) {
       void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
     },
     onDismiss: (item) => void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`),
+    onSnooze: startSnooze,
+    onUnsnooze: endSnooze,
     onDelete: startDelete,
   };
 
@@ -80,7 +102,7 @@ function Inbox({ session }: { session: Session }) {
     content = <ErrorState title="Your notifications could not be loaded" error={list.error} onRetry={() => void list.reload()} />;
   } else if (list.isLoading && list.items.length === 0) {
     content = <ListSkeleton />;
-  } else if (visibleItems.length === 0) {
+  } else if (visibleItems.length === 0 && !list.hasMore) {
     content = <EmptyState filters={filters} />;
   } else {
     content = (
@@ -142,11 +164,17 @@ function Inbox({ session }: { session: Session }) {
           opened.close();
           void run("Mark as unread", () => list.setRead(item, false), "Marked as unread.");
         }}
+        onSnooze={startSnooze}
+        onUnsnooze={endSnooze}
         onDelete={startDelete}
       />
-      {deletion.pending && <UndoToast message="Notification deleted." onUndo={deletion.undo} />}
+      {deletion.pending ? (
+        <UndoToast message="Notification deleted." onUndo={deletion.undo} />
+      ) : (
+        snoozing.undoable && <UndoToast message={`Snoozed until ${snoozing.undoable.when}.`} onUndo={snoozing.undo} />
+      )}
       <NotificationToast
-        notification={deletion.pending ? null : arrived.arrived}
+        notification={deletion.pending || snoozing.undoable ? null : arrived.arrived}
         onOpen={(id) => {
           arrived.dismiss();
           void opened.openById(id);

@@ -1,6 +1,6 @@
 // Inbox filters → the contract's OData query options. Kept pure so the exact strings are tested.
 
-export type InboxView = "all" | "unread" | "dismissed";
+export type InboxView = "all" | "unread" | "dismissed" | "snoozed";
 
 export interface InboxFilters {
   view: InboxView;
@@ -24,6 +24,7 @@ export function buildFilter(filters: InboxFilters): string | undefined {
   const clauses: string[] = [];
   if (filters.view === "unread") clauses.push("readState eq 'unread'");
   if (filters.view === "dismissed") clauses.push("userActionState eq 'dismissed'");
+  if (filters.view === "snoozed") clauses.push("userActionState eq 'snoozed'");
   if (filters.group !== undefined && filters.group !== "") clauses.push(`groupName eq ${odataString(filters.group)}`);
   return clauses.length > 0 ? clauses.join(" and ") : undefined;
 }

@@ -9,6 +9,8 @@ export type ChangeAction =
   | "unread"
   | "activate"
   | "dismiss"
+  | "snooze"
+  | "unsnooze"
   | "delete"
   | "markAllRead"
   | "registerEndpoint"
@@ -89,8 +91,11 @@ export async function publishChange<T>(bus: ChangeBus, change: LocalChange, send
   return result;
 }
 
-/** The actions after which an OS notification of the item has nothing left to ask of the user. */
-const SETTLING: ReadonlySet<ChangeAction> = new Set<ChangeAction>(["open", "read", "activate", "dismiss", "delete"]);
+/**
+ * The actions after which an OS notification of the item has nothing left to ask of the user (a
+ * snoozed item asks again when its snooze ends: the service pushes it anew).
+ */
+const SETTLING: ReadonlySet<ChangeAction> = new Set<ChangeAction>(["open", "read", "activate", "dismiss", "snooze", "delete"]);
 
 /** The ids whose OS notifications close now: those a change applied in this page settles. */
 export function settledIds(change: NotificationChange): readonly string[] {

@@ -6,7 +6,7 @@ import { useSWRConfig } from "swr";
 import useSWRInfinite, { unstable_serialize } from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
-import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
+import type { Notification, NotificationPage, NotificationPatch, UserActionState } from "@/contracts/notification";
 import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
 import { scopeOfFilters } from "@/lib/live/cache-apply";
 import { followLiveChanges } from "@/lib/live/live-cache";
@@ -80,6 +80,12 @@ export function useNotifications(filters: InboxFilters) {
 
   const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
   const dismiss = useCallback((item: Notification) => update(item, { userActionState: "dismissed" }, "dismiss"), [update]);
+  const snooze = useCallback((item: Notification, until: Date) => update(item, { userActionState: "snoozed", snoozedUntilDateTime: until.toISOString() }, "snooze"), [update]);
+  /** Ends a snooze now (or undoes one): the item takes `state` again, noInteraction unless told. */
+  const unsnooze = useCallback(
+    (item: Notification, state: Exclude<UserActionState, "snoozed"> = "noInteraction") => update(item, { userActionState: state, snoozedUntilDateTime: null }, "unsnooze"),
+    [update],
+  );
   /** Opening an item is "activating" it in Graph's terms, and reading it. */
   const activate = useCallback((item: Notification) => update(item, { userActionState: "activated", readState: "read" }, "activate"), [update]);
 
@@ -140,6 +146,8 @@ export function useNotifications(filters: InboxFilters) {
     reload: () => mutate(),
     setRead,
     dismiss,
+    snooze,
+    unsnooze,
     activate,
     remove,
     markAllRead,

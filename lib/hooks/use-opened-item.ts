@@ -1,6 +1,7 @@
 "use client";
 // The item open in the dialog: opening one activates and reads it (when it is not already), by the
-// item itself or by id (the loaded copy, else fetched; a clear message when it is gone).
+// item itself or by id (the loaded copy, else fetched; a clear message when it is gone). A snoozed item
+// is only read: activating it would end its snooze.
 import { useCallback, useState } from "react";
 import type { Notification } from "@/contracts/notification";
 import { useApiClient } from "@/lib/api/api-client-context";
@@ -10,11 +11,12 @@ import { notificationChanges } from "@/lib/events/notification-changes";
 interface OpenedItemInput {
   items: readonly Notification[];
   activate: (item: Notification) => Promise<unknown>;
+  read: (item: Notification) => Promise<unknown>;
   run: (what: string, action: () => Promise<unknown>, done: string) => Promise<void>;
   fail: (what: string, error: unknown) => void;
 }
 
-export function useOpenedItem({ items, activate, run, fail }: OpenedItemInput) {
+export function useOpenedItem({ items, activate, read, run, fail }: OpenedItemInput) {
   const client = useApiClient();
   const [opened, setOpened] = useState<Notification | null>(null);
 
@@ -23,11 +25,13 @@ export function useOpenedItem({ items, activate, run, fail }: OpenedItemInput) {
       setOpened(item);
       // Seen in the page: its OS notification closes, whether or not there is anything to send.
       notificationChanges.publish({ phase: "pending", action: "open", ids: [item.id] });
-      if (item.userActionState !== "activated" || item.readState !== "read") {
+      if (item.userActionState === "snoozed") {
+        if (item.readState !== "read") void run("Opening", () => read(item), "Opened and marked as read.");
+      } else if (item.userActionState !== "activated" || item.readState !== "read") {
         void run("Opening", () => activate(item), "Opened and marked as read.");
       }
     },
-    [activate, run],
+    [activate, read, run],
   );
 
   const openById = useCallback(

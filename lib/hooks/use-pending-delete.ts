@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState, type RefObject } from "react
 import { notificationTitle } from "@/lib/format/notification-title";
 import type { Notification } from "@/contracts/notification";
 import { notificationChanges } from "@/lib/events/notification-changes";
+import { focusNearRow } from "./focus-in-list";
 import { createPendingDelete } from "./pending-delete";
 
 export const UNDO_MS = 5000;
@@ -35,18 +36,6 @@ export function usePendingDelete({ items, commit, announce, listRef }: PendingDe
 
   const visibleItems = useMemo(() => items.filter((item) => item.id !== pending?.id), [items, pending]);
 
-  /** After an item leaves the list, keep keyboard focus in the list rather than dropping it on <body>. */
-  const focusNear = useCallback(
-    (index: number) => {
-      requestAnimationFrame(() => {
-        const rows = listRef.current?.querySelectorAll<HTMLElement>("[data-item-id]");
-        const row = rows?.[Math.min(index, rows.length - 1)];
-        (row?.querySelector<HTMLElement>("button") ?? document.querySelector<HTMLElement>("input[type=search]"))?.focus();
-      });
-    },
-    [listRef],
-  );
-
   const start = useCallback(
     (item: Notification) => {
       const index = visibleItems.findIndex((i) => i.id === item.id);
@@ -54,9 +43,9 @@ export function usePendingDelete({ items, commit, announce, listRef }: PendingDe
       // Gone from the page now: its OS notification closes with it.
       notificationChanges.publish({ phase: "pending", action: "delete", ids: [item.id] });
       announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
-      focusNear(index);
+      focusNearRow(listRef.current, index);
     },
-    [announce, commit, focusNear, machine, visibleItems],
+    [announce, commit, listRef, machine, visibleItems],
   );
 
   const undo = useCallback(() => {

@@ -6,9 +6,10 @@ describe("inbox filters to OData", () => {
     expect(buildListQuery({ view: "all" })).toBe("$top=50&$orderby=createdDateTime%20desc");
   });
 
-  it("filters Unread on readState and Dismissed on userActionState", () => {
+  it("filters Unread on readState, Dismissed and Snoozed on userActionState", () => {
     expect(buildFilter({ view: "unread" })).toBe("readState eq 'unread'");
     expect(buildFilter({ view: "dismissed" })).toBe("userActionState eq 'dismissed'");
+    expect(buildFilter({ view: "snoozed" })).toBe("userActionState eq 'snoozed'");
   });
 
   it("joins a group with the view using and, doubling quotes in the group name", () => {

@@ -104,8 +104,10 @@ describe("the change bus", () => {
     ["read", [ID]],
     ["activate", [ID]],
     ["dismiss", [ID]],
+    ["snooze", [ID]],
     ["delete", [ID]],
     ["unread", []],
+    ["unsnooze", []],
     ["markAllRead", []],
     ["removeEndpoint", []],
   ] as const)("a pending %s settles the OS notifications of %j", (action, expected) => {
