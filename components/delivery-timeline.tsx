@@ -76,7 +76,7 @@ function Steps({ points, reference }: { points: TimelinePoint[]; reference: stri
 function LaneView({ lane, reference }: { lane: Lane; reference: string }) {
   const headingId = `${lane.key}-name`;
   return (
-    <li className="lane" data-tone={lane.tone} data-kind={lane.kind} data-status={lane.status} aria-labelledby={headingId}>
+    <li className="lane" data-tone={lane.tone} data-kind={lane.kind} data-status={lane.status} data-endpoint-id={lane.endpointId ?? undefined} aria-labelledby={headingId}>
       <div className="lane-head">
         <h3 id={headingId} className="lane-name">
           {lane.name}

@@ -69,7 +69,7 @@ function SignedIn({ account, client, children }: { account: AccountInfo; client:
     (forceRefresh: boolean) => getAccessToken(msal, config.scopes, { forceRefresh, interactive: false }),
     [msal, config.scopes],
   );
-  useLiveSync({ client, userKey: account.homeAccountId, getToken: liveToken });
+  useLiveSync({ client, userKey: account.homeAccountId, getToken: liveToken, enabled: storeRead });
   const push = usePushController(client, account.homeAccountId);
   const session = useMemo<Session>(
     () => ({ account, signOut: () => void signOut(msal, push.unregister) }),

@@ -109,6 +109,11 @@ export class ApiClient {
     return this.json<DeltaPage>("GET", link ?? `${this.baseUrl}/me/notifications/delta`, undefined, { Prefer: `odata.maxpagesize=${maxPageSize}` });
   }
 
+  /** This browser's endpoint id as every request sends it (X-Endpoint-Id), for requests made outside send(). */
+  get endpointId(): string | undefined {
+    return this.options.endpointId?.();
+  }
+
   /** The live stream's URL (read with fetch by lib/live/live-connection.ts, not through send()). */
   get streamUrl(): string {
     return `${this.baseUrl}/me/notifications/stream`;

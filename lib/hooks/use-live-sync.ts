@@ -14,6 +14,8 @@ export interface LiveSyncInput {
   /** A token without ever redirecting to sign in. */
   getToken: (forceRefresh: boolean) => Promise<string>;
   bus?: ChangeBus;
+  /** False until the page knows this browser's endpoint id (its first requests carry it). */
+  enabled?: boolean;
 }
 
 /** Logs to the console under `[live]` when localStorage asks (`inbox-live-log` = 1): for diagnosis and e2e timings. */
@@ -26,7 +28,10 @@ function liveLog(): ((line: string) => void) | undefined {
   return (line) => console.info(`[live] ${Math.round(performance.now())} ${line}`);
 }
 
-export function useLiveSync({ client, userKey, getToken, bus = notificationChanges }: LiveSyncInput): void {
+export function useLiveSync({ client, userKey, getToken, bus = notificationChanges, enabled = true }: LiveSyncInput): void {
   const { mutate } = useSWRConfig();
-  useEffect(() => startLiveSync({ userKey, client, getToken, mutate, bus, log: liveLog() }), [client, userKey, getToken, mutate, bus]);
+  useEffect(
+    () => (enabled ? startLiveSync({ userKey, client, getToken, mutate, bus, log: liveLog() }) : undefined),
+    [client, userKey, getToken, mutate, bus, enabled],
+  );
 }

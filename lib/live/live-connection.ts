@@ -18,6 +18,8 @@ export interface LiveConnectionOptions {
   onOpen?: (info: { reconnect: boolean }) => void;
   /** The position to resume from (kept by the caller: another tab may have read further). */
   lastEventId: () => string | undefined;
+  /** This browser's endpoint id, sent as X-Endpoint-Id like every other request of the page. */
+  endpointId?: () => string | undefined;
   fetch?: typeof fetch;
   policy?: BackoffPolicy;
   random?: () => number;
@@ -82,6 +84,8 @@ export function startLiveConnection(options: LiveConnectionOptions): LiveConnect
       const headers: Record<string, string> = { Authorization: `Bearer ${await options.getToken(forceRefresh)}`, Accept: "text/event-stream" };
       const lastEventId = options.lastEventId();
       if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+      const endpointId = options.endpointId?.();
+      if (endpointId) headers["X-Endpoint-Id"] = endpointId;
       return fetchImpl(options.url, { headers, cache: "no-store", signal });
     };
     const first = await request(false);

@@ -95,6 +95,7 @@ export function startLiveSync(options: LiveSyncOptions): () => void {
       url: client.streamUrl,
       getToken: options.getToken,
       lastEventId: () => lastEventId,
+      endpointId: () => client.endpointId,
       onEvent: (event) => batcher.push(event),
       onOpen: ({ reconnect }) => {
         log(reconnect ? "stream reconnected" : "stream open");
