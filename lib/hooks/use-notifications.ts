@@ -1,18 +1,30 @@
 "use client";
-// The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
-// (applied to the cache at once) and rolled back if the service refuses.
-import { useCallback, useEffect, useMemo, useState } from "react";
+// The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes. Each change is applied
+// to the loaded pages at once, in place (only the page holding the item is copied), and undone if the
+// service refuses; no change refetches the loaded pages. Keeping them fresh is catchUp's job.
+import { useCallback, useEffect, useEffectEvent, useMemo, useState } from "react";
+import { useSWRConfig } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
 import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
 import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
-import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
+import { catchUp } from "./catch-up";
+import { flattenPages, mapItems, patchItem, removeItem, replaceItem, restoreItem, unreadDelta, type Pages } from "./notification-pages";
 
 type PageKey = readonly ["notifications", string, string | null];
 
+/** The SWR key of page `index` of a list: its first query and the link that led to it. */
+function pageKeyAt(firstQuery: string, pages: NotificationPage[], index: number): PageKey {
+  return ["notifications", firstQuery, index === 0 ? null : (pages[index - 1]?.["@odata.nextLink"] ?? null)];
+}
+
+/** Catching up on focus at most this often (SWR's own focus throttle). */
+const FOCUS_THROTTLE_MS = 5000;
+
 export function useNotifications(filters: InboxFilters) {
   const client = useApiClient();
+  const { mutate: mutateKey } = useSWRConfig();
   const firstQuery = buildListQuery(filters);
 
   const getKey = useCallback(
@@ -27,10 +39,10 @@ export function useNotifications(filters: InboxFilters) {
 
   // Every group seen this session, so the group filter keeps offering the others while one is picked.
   const [groups, setGroups] = useState<string[]>([]);
-  const rememberGroups = useCallback((pages: NotificationPage[]) => {
+  const rememberGroups = useCallback((pages: Pages) => {
     setGroups((known) => {
       const next = new Set(known);
-      for (const item of flattenPages(pages)) if (item.groupName) next.add(item.groupName);
+      for (const page of pages ?? []) for (const item of page.value) if (item.groupName) next.add(item.groupName);
       return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
     });
   }, []);
@@ -38,22 +50,97 @@ export function useNotifications(filters: InboxFilters) {
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
     ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
-    { revalidateOnFocus: true, revalidateFirstPage: true, onSuccess: rememberGroups },
+    {
+      // Refetching the first page on every load of another one, or every loaded page on focus, is what
+      // froze large inboxes: catchUp (below) fetches the first page only, and merges it in place.
+      revalidateFirstPage: false,
+      revalidateOnFocus: false,
+      revalidateOnReconnect: false,
+      onSuccess: rememberGroups,
+    },
   );
 
   const items = useMemo(() => flattenPages(data), [data]);
   const lastPage = data?.[data.length - 1];
   const hasMore = Boolean(lastPage?.["@odata.nextLink"]);
-  const isLoadingMore = size > 0 && data !== undefined && data.length < size;
+  const isLoadingMore = hasMore && data !== undefined && size > data.length && isValidating;
 
-  // A change made elsewhere (a push the worker heard, another tab): ask for the list again.
-  useEffect(
-    () =>
-      notificationChanges.subscribe((change) => {
-        if (change.phase === "remote") void mutate();
-      }),
-    [mutate],
+  /**
+   * Applies an edit to the loaded pages without fetching, and writes each page it changed into that
+   * page's own SWR entry as well: SWR infinite compares the two when it next loads a page, and
+   * refetches every page where they differ.
+   */
+  const applyPages = useCallback(
+    async (edit: (pages: Pages) => Pages) => {
+      let before: Pages;
+      let after: Pages;
+      await mutate(
+        (pages) => {
+          before = pages;
+          after = edit(pages);
+          return after;
+        },
+        { revalidate: false },
+      );
+      after?.forEach((page, i) => {
+        if (page !== before?.[i]) void mutateKey(pageKeyAt(firstQuery, after!, i), page, { revalidate: false });
+      });
+    },
+    [firstQuery, mutate, mutateKey],
   );
+
+  const [catchUpError, setCatchUpError] = useState<Error | undefined>(undefined);
+  const catchUpNow = useCallback(() => {
+    if (!client) return Promise.resolve();
+    return catchUp({
+      fetchFirstPage: async () => {
+        const fresh = await client.listNotifications(filters);
+        rememberGroups([fresh]);
+        return fresh;
+      },
+      apply: applyPages,
+    }).then(
+      () => setCatchUpError(undefined),
+      (e: unknown) => setCatchUpError(e as Error),
+    );
+  }, [applyPages, client, filters, rememberGroups]);
+
+  // Returning to a view the cache still holds shows it at once, then catches up its first page.
+  // A first load needs no catching up.
+  const catchUpIfCached = useEffectEvent(() => {
+    if (data !== undefined) void catchUpNow();
+  });
+  useEffect(() => catchUpIfCached(), [firstQuery, client]);
+
+  // The page comes back (focus, visible again, online), or a change was made elsewhere (a push the
+  // worker heard, another tab): catch up.
+  useEffect(() => {
+    let last = 0;
+    const onFocus = () => {
+      if (document.visibilityState !== "visible" || Date.now() - last < FOCUS_THROTTLE_MS) return;
+      last = Date.now();
+      void catchUpNow();
+    };
+    window.addEventListener("focus", onFocus);
+    document.addEventListener("visibilitychange", onFocus);
+    window.addEventListener("online", onFocus);
+    const unsubscribe = notificationChanges.subscribe((change) => {
+      if (change.phase === "remote") void catchUpNow();
+    });
+    return () => {
+      window.removeEventListener("focus", onFocus);
+      document.removeEventListener("visibilitychange", onFocus);
+      window.removeEventListener("online", onFocus);
+      unsubscribe();
+    };
+  }, [catchUpNow]);
+
+  /** The next page, once; also retries a page whose answer SWR set aside for a newer change. */
+  const loadMore = useCallback(() => {
+    if (!data || !hasMore || isValidating) return;
+    if (size > data.length) void mutate(data, { revalidate: true });
+    else void setSize(data.length + 1);
+  }, [data, hasMore, isValidating, mutate, setSize, size]);
 
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.
@@ -61,18 +148,19 @@ export function useNotifications(filters: InboxFilters) {
     async (item: Notification, patch: NotificationPatch, action: ChangeAction): Promise<Notification | undefined> => {
       if (!client) return undefined;
       let updated: Notification | undefined;
-      await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, () =>
-        mutate(
-          async (pages) => {
-            updated = await client.updateNotification(item.id, patch);
-            return replaceItem(pages, updated);
-          },
-          { optimisticData: (pages) => patchItem(pages, item.id, patch) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        ),
-      );
+      await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, async () => {
+        await applyPages((pages) => patchItem(pages, item.id, patch));
+        try {
+          updated = await client.updateNotification(item.id, patch);
+        } catch (e) {
+          await applyPages((pages) => replaceItem(pages, item));
+          throw e;
+        }
+        await applyPages((pages) => replaceItem(pages, updated!));
+      });
       return updated;
     },
-    [client, mutate],
+    [applyPages, client],
   );
 
   const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
@@ -84,57 +172,63 @@ export function useNotifications(filters: InboxFilters) {
     async (item: Notification) => {
       if (!client) return;
       const unread = { by: item.status === "active" && item.readState === "unread" ? -1 : 0 };
-      await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, () =>
-        mutate(
-          async (pages) => {
-            await client.deleteNotification(item.id);
-            return removeItem(pages, item.id);
-          },
-          { optimisticData: (pages) => removeItem(pages, item.id) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        ),
-      );
+      await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, async () => {
+        await applyPages((pages) => removeItem(pages, item.id));
+        try {
+          await client.deleteNotification(item.id);
+        } catch (e) {
+          await applyPages((pages) => restoreItem(pages, item));
+          throw e;
+        }
+      });
     },
-    [client, mutate],
+    [applyPages, client],
   );
 
   /** Marks every unread item read, or only those of one group (what the group filter shows). */
   const markAllRead = useCallback(
     async (groupName?: string) => {
       if (!client) return;
-      const inScope = (item: { groupName: string | null }) => groupName === undefined || item.groupName === groupName;
-      const markRead = (pages: Parameters<typeof mapItems>[0]) =>
-        mapItems(pages, (item) => (inScope(item) ? { ...item, readState: "read" } : item));
+      const marked = new Set<string>();
+      const inScope = (item: Notification) => item.readState === "unread" && (groupName === undefined || item.groupName === groupName);
       // Everything read means a count of 0 at once; one group's share is known only to the server.
       const unread = groupName === undefined ? { to: 0 } : undefined;
-      await publishChange(notificationChanges, { action: "markAllRead", ids: [], unread }, () =>
-        mutate(
-          async (pages) => {
-            await client.markAllAsRead(groupName === undefined ? {} : { groupName });
-            return markRead(pages);
-          },
-          {
-            optimisticData: (pages) => markRead(pages) ?? [],
-            rollbackOnError: true,
-            populateCache: true,
-            // Items beyond the loaded pages changed too: fetch the truth afterwards.
-            revalidate: true,
-          },
-        ),
-      );
+      await publishChange(notificationChanges, { action: "markAllRead", ids: [], unread }, async () => {
+        await applyPages((pages) =>
+          mapItems(pages, (item) => {
+            if (!inScope(item)) return item;
+            marked.add(item.id);
+            return { ...item, readState: "read" };
+          }),
+        );
+        try {
+          await client.markAllAsRead(groupName === undefined ? {} : { groupName });
+        } catch (e) {
+          await applyPages((pages) => mapItems(pages, (item) => (marked.has(item.id) ? { ...item, readState: "unread" } : item)));
+          throw e;
+        }
+      });
+      // Items beyond the loaded pages changed too (and leave an Unread view): the first page's truth.
+      void catchUpNow();
     },
-    [client, mutate],
+    [applyPages, catchUpNow, client],
   );
+
+  const reload = useCallback(async () => {
+    // Only what is missing or failed is fetched; the loaded pages are caught up, not refetched.
+    await Promise.all([mutate((pages) => pages, { revalidate: true }), data ? catchUpNow() : undefined]);
+  }, [catchUpNow, data, mutate]);
 
   return {
     items,
     groups,
-    error: error as Error | undefined,
+    error: (error as Error | undefined) ?? catchUpError,
     isLoading,
     isValidating,
     isLoadingMore,
     hasMore,
-    loadMore: () => setSize(size + 1),
-    reload: () => mutate(),
+    loadMore,
+    reload,
     setRead,
     dismiss,
     activate,
