@@ -84,16 +84,13 @@ function Inbox({ session }: { session: Session }) {
     content = <EmptyState filters={filters} />;
   } else {
     content = (
-      <>
-        <NotificationList items={visibleItems} actions={actions} />
-        {list.hasMore && (
-          <div className="load-more">
-            <button type="button" className="btn" disabled={list.isLoadingMore} onClick={() => void list.loadMore()}>
-              {list.isLoadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
-      </>
+      <NotificationList
+        items={visibleItems}
+        actions={actions}
+        hasMore={list.hasMore}
+        isLoadingMore={list.isLoadingMore}
+        onLoadMore={list.loadMore}
+      />
     );
   }
 

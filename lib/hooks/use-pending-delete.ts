@@ -35,12 +35,15 @@ export function usePendingDelete({ items, commit, announce, listRef }: PendingDe
 
   const visibleItems = useMemo(() => items.filter((item) => item.id !== pending?.id), [items, pending]);
 
-  /** After an item leaves the list, keep keyboard focus in the list rather than dropping it on <body>. */
+  /**
+   * After an item leaves the list, keep keyboard focus in the list rather than dropping it on <body>:
+   * on its neighbour, found by id (the list renders only the rows near the viewport, so the n-th row
+   * in the DOM is not the n-th item).
+   */
   const focusNear = useCallback(
-    (index: number) => {
+    (neighbourId: string | undefined) => {
       requestAnimationFrame(() => {
-        const rows = listRef.current?.querySelectorAll<HTMLElement>("[data-item-id]");
-        const row = rows?.[Math.min(index, rows.length - 1)];
+        const row = neighbourId === undefined ? null : listRef.current?.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(neighbourId)}"]`);
         (row?.querySelector<HTMLElement>("button") ?? document.querySelector<HTMLElement>("input[type=search]"))?.focus();
       });
     },
@@ -50,11 +53,12 @@ export function usePendingDelete({ items, commit, announce, listRef }: PendingDe
   const start = useCallback(
     (item: Notification) => {
       const index = visibleItems.findIndex((i) => i.id === item.id);
+      const neighbour = visibleItems[index + 1] ?? visibleItems[index - 1];
       machine.start(item, commit);
       // Gone from the page now: its OS notification closes with it.
       notificationChanges.publish({ phase: "pending", action: "delete", ids: [item.id] });
       announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
-      focusNear(index);
+      focusNear(neighbour?.id);
     },
     [announce, commit, focusNear, machine, visibleItems],
   );
