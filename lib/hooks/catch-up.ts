@@ -15,5 +15,6 @@ export interface CatchUpTarget {
 
 export async function catchUp(target: CatchUpTarget): Promise<void> {
   const fresh = await target.fetchFirstPage();
-  await target.apply((pages) => mergeFirstPage(pages, fresh));
+  // Nothing loaded yet: the first load is SWR's, and under way.
+  await target.apply((pages) => (pages ? mergeFirstPage(pages, fresh) : pages));
 }
