@@ -2,7 +2,7 @@
 // The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes. Each change is applied
 // to the loaded pages at once, in place (only the page holding the item is copied), and undone if the
 // service refuses; no change refetches the loaded pages. Keeping them fresh is catchUp's job.
-import { useCallback, useEffect, useEffectEvent, useMemo, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
@@ -90,8 +90,14 @@ export function useNotifications(filters: InboxFilters) {
   );
 
   const [catchUpError, setCatchUpError] = useState<Error | undefined>(undefined);
+  // Whether the current view has loaded: before that, catching up would be a mutation of an empty
+  // cache, and SWR drops the answer of a load that a mutation overtook (the list stayed empty).
+  const loaded = useRef(false);
+  useEffect(() => {
+    loaded.current = data !== undefined;
+  });
   const catchUpNow = useCallback(() => {
-    if (!client) return Promise.resolve();
+    if (!client || !loaded.current) return Promise.resolve();
     return catchUp({
       fetchFirstPage: async () => {
         const fresh = await client.listNotifications(filters);
