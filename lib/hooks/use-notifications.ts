@@ -39,13 +39,24 @@ export function useNotifications(filters: InboxFilters) {
 
   // Every group seen this session, so the group filter keeps offering the others while one is picked.
   const [groups, setGroups] = useState<string[]>([]);
-  const rememberGroups = useCallback((pages: Pages) => {
-    setGroups((known) => {
-      const next = new Set(known);
-      for (const page of pages ?? []) for (const item of page.value) if (item.groupName) next.add(item.groupName);
-      return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
-    });
-  }, []);
+  // Pages already read for groups: a page load reads its own page, not all 200 before it.
+  const [readForGroups] = useState(() => new WeakSet<NotificationPage>());
+  const rememberGroups = useCallback(
+    (pages: Pages) => {
+      const found = new Set<string>();
+      for (const page of pages ?? []) {
+        if (readForGroups.has(page)) continue;
+        readForGroups.add(page);
+        for (const item of page.value) if (item.groupName) found.add(item.groupName);
+      }
+      if (found.size === 0) return;
+      setGroups((known) => {
+        const next = new Set([...known, ...found]);
+        return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
+      });
+    },
+    [readForGroups],
+  );
 
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
