@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
@@ -45,6 +45,10 @@ function Inbox({ session }: { session: Session }) {
   const commitDelete = useCallback((item: Notification) => void run("Delete", () => remove(item), "Deleted."), [remove, run]);
   const listRef = useRef<HTMLDivElement>(null);
   const deletion = usePendingDelete({ items: list.items, commit: commitDelete, announce, listRef });
+  // Another view, group or search starts at its top, not deep down where the last one was left.
+  useEffect(() => {
+    if ((listRef.current?.getBoundingClientRect().top ?? 0) < 0) window.scrollTo({ top: 0 });
+  }, [filters]);
   const { visibleItems } = deletion;
   const arrived = useArrivedToast();
   useShownNotificationSync(list.items, list.isLoading);
