@@ -4,7 +4,7 @@
 // service refuses; no change refetches the loaded pages. Keeping them fresh is catchUp's job.
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
-import useSWRInfinite from "swr/infinite";
+import useSWRInfinite, { unstable_serialize } from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { buildListQuery, type InboxFilters } from "@/lib/api/query";
 import type { Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
@@ -85,7 +85,10 @@ export function useNotifications(filters: InboxFilters) {
     async (edit: (pages: Pages) => Pages) => {
       let before: Pages;
       let after: Pages;
-      await mutate(
+      // By the list's own key, not useSWRInfinite's mutate: that one follows the current view, so an
+      // answer arriving after a view switch would edit (and empty) the view switched to.
+      await mutateKey<NotificationPage[]>(
+        unstable_serialize(getKey),
         (pages) => {
           before = pages;
           after = edit(pages);
@@ -97,7 +100,7 @@ export function useNotifications(filters: InboxFilters) {
         if (page !== before?.[i]) void mutateKey(pageKeyAt(firstQuery, after!, i), page, { revalidate: false });
       });
     },
-    [firstQuery, mutate, mutateKey],
+    [firstQuery, getKey, mutateKey],
   );
 
   const [catchUpError, setCatchUpError] = useState<Error | undefined>(undefined);
