@@ -22,7 +22,7 @@ import {
 import { explainPlan } from "./lib/explain";
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from "./lib/options";
 import { renderTable, type Row } from "./lib/report";
-import { seed } from "./lib/seed";
+import { seed } from "../testing/bulk-seed";
 import type { Stack } from "../testing/stack";
 import { sample, sampleConcurrent, summarize } from "./lib/stats";
 

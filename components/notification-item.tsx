@@ -1,6 +1,7 @@
 "use client";
 // One notification in the list. Unread shows as a bar, a dot, bold text and the word "Unread"
 // (for screen readers and for anyone who can't tell the colour apart), not by colour alone.
+import type { ComponentPropsWithRef } from "react";
 import type { Notification } from "@/contracts/notification";
 import { RelativeTime } from "./relative-time";
 import { SnoozeMenu } from "./snooze-menu";
@@ -16,13 +17,14 @@ export interface ItemActions {
   onDelete: (item: Notification) => void;
 }
 
-export function NotificationItem({ item, actions }: { item: Notification; actions: ItemActions }) {
+/** `rowProps`: what the virtualized list sets on the row (position, measuring ref, aria-posinset). */
+export function NotificationItem({ item, actions, rowProps }: { item: Notification; actions: ItemActions; rowProps?: ComponentPropsWithRef<"li"> & { "data-index"?: number } }) {
   const unread = item.readState === "unread";
   const dismissed = item.userActionState === "dismissed";
   const snoozedUntil = item.userActionState === "snoozed" ? item.snoozedUntilDateTime : null;
   const titleId = `n-${item.id}-title`;
   return (
-    <li role="listitem" className="item" data-item-id={item.id} data-unread={unread} data-dismissed={dismissed} aria-labelledby={titleId}>
+    <li {...rowProps} role="listitem" className="item" data-item-id={item.id} data-unread={unread} data-dismissed={dismissed} aria-labelledby={titleId}>
       <div className="item-top">
         {unread && <span className="unread-dot" aria-hidden="true" />}
         {unread && <span className="sr-only">Unread</span>}

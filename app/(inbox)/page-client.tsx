@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
@@ -52,6 +52,10 @@ function Inbox({ session }: { session: Session }) {
   // Snoozed items are loaded in every view (the wake-up timer needs them) but shown only in Snoozed.
   const inView = useMemo(() => shownInView(list.items, filters.view), [list.items, filters.view]);
   const deletion = usePendingDelete({ items: inView, commit: commitDelete, announce, listRef });
+  // Another view, group or search starts at its top, not deep down where the last one was left.
+  useEffect(() => {
+    if ((listRef.current?.getBoundingClientRect().top ?? 0) < 0) window.scrollTo({ top: 0 });
+  }, [filters]);
   const { visibleItems } = deletion;
   const snoozing = useSnooze({ visibleItems, snooze: list.snooze, unsnooze: list.unsnooze, run, listRef });
   useSnoozeWake(list.items, list.reload);
@@ -106,16 +110,13 @@ function Inbox({ session }: { session: Session }) {
     content = <EmptyState filters={filters} />;
   } else {
     content = (
-      <>
-        <NotificationList items={visibleItems} actions={actions} />
-        {list.hasMore && (
-          <div className="load-more">
-            <button type="button" className="btn" disabled={list.isLoadingMore} onClick={() => void list.loadMore()}>
-              {list.isLoadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
-      </>
+      <NotificationList
+        items={visibleItems}
+        actions={actions}
+        hasMore={list.hasMore}
+        isLoadingMore={list.isLoadingMore}
+        onLoadMore={list.loadMore}
+      />
     );
   }
 

@@ -10,7 +10,7 @@ export interface InboxFilters {
   search?: string;
 }
 
-// The contract's default page: a demo inbox (about 20) fits on one, a real one pages with "Load more".
+// The contract's default page: a demo inbox (about 20) fits on one; a bigger one loads the next as it scrolls.
 export const PAGE_SIZE = 50;
 /** The badge's filter, exactly as the contract names it. */
 export const UNREAD_COUNT_FILTER = "readState eq 'unread' and status eq 'active'";

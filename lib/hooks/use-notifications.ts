@@ -1,7 +1,10 @@
 "use client";
-// The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes, each optimistic
-// (applied to the cache at once) and rolled back if the service refuses.
-import { useCallback, useEffect, useMemo, useState } from "react";
+// The inbox list: SWR infinite over `@odata.nextLink`, plus the state changes. Each change is applied
+// to the loaded pages at once, in place (only the page holding the item is copied), and undone if the
+// service refuses; no change refetches the loaded pages. Changes made elsewhere arrive from the live
+// stream and delta catch-up (lib/live/, followed below); returning to a cached view catches up its
+// first page (catchUp).
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 import useSWRInfinite, { unstable_serialize } from "swr/infinite";
 import { useApiClient } from "@/lib/api/api-client-context";
@@ -10,12 +13,19 @@ import type { Notification, NotificationPage, NotificationPatch, UserActionState
 import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
 import { scopeOfFilters } from "@/lib/live/cache-apply";
 import { followLiveChanges } from "@/lib/live/live-cache";
-import { flattenPages, mapItems, patchItem, removeItem, replaceItem, unreadDelta } from "./notification-pages";
+import { catchUp } from "./catch-up";
+import { flattenPages, mapItems, patchItem, removeItem, replaceItem, restoreItem, unreadDelta, type Pages } from "./notification-pages";
 
 type PageKey = readonly ["notifications", string, string | null];
 
+/** The SWR key of page `index` of a list: its first query and the link that led to it. */
+function pageKeyAt(firstQuery: string, pages: NotificationPage[], index: number): PageKey {
+  return ["notifications", firstQuery, index === 0 ? null : (pages[index - 1]?.["@odata.nextLink"] ?? null)];
+}
+
 export function useNotifications(filters: InboxFilters) {
   const client = useApiClient();
+  const { mutate: mutateKey } = useSWRConfig();
   const firstQuery = buildListQuery(filters);
 
   const getKey = useCallback(
@@ -30,25 +40,43 @@ export function useNotifications(filters: InboxFilters) {
 
   // Every group seen this session, so the group filter keeps offering the others while one is picked.
   const [groups, setGroups] = useState<string[]>([]);
-  const rememberGroups = useCallback((pages: NotificationPage[]) => {
-    setGroups((known) => {
-      const next = new Set(known);
-      for (const item of flattenPages(pages)) if (item.groupName) next.add(item.groupName);
-      return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
-    });
-  }, []);
+  // Pages already read for groups: a page load reads its own page, not all 200 before it.
+  const [readForGroups] = useState(() => new WeakSet<NotificationPage>());
+  const rememberGroups = useCallback(
+    (pages: Pages) => {
+      const found = new Set<string>();
+      for (const page of pages ?? []) {
+        if (readForGroups.has(page)) continue;
+        readForGroups.add(page);
+        for (const item of page.value) if (item.groupName) found.add(item.groupName);
+      }
+      if (found.size === 0) return;
+      setGroups((known) => {
+        const next = new Set([...known, ...found]);
+        return next.size === known.length ? known : [...next].sort((a, b) => a.localeCompare(b));
+      });
+    },
+    [readForGroups],
+  );
 
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
     ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
-    // Coming back (focus, online) is caught up with delta by use-live-sync, not by refetching every page.
-    { revalidateOnFocus: false, revalidateOnReconnect: false, revalidateFirstPage: true, onSuccess: rememberGroups },
+    {
+      // Refetching the first page on every load of another one, or every loaded page on focus, is what
+      // froze large inboxes. Coming back (focus, online, visible) is caught up with delta by
+      // use-live-sync; returning to a cached view catches up its first page (below).
+      revalidateFirstPage: false,
+      revalidateOnFocus: false,
+      revalidateOnReconnect: false,
+      onSuccess: rememberGroups,
+    },
   );
 
   const items = useMemo(() => flattenPages(data), [data]);
   const lastPage = data?.[data.length - 1];
   const hasMore = Boolean(lastPage?.["@odata.nextLink"]);
-  const isLoadingMore = size > 0 && data !== undefined && data.length < size;
+  const isLoadingMore = hasMore && data !== undefined && size > data.length && isValidating;
 
   // Changes made elsewhere (live stream, delta catch-up) are applied to the loaded pages in place.
   const { cache, mutate: mutateCache } = useSWRConfig();
@@ -57,6 +85,68 @@ export function useNotifications(filters: InboxFilters) {
     const scope = scopeOfFilters(filters);
     return followLiveChanges({ cache, mutate: mutateCache, matchKey: (key) => (key === listKey ? scope : undefined) });
   }, [cache, mutateCache, listKey, filters]);
+  /**
+   * Applies an edit to the loaded pages without fetching, and writes each page it changed into that
+   * page's own SWR entry as well: SWR infinite compares the two when it next loads a page, and
+   * refetches every page where they differ.
+   */
+  const applyPages = useCallback(
+    async (edit: (pages: Pages) => Pages) => {
+      let before: Pages;
+      let after: Pages;
+      // By the list's own key, not useSWRInfinite's mutate: that one follows the current view, so an
+      // answer arriving after a view switch would edit (and empty) the view switched to.
+      await mutateKey<NotificationPage[]>(
+        unstable_serialize(getKey),
+        (pages) => {
+          before = pages;
+          after = edit(pages);
+          return after;
+        },
+        { revalidate: false },
+      );
+      after?.forEach((page, i) => {
+        if (page !== before?.[i]) void mutateKey(pageKeyAt(firstQuery, after!, i), page, { revalidate: false });
+      });
+    },
+    [firstQuery, getKey, mutateKey],
+  );
+
+  const [catchUpError, setCatchUpError] = useState<Error | undefined>(undefined);
+  // Whether the current view has loaded: before that, catching up would be a mutation of an empty
+  // cache, and SWR drops the answer of a load that a mutation overtook (the list stayed empty).
+  const loaded = useRef(false);
+  useEffect(() => {
+    loaded.current = data !== undefined;
+  });
+  const catchUpNow = useCallback(() => {
+    if (!client || !loaded.current) return Promise.resolve();
+    return catchUp({
+      fetchFirstPage: async () => {
+        const fresh = await client.listNotifications(filters);
+        rememberGroups([fresh]);
+        return fresh;
+      },
+      apply: applyPages,
+    }).then(
+      () => setCatchUpError(undefined),
+      (e: unknown) => setCatchUpError(e as Error),
+    );
+  }, [applyPages, client, filters, rememberGroups]);
+
+  // Returning to a view the cache still holds shows it at once, then catches up its first page.
+  // A first load needs no catching up.
+  const catchUpIfCached = useEffectEvent(() => {
+    if (data !== undefined) void catchUpNow();
+  });
+  useEffect(() => catchUpIfCached(), [firstQuery, client]);
+
+  /** The next page, once; also retries a page whose answer SWR set aside for a newer change. */
+  const loadMore = useCallback(() => {
+    if (!data || !hasMore || isValidating) return;
+    if (size > data.length) void mutate(data, { revalidate: true });
+    else void setSize(data.length + 1);
+  }, [data, hasMore, isValidating, mutate, setSize, size]);
 
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.
@@ -64,18 +154,19 @@ export function useNotifications(filters: InboxFilters) {
     async (item: Notification, patch: NotificationPatch, action: ChangeAction): Promise<Notification | undefined> => {
       if (!client) return undefined;
       let updated: Notification | undefined;
-      await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, () =>
-        mutate(
-          async (pages) => {
-            updated = await client.updateNotification(item.id, patch);
-            return replaceItem(pages, updated);
-          },
-          { optimisticData: (pages) => patchItem(pages, item.id, patch) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        ),
-      );
+      await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, async () => {
+        await applyPages((pages) => patchItem(pages, item.id, patch));
+        try {
+          updated = await client.updateNotification(item.id, patch);
+        } catch (e) {
+          await applyPages((pages) => replaceItem(pages, item));
+          throw e;
+        }
+        await applyPages((pages) => replaceItem(pages, updated!));
+      });
       return updated;
     },
-    [client, mutate],
+    [applyPages, client],
   );
 
   const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
@@ -93,57 +184,63 @@ export function useNotifications(filters: InboxFilters) {
     async (item: Notification) => {
       if (!client) return;
       const unread = { by: item.status === "active" && item.readState === "unread" ? -1 : 0 };
-      await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, () =>
-        mutate(
-          async (pages) => {
-            await client.deleteNotification(item.id);
-            return removeItem(pages, item.id);
-          },
-          { optimisticData: (pages) => removeItem(pages, item.id) ?? [], rollbackOnError: true, populateCache: true, revalidate: false },
-        ),
-      );
+      await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, async () => {
+        await applyPages((pages) => removeItem(pages, item.id));
+        try {
+          await client.deleteNotification(item.id);
+        } catch (e) {
+          await applyPages((pages) => restoreItem(pages, item));
+          throw e;
+        }
+      });
     },
-    [client, mutate],
+    [applyPages, client],
   );
 
   /** Marks every unread item read, or only those of one group (what the group filter shows). */
   const markAllRead = useCallback(
     async (groupName?: string) => {
       if (!client) return;
-      const inScope = (item: { groupName: string | null }) => groupName === undefined || item.groupName === groupName;
-      const markRead = (pages: Parameters<typeof mapItems>[0]) =>
-        mapItems(pages, (item) => (inScope(item) ? { ...item, readState: "read" } : item));
+      const marked = new Set<string>();
+      const inScope = (item: Notification) => item.readState === "unread" && (groupName === undefined || item.groupName === groupName);
       // Everything read means a count of 0 at once; one group's share is known only to the server.
       const unread = groupName === undefined ? { to: 0 } : undefined;
-      await publishChange(notificationChanges, { action: "markAllRead", ids: [], unread }, () =>
-        mutate(
-          async (pages) => {
-            await client.markAllAsRead(groupName === undefined ? {} : { groupName });
-            return markRead(pages);
-          },
-          {
-            optimisticData: (pages) => markRead(pages) ?? [],
-            rollbackOnError: true,
-            populateCache: true,
-            // Items beyond the loaded pages changed too: fetch the truth afterwards.
-            revalidate: true,
-          },
-        ),
-      );
+      await publishChange(notificationChanges, { action: "markAllRead", ids: [], unread }, async () => {
+        await applyPages((pages) =>
+          mapItems(pages, (item) => {
+            if (!inScope(item)) return item;
+            marked.add(item.id);
+            return { ...item, readState: "read" };
+          }),
+        );
+        try {
+          await client.markAllAsRead(groupName === undefined ? {} : { groupName });
+        } catch (e) {
+          await applyPages((pages) => mapItems(pages, (item) => (marked.has(item.id) ? { ...item, readState: "unread" } : item)));
+          throw e;
+        }
+      });
+      // Items beyond the loaded pages changed too (and leave an Unread view): the first page's truth.
+      void catchUpNow();
     },
-    [client, mutate],
+    [applyPages, catchUpNow, client],
   );
+
+  const reload = useCallback(async () => {
+    // Only what is missing or failed is fetched; the loaded pages are caught up, not refetched.
+    await Promise.all([mutate((pages) => pages, { revalidate: true }), data ? catchUpNow() : undefined]);
+  }, [catchUpNow, data, mutate]);
 
   return {
     items,
     groups,
-    error: error as Error | undefined,
+    error: (error as Error | undefined) ?? catchUpError,
     isLoading,
     isValidating,
     isLoadingMore,
     hasMore,
-    loadMore: () => setSize(size + 1),
-    reload: () => mutate(),
+    loadMore,
+    reload,
     setRead,
     dismiss,
     snooze,

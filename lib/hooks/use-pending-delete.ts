@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState, type RefObject } from "react
 import { notificationTitle } from "@/lib/format/notification-title";
 import type { Notification } from "@/contracts/notification";
 import { notificationChanges } from "@/lib/events/notification-changes";
-import { focusNearRow } from "./focus-in-list";
+import { focusNearItem } from "./focus-in-list";
 import { createPendingDelete } from "./pending-delete";
 
 export const UNDO_MS = 5000;
@@ -39,11 +39,12 @@ export function usePendingDelete({ items, commit, announce, listRef }: PendingDe
   const start = useCallback(
     (item: Notification) => {
       const index = visibleItems.findIndex((i) => i.id === item.id);
+      const neighbour = visibleItems[index + 1] ?? visibleItems[index - 1];
       machine.start(item, commit);
       // Gone from the page now: its OS notification closes with it.
       notificationChanges.publish({ phase: "pending", action: "delete", ids: [item.id] });
       announce(`Deleted “${notificationTitle(item)}”. Undo is available for ${UNDO_MS / 1000} seconds.`);
-      focusNearRow(listRef.current, index);
+      focusNearItem(listRef.current, neighbour?.id);
     },
     [announce, commit, listRef, machine, visibleItems],
   );

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState, type RefObject } from "react";
 import type { Notification, UserActionState } from "@/contracts/notification";
 import { formatSnoozeTime } from "@/lib/format/snooze-time";
 import { notificationTitle } from "@/lib/format/notification-title";
-import { focusNearRow } from "./focus-in-list";
+import { focusNearItem, neighbourOf } from "./focus-in-list";
 import { UNDO_MS } from "./use-pending-delete";
 
 interface SnoozeInput {
@@ -48,7 +48,7 @@ export function useSnooze({ visibleItems, snooze, unsnooze, run, listRef }: Snoo
         },
         `Snoozed “${notificationTitle(item)}” until ${entry.when}. Undo is available for ${UNDO_MS / 1000} seconds.`,
       );
-      if (index >= 0) focusNearRow(listRef.current, index);
+      if (index >= 0) focusNearItem(listRef.current, neighbourOf(visibleItems, index));
       await done;
       // Refused: the item is back (rolled back) and there is nothing to undo.
       if (!sent) setUndoable((current) => (current === entry ? null : current));
@@ -72,7 +72,7 @@ export function useSnooze({ visibleItems, snooze, unsnooze, run, listRef }: Snoo
     (item: Notification) => {
       const index = visibleItems.findIndex((i) => i.id === item.id);
       void run("Unsnooze", () => unsnooze(item), `“${notificationTitle(item)}” is back in your inbox.`);
-      if (index >= 0) focusNearRow(listRef.current, index);
+      if (index >= 0) focusNearItem(listRef.current, neighbourOf(visibleItems, index));
     },
     [listRef, run, unsnooze, visibleItems],
   );

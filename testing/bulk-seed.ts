@@ -2,8 +2,8 @@
 // generate_series per population, with the column values the service itself
 // writes on POST (same defaults, a change_seq from the same sequence), so the
 // service reads these rows exactly as it reads its own.
-import { PLATFORM_TYPES } from "../../contracts/notification";
-import type { Queryable } from "../../server/store/db";
+import { PLATFORM_TYPES } from "../contracts/notification";
+import type { Queryable } from "../server/store/db";
 
 export interface SeedPlan {
   tenantId: string;
