@@ -120,12 +120,12 @@ export function deleteEndpointDeliveriesQuery(owner: Owner, ids: readonly string
 }
 
 /** The push service's host, from a push endpoint URL, in SQL. */
-const PUSH_SERVICE_HOST = "substring(push_endpoint from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)')";
+export const PUSH_SERVICE_HOST_SQL = "substring(push_endpoint from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)')";
 
 /** Keeps what support needs to name a removed endpoint (removed_endpoints), from a CTE `gone` of deleted rows. */
 function keepRemoved(reasonParam: string, atExpr: string): string {
   return `INSERT INTO removed_endpoints (tenant_id, user_id, id, platform, device_name, push_service_host, created, removed_at, reason)
-      SELECT tenant_id, user_id, id, platform, device_name, ${PUSH_SERVICE_HOST}, created, ${atExpr}, ${reasonParam} FROM gone
+      SELECT tenant_id, user_id, id, platform, device_name, ${PUSH_SERVICE_HOST_SQL}, created, ${atExpr}, ${reasonParam} FROM gone
       ON CONFLICT (tenant_id, user_id, id) DO UPDATE SET removed_at = EXCLUDED.removed_at, reason = EXCLUDED.reason`;
 }
 

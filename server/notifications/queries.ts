@@ -82,7 +82,8 @@ export interface ListQuery extends ListCriteria {
   after?: { created: Date; id: string };
 }
 
-function escapeLike(word: string): string {
+/** A word as a LIKE pattern's literal text (its %, _ and \\ escaped). */
+export function escapeLike(word: string): string {
   return word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 

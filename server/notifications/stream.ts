@@ -74,6 +74,8 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
     return run;
   }
   let queued = false;
+  /** No stream was open at the last NOTIFY: lastEvent was not kept up and is re-read when one opens. */
+  let stale = false;
 
   const idOf = (owner: Owner, seq: string, now: Date) => tokens.encode("stream", keyOf(owner), { s: seq, t: now.getTime() });
 
@@ -116,6 +118,11 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
 
   async function pump(): Promise<void> {
     queued = false;
+    // No one listening: every write NOTIFYs, and reading the events would be work for nobody.
+    if (byUser.size === 0) {
+      stale = true;
+      return;
+    }
     const { rows } = await db.query<{ tenant_id: string; user_id: string; seq: string }>(
       `SELECT tenant_id, user_id, max(seq)::text AS seq FROM notification_events WHERE seq > $1::bigint
         GROUP BY tenant_id, user_id`,
@@ -149,6 +156,11 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
       return serial(async () => {
         const now = deps.now();
         const key = keyOf(owner);
+        if (stale) {
+          // The first stream since the hub went idle: events before now are no stream's business.
+          lastEvent = (await db.query<{ seq: string }>("SELECT COALESCE(max(seq), 0)::text AS seq FROM notification_events")).rows[0]!.seq;
+          stale = false;
+        }
         const sub: Subscriber = { owner, seq: await currentChangeSeq(db), send, closed: false };
         let resumeFrom: string | undefined;
         if (lastEventId !== undefined) {

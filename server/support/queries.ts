@@ -1,12 +1,9 @@
 // Every SQL statement of the support and audit routes. Each names the tenant
 // and, except the tenant's user search and audit log (which name the tenant
 // alone, as the contract allows), the user: ownership is part of the query.
-import type { Owner } from "../notifications/queries";
+import { PUSH_SERVICE_HOST_SQL } from "../endpoints/queries";
+import { escapeLike, type Owner } from "../notifications/queries";
 import type { Sql } from "../store/db";
-
-function escapeLike(word: string): string {
-  return word.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
 
 // ---- users -----------------------------------------------------------------
 
@@ -54,14 +51,6 @@ export function seenUserQuery(o: Owner): Sql {
         OR EXISTS (SELECT 1 FROM notifications WHERE tenant_id = $1 AND user_id = $2)
         OR EXISTS (SELECT 1 FROM endpoints WHERE tenant_id = $1 AND user_id = $2)`,
     params: [o.tenantId, o.userId],
-  };
-}
-
-/** A UPN of the tenant to the user seen most recently with it. */
-export function userIdByUpnQuery(tenantId: string, upn: string): Sql {
-  return {
-    text: "SELECT id FROM users WHERE tenant_id = $1 AND lower(upn) = lower($2) ORDER BY last_seen DESC LIMIT 1",
-    params: [tenantId, upn],
   };
 }
 
@@ -150,7 +139,7 @@ export interface KnownEndpointRow {
 export function knownEndpointsQuery(o: Owner): Sql {
   return {
     text: `SELECT id::text AS id, platform, device_name,
-        substring(push_endpoint from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)') AS push_service_host, push_endpoint,
+        ${PUSH_SERVICE_HOST_SQL} AS push_service_host, push_endpoint,
         created, expiration, push_expiration, NULL::timestamptz AS removed_at, NULL::text AS removed_reason
       FROM endpoints WHERE tenant_id = $1 AND user_id = $2
       UNION ALL

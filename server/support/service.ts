@@ -14,7 +14,7 @@ import type {
   DeliveryStepKind,
 } from "../../contracts/support";
 import { countNotifications } from "../notifications/service";
-import { NOTIFICATION_COLUMNS, type NotificationRow, type Owner } from "../notifications/queries";
+import { NOTIFICATION_COLUMNS, findUserByUpnQuery, type NotificationRow, type Owner } from "../notifications/queries";
 import type { Queryable } from "../store/db";
 import { ACCESS_LOG_PRUNE_SETTING } from "../store/migrations";
 import { buildDeliveryRecords, toDeliveryEndpoint } from "./deliveries";
@@ -31,7 +31,6 @@ import {
   lastDeliveryQuery,
   searchUsersQuery,
   seenUserQuery,
-  userIdByUpnQuery,
   type AccessEntry,
   type AccessRow,
   type DisplayEventRow,
@@ -75,7 +74,7 @@ export async function findSeenUser(db: Queryable, o: Owner): Promise<DirectoryUs
 }
 
 export async function userIdByUpn(db: Queryable, tenantId: string, upn: string): Promise<string | undefined> {
-  return (await rows<{ id: string }>(db, userIdByUpnQuery(tenantId, upn)))[0]?.id;
+  return (await rows<{ id: string }>(db, findUserByUpnQuery(tenantId, upn)))[0]?.id;
 }
 
 export async function userSummary(db: Queryable, user: DirectoryUser, o: Owner, now: Date): Promise<UserSummary> {

@@ -103,6 +103,16 @@ describe("the stream", () => {
     expect(b.events.some(changedOf(n.id))).toBe(false);
   });
 
+  it("still sends changes after a time with no stream open (the hub rests while no one listens)", async () => {
+    for (const s of open.splice(0)) s.close();
+    await createForMe(stack, adele, visualNotification("while no one listens"));
+    await new Promise((r) => setTimeout(r, 100));
+    const s = await stream(adele);
+    await s.next((e) => e.event === "unreadCount");
+    const n = await createForMe(stack, adele, visualNotification("after the rest"));
+    await s.next(changedOf(n.id), { timeoutMs: 2000 });
+  });
+
   it("is refused without a user token", async () => {
     const app = await stack.appTokenFor();
     expectGraphError(await call(stack, "/me/notifications/stream", {}), 401, "unauthenticated");
