@@ -6,8 +6,9 @@
 // the other. The push service is the loopback fake (testing/fake-push-
 // service.ts); pushes reach each browser's worker through the DevTools Protocol.
 //
-// Sam (support staff) is the user: his inbox is not seeded and no other spec
-// uses it, so the counts here are exact.
+// Sam (support staff) is the user: his inbox is not seeded, and the other specs
+// that use it (live, snooze, support) run before or after this one, never during
+// it (one worker), so the counts here are exact.
 import type { Request } from "@playwright/test";
 import { DEMO_USERS } from "../contracts/demo-users";
 import { issuer, appOrigin } from "./fixtures/e2e-env";
@@ -48,6 +49,12 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status} ${await res.text()}`);
   return res;
+}
+
+/** A notification's delivery record, read by Sam himself (for a failure's message). */
+async function deliveryRecord(nid: string): Promise<unknown> {
+  const res = await fetch(`${appOrigin}/graph/beta/users/${sam.oid}/notifications/${nid}/deliveries`, { headers: { authorization: `Bearer ${token}` } });
+  return res.ok ? ((await res.json()) as { value: unknown }).value : `${res.status} ${await res.text()}`;
 }
 
 async function unreadCount(): Promise<number> {
@@ -102,6 +109,11 @@ test.beforeAll(async ({ browser, pushService }) => {
 });
 
 test.afterAll(async () => {
+  // Later specs send to Sam too: leave no endpoint behind that points at this spec's (closed) fake push service.
+  if (token) {
+    const { value } = (await (await api("/subscriptions")).json()) as { value: { id: string; platform: string }[] };
+    for (const e of value.filter((x) => x.platform === "webPush")) await api(`/subscriptions/${e.id}`, { method: "DELETE" });
+  }
   for (const d of [desktop, phone]) {
     await d?.bridge.close();
     await d?.context.close();
@@ -209,9 +221,15 @@ test("Mark as read on the desktop notification reads it on the server and clears
 
 test("deleting a notification in the phone's inbox closes it on the desktop and drops it from the desktop's list", async ({ pushService }) => {
   const other = `Invoice 5512 is overdue ${Date.now()}`;
+  const before = { desktop: pushService.deliveries(desktop.endpoint).length, phone: pushService.deliveries(phone.endpoint).length };
   const otherId = await send({ to: sam.upn, title: other, body: "Contoso Ltd., 30 days." });
-  await expect.poll(async () => (await shownNotifications(desktop.page, otherId)).length, { message: "desktop shows it" }).toBe(1);
-  await expect.poll(async () => (await shownNotifications(phone.page, otherId)).length, { message: "phone shows it" }).toBe(1);
+  for (const device of [desktop, phone]) {
+    // First the push service must have it (a slow pipeline on a busy machine says so, with the record), then the OS.
+    await pushService.waitForDeliveries(before[device.name] + 1, { endpoint: device.endpoint, timeoutMs: 20_000 }).catch(async (err: Error) => {
+      throw new Error(`${device.name}: ${err.message}; delivery record: ${JSON.stringify(await deliveryRecord(otherId))}`);
+    });
+    await expect.poll(async () => (await shownNotifications(device.page, otherId)).length, { message: `${device.name} shows it` }).toBe(1);
+  }
   await expect(inbox(desktop.page).item(other)).toBeVisible();
   const desktopPushes = pushService.deliveries(desktop.endpoint).length;
 
