@@ -7,6 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEv
 import { defaultRangeExtractor, useWindowVirtualizer, type Range } from "@tanstack/react-virtual";
 import type { Notification } from "@/contracts/notification";
 import { NotificationItem, type ItemActions } from "./notification-item";
+import { useOfflineState } from "@/lib/hooks/use-offline";
 
 /** Up to this many rows, all are rendered. */
 const RENDER_ALL_UP_TO = 40;
@@ -30,6 +31,7 @@ export interface NotificationListProps {
 
 export function NotificationList({ items, actions, hasMore, isLoadingMore, onLoadMore }: NotificationListProps) {
   const listRef = useRef<HTMLUListElement>(null);
+  const { connection } = useOfflineState();
   const scrollMargin = useDocumentOffset(listRef);
 
   // The row holding keyboard focus stays rendered while it is scrolled away, so focus is not dropped
@@ -102,7 +104,7 @@ export function NotificationList({ items, actions, hasMore, isLoadingMore, onLoa
         })}
       </ul>
       <p className="load-more" role="status">
-        {isLoadingMore ? "Loading more…" : ""}
+        {isLoadingMore ? "Loading more…" : hasMore && connection !== "online" ? "Older notifications load when you're back online." : ""}
       </p>
     </>
   );

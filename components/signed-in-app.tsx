@@ -19,6 +19,14 @@ import { PushStateProvider, usePushController } from "@/lib/hooks/use-push-state
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { currentEndpointId, idbEndpointStore } from "@/lib/push/push-store";
 import { setAppBadge } from "@/lib/push/reconcile";
+import { OfflineContext } from "@/lib/hooks/use-offline";
+import { notificationChanges } from "@/lib/events/notification-changes";
+import { liveChanges } from "@/lib/live/live-cache";
+import type { LockManagerLike } from "@/lib/live/stream-leader";
+import { clearOfflineData, idbQueueStore, loadFirstPage, loadSyncState, saveFirstPage, saveSyncState } from "@/lib/offline/offline-db";
+import { createOfflineSync, type OfflineSync } from "@/lib/offline/offline-sync";
+import type { ReplayOutcome } from "@/lib/offline/change-queue";
+import { SignOutDialog } from "./sign-out-dialog";
 
 const swrOptions: SWRConfiguration = {
   // A 4xx will not change by asking again; 429/503 were already retried by the client.
@@ -31,8 +39,33 @@ const swrOptions: SWRConfiguration = {
 
 export interface Session {
   account: AccountInfo;
-  /** Unregisters this browser (at most ~2 s), then signs out through the provider. */
+  /**
+   * Unregisters this browser (at most ~2 s), forgets what it kept offline, then signs out through the
+   * provider; with changes made offline still unsent, asks first.
+   */
   signOut: () => void;
+}
+
+function webLocks(): LockManagerLike | undefined {
+  const locks = (navigator as Navigator & { locks?: LockManagerLike }).locks;
+  return locks && typeof locks.request === "function" ? locks : undefined;
+}
+
+function newOfflineSync(user: string): OfflineSync {
+  return createOfflineSync({
+    user,
+    store: idbQueueStore,
+    syncState: { load: loadSyncState, save: saveSyncState },
+    pages: { load: loadFirstPage, save: saveFirstPage },
+    locks: webLocks(),
+    channel: typeof BroadcastChannel === "function" ? new BroadcastChannel(`inbox-offline:${user}`) : undefined,
+  });
+}
+
+/** A replayed change's answer, in every list of the page (the live feed's own shapes). */
+function applyReplayed(outcome: ReplayOutcome): void {
+  if (outcome.result === "gone") liveChanges.publish([{ kind: "removed", id: (outcome.change.op as { id: string }).id }]);
+  else if ("item" in outcome && outcome.item) liveChanges.publish([{ kind: "changed", item: outcome.item }]);
 }
 
 /** The app icon's badge follows the unread count wherever it is known. */
@@ -44,8 +77,35 @@ function AppBadge() {
   return null;
 }
 
-function SignedIn({ account, client, children }: { account: AccountInfo; client: ApiClient; children: (session: Session) => ReactNode }) {
+function SignedIn({
+  account,
+  client,
+  offline,
+  children,
+}: {
+  account: AccountInfo;
+  client: ApiClient;
+  offline: OfflineSync;
+  children: (session: Session) => ReactNode;
+}) {
   const { msal, config } = useAuthRuntime();
+  // Changes made offline go out in order as soon as the service answers; their answers go into the lists.
+  useEffect(
+    () =>
+      offline.start({
+        target: {
+          update: (id, patch, at) => client.replayUpdate(id, patch, at),
+          remove: (id, at) => client.deleteNotification(id, at),
+          markAllRead: async (groupName, before) => void (await client.markAllAsRead({ ...(groupName ? { groupName } : {}), before })),
+        },
+        apply: applyReplayed,
+        // What was refused or superseded is put right by what the service has now.
+        drained: () => notificationChanges.publish({ phase: "remote", source: "tab", reason: "changed" }),
+      }),
+    [client, offline],
+  );
+  // Every change heard live means the inbox is in sync now.
+  useEffect(() => liveChanges.subscribe(() => offline.reachable(true)), [offline]);
   // The stored endpoint id is read (a few ms of IndexedDB) before the first request, so even that
   // one carries X-Endpoint-Id.
   const [storeRead, setStoreRead] = useState(false);
@@ -69,18 +129,30 @@ function SignedIn({ account, client, children }: { account: AccountInfo; client:
     (forceRefresh: boolean) => getAccessToken(msal, config.scopes, { forceRefresh, interactive: false }),
     [msal, config.scopes],
   );
-  useLiveSync({ client, userKey: account.homeAccountId, getToken: liveToken, enabled: storeRead });
+  useLiveSync({ client, userKey: account.homeAccountId, getToken: liveToken, enabled: storeRead, beforeCatchUp: offline.drain });
   const push = usePushController(client, account.homeAccountId);
+  const [askingSignOut, setAskingSignOut] = useState(false);
+  const unregister = push.unregister;
+  const signOutNow = useCallback(() => {
+    void signOut(msal, async () => {
+      // What this browser kept of the inbox (pages, count, queued changes) goes first: it takes milliseconds.
+      await clearOfflineData(account.homeAccountId).catch(() => undefined);
+      await unregister();
+    });
+  }, [account.homeAccountId, msal, unregister]);
   const session = useMemo<Session>(
-    () => ({ account, signOut: () => void signOut(msal, push.unregister) }),
-    [account, msal, push.unregister],
+    () => ({ account, signOut: () => (offline.getState().pending > 0 ? setAskingSignOut(true) : signOutNow()) }),
+    [account, offline, signOutNow],
   );
   if (!storeRead) return null;
   return (
-    <PushStateProvider value={push}>
-      <AppBadge />
-      {children(session)}
-    </PushStateProvider>
+    <OfflineContext.Provider value={offline}>
+      <PushStateProvider value={push}>
+        <AppBadge />
+        {children(session)}
+        {askingSignOut && <SignOutDialog onSignOut={signOutNow} onCancel={() => setAskingSignOut(false)} />}
+      </PushStateProvider>
+    </OfflineContext.Provider>
   );
 }
 
@@ -89,6 +161,8 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
   const { accounts } = useMsal();
   const signedIn = useIsAuthenticated();
   const account = signedIn ? (msal.getActiveAccount() ?? accounts[0]) : undefined;
+  const user = account?.homeAccountId;
+  const offline = useMemo(() => (user ? newOfflineSync(user) : null), [user]);
 
   const client = useMemo(
     () =>
@@ -97,12 +171,13 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
             baseUrl: config.apiBaseUrl,
             getToken: () => getAccessToken(msal, config.scopes),
             endpointId: currentEndpointId,
+            onReachability: (ok) => offline?.reachable(ok),
           })
         : null,
-    [signedIn, msal, config],
+    [signedIn, msal, config, offline],
   );
 
-  if (!account || !client) {
+  if (!account || !client || !offline) {
     return (
       <Landing
         heading="Your notifications, in one inbox"
@@ -116,7 +191,7 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
     <ApiClientProvider client={client}>
       <SWRConfig value={swrOptions}>
         <LiveRegionProvider>
-          <SignedIn account={account} client={client}>
+          <SignedIn account={account} client={client} offline={offline}>
             {children}
           </SignedIn>
         </LiveRegionProvider>

@@ -67,6 +67,13 @@ export interface NotificationPatch {
   snoozedUntilDateTime?: string | null;
 }
 
+/**
+ * The conflict rule's headers (contract, "Changing state"): a change carries the time the user made
+ * it; the answer names the fields it did not overwrite because another endpoint changed them later.
+ */
+export const ACTION_TIME_HEADER = "X-Action-Time";
+export const SUPERSEDED_FIELDS_HEADER = "X-Superseded-Fields";
+
 /** The body of markAllAsRead and dismissAll. */
 export interface BulkActionBody {
   groupName?: string | null;

@@ -2,6 +2,7 @@
 // and deciding what happens to it. Dependencies are passed in, so tests run it
 // against a fake fetch; the worker passes its own fetch and /runtime-config.
 import { actionOutcome, patchBody, type NotificationAction } from "./push-decisions";
+import { ACTION_TIME_HEADER } from "../contracts/notification";
 
 /** One action the user took, as queued while offline (kept until sent or refused). */
 export interface PendingAction {
@@ -43,7 +44,7 @@ export function actionRequest(apiBase: string, entry: PendingAction): { url: str
       headers: {
         Authorization: `Bearer ${entry.actionToken}`,
         "Content-Type": "application/json",
-        "X-Action-Time": entry.actionTime,
+        [ACTION_TIME_HEADER]: entry.actionTime,
       },
       body: JSON.stringify(patchBody(entry.action)),
       // The worker holds no cookies or user tokens; the action token is the only credential.

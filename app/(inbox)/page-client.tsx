@@ -14,6 +14,7 @@ import { notificationTitle } from "@/lib/format/notification-title";
 import { NotificationList } from "@/components/notification-list";
 import { NotificationToast } from "@/components/notification-toast";
 import { PushHint } from "@/components/push-hint";
+import { OfflineNotice } from "@/components/offline-notice";
 import { SearchBox } from "@/components/search-box";
 import { SignedInApp, type Session } from "@/components/signed-in-app";
 import { UndoToast } from "@/components/undo-toast";
@@ -35,6 +36,8 @@ import { useSnooze } from "@/lib/hooks/use-snooze";
 import { useSnoozeWake } from "@/lib/hooks/use-snooze-wake";
 import { useReloadOnViewChange } from "@/lib/hooks/use-reload-on-view-change";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+import { useOfflineState } from "@/lib/hooks/use-offline";
+import { isNetworkFailure } from "@/lib/offline/change-queue";
 
 function Inbox({ session }: { session: Session }) {
   const { account } = session;
@@ -43,6 +46,7 @@ function Inbox({ session }: { session: Session }) {
   const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
   const list = useNotifications(filters);
   const unread = useUnreadCount();
+  const { connection } = useOfflineState();
   const { failure, run, fail, clearFailure } = useActionRunner(announce);
   const { remove, setRead } = list;
   const read = useCallback((item: Notification) => setRead(item, true), [setRead]);
@@ -103,7 +107,14 @@ function Inbox({ session }: { session: Session }) {
   if (list.error instanceof SignInRequiredError) {
     content = <ErrorState title="Your session has ended" error={list.error} onRetry={() => void signIn(msal, config.scopes)} retryLabel="Sign in again" />;
   } else if (list.error && list.items.length === 0) {
-    content = <ErrorState title="Your notifications could not be loaded" error={list.error} onRetry={() => void list.reload()} />;
+    const notSaved = connection !== "online" && isNetworkFailure(list.error);
+    content = (
+      <ErrorState
+        title={notSaved ? "This view was not saved for offline use" : "Your notifications could not be loaded"}
+        error={notSaved ? new Error("It shows once you're back online. The views you opened online are kept on this device.") : list.error}
+        onRetry={() => void list.reload()}
+      />
+    );
   } else if (list.isLoading && list.items.length === 0) {
     content = <ListSkeleton />;
   } else if (visibleItems.length === 0 && !list.hasMore) {
@@ -130,6 +141,7 @@ function Inbox({ session }: { session: Session }) {
       </a>
       <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={session.signOut} current="inbox" />
       <main className="shell">
+        <OfflineNotice />
         <PushHint />
         <div className="toolbar">
           <ViewFilter value={filters.view} onChange={setView} />
@@ -151,7 +163,7 @@ function Inbox({ session }: { session: Session }) {
           </button>
         </div>
         {failure && <ActionError what={failure.what} error={failure.error} actionLabel="Close message" onAction={clearFailure} />}
-        {list.error && list.items.length > 0 && (
+        {list.error && list.items.length > 0 && !(connection !== "online" && isNetworkFailure(list.error)) && (
           <ActionError what="Refreshing" error={list.error} actionLabel="Retry" onAction={() => void list.reload()} />
         )}
         <div ref={listRef} id="notifications" tabIndex={-1}>

@@ -12,7 +12,7 @@ import {
   type InboxFilters,
   type SupportInboxFilters,
 } from "./query";
-import type { BulkActionBody, Notification, NotificationPage, NotificationPatch } from "@/contracts/notification";
+import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER, type BulkActionBody, type Notification, type NotificationPage, type NotificationPatch } from "@/contracts/notification";
 import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
 import {
   SUPPORT_REASON_HEADER,
@@ -61,6 +61,8 @@ export interface ApiClientOptions {
    * log attributes every change to the device that made it. Read on every request (it can change).
    */
   endpointId?: () => string | undefined;
+  /** Told after every request whether the service answered at all (false: no response arrived). */
+  onReachability?: (reachable: boolean) => void;
 }
 
 const RETRYABLE = new Set([429, 503]);
@@ -137,8 +139,21 @@ export class ApiClient {
     return this.json<Notification>("PATCH", this.itemUrl(id), patch, etag ? { "If-Match": etag } : undefined);
   }
 
-  async deleteNotification(id: string): Promise<void> {
-    await this.send("DELETE", this.itemUrl(id));
+  async deleteNotification(id: string, actionTime?: string): Promise<void> {
+    await this.send("DELETE", this.itemUrl(id), undefined, actionTime ? { [ACTION_TIME_HEADER]: actionTime } : undefined);
+  }
+
+  /**
+   * A change made at `actionTime` (an offline replay): the service's conflict rule keeps any field
+   * another endpoint changed later, and names those in X-Superseded-Fields.
+   */
+  async replayUpdate(id: string, patch: NotificationPatch, actionTime: string): Promise<{ item: Notification; superseded: string[] }> {
+    const response = await this.send("PATCH", this.itemUrl(id), patch, { [ACTION_TIME_HEADER]: actionTime });
+    const superseded = (response.headers.get(SUPERSEDED_FIELDS_HEADER) ?? "")
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
+    return { item: (await response.json()) as Notification, superseded };
   }
 
   markAllAsRead(body: BulkActionBody = {}): Promise<{ updated: number }> {
@@ -280,6 +295,16 @@ export class ApiClient {
     return `${this.baseUrl}/me/notifications/${encodeURIComponent(id)}`;
   }
 
+  /** A token; one that could not be had for want of a network says the service is out of reach too. */
+  private async token(): Promise<string> {
+    try {
+      return await this.options.getToken();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) this.options.onReachability?.(false);
+      throw error;
+    }
+  }
+
   private async json<T>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
     const response = await this.send(method, url, body, headers);
     return (await response.json()) as T;
@@ -294,7 +319,7 @@ export class ApiClient {
         "client-request-id": clientRequestId,
         ...extraHeaders,
       };
-      if (authorize) headers.Authorization = `Bearer ${await this.options.getToken()}`;
+      if (authorize) headers.Authorization = `Bearer ${await this.token()}`;
       const endpointId = this.options.endpointId?.();
       if (endpointId) headers["X-Endpoint-Id"] = endpointId;
       if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -310,8 +335,10 @@ export class ApiClient {
         });
       } catch {
         // fetch rejects only when no response arrived (offline, DNS, CORS): status 0.
+        this.options.onReachability?.(false);
         throw new ApiError(0, "networkError", "Could not reach the notifications service. Check your connection.", undefined, clientRequestId);
       }
+      this.options.onReachability?.(true);
       if (response.ok) return response;
       const error = await apiErrorFromResponse(response, clientRequestId);
       const wait = error.retryAfterSeconds ?? 1;

@@ -1,6 +1,7 @@
 // One MSAL instance per page load, built from the configuration the app serves at run time.
 import { EventType, PublicClientApplication, type AuthenticationResult, type EventMessage } from "@azure/msal-browser";
 import type { RuntimeConfig } from "@/lib/runtime-config";
+import { loadRuntimeConfig, saveRuntimeConfig } from "@/lib/offline/offline-db";
 import { buildMsalConfiguration } from "./msal-config";
 
 export interface AuthRuntime {
@@ -10,10 +11,24 @@ export interface AuthRuntime {
 
 let pending: Promise<AuthRuntime> | undefined;
 
+/**
+ * The configuration the app serves now; with no network, the one this browser last had (kept in
+ * IndexedDB by lib/offline/offline-db.ts), so the installed app starts offline. The service worker
+ * never answers /runtime-config itself: a configuration change reaches every page that can ask.
+ */
 export async function fetchRuntimeConfig(): Promise<RuntimeConfig> {
-  const response = await fetch("/runtime-config", { cache: "no-store", headers: { Accept: "application/json" } });
+  let response: Response;
+  try {
+    response = await fetch("/runtime-config", { cache: "no-store", headers: { Accept: "application/json" } });
+  } catch (error) {
+    const saved = await loadRuntimeConfig().catch(() => undefined);
+    if (saved) return saved;
+    throw new Error("You're offline, and this browser has not opened the app online before. Connect and try again.", { cause: error });
+  }
   if (!response.ok) throw new Error(`Could not load the app's configuration (HTTP ${response.status}).`);
-  return (await response.json()) as RuntimeConfig;
+  const config = (await response.json()) as RuntimeConfig;
+  void saveRuntimeConfig(config).catch(() => undefined);
+  return config;
 }
 
 async function createAuthRuntime(): Promise<AuthRuntime> {

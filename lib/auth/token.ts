@@ -1,6 +1,7 @@
 // Access tokens for API calls: acquireTokenSilent every time (MSAL caches and refreshes), and an
 // interactive redirect only when MSAL says interaction is required. We never keep a token ourselves.
-import { InteractionRequiredAuthError, type IPublicClientApplication } from "@azure/msal-browser";
+import { AuthError, InteractionRequiredAuthError, type IPublicClientApplication } from "@azure/msal-browser";
+import { ApiError } from "@/lib/api/errors";
 
 export class SignInRequiredError extends Error {
   override readonly name = "SignInRequiredError";
@@ -26,6 +27,19 @@ export interface TokenOptions {
 
 const offline = () => typeof navigator !== "undefined" && navigator.onLine === false;
 
+/** MSAL's ways of saying the identity provider could not be reached. */
+const NO_NETWORK_CODES = new Set(["no_network_connectivity", "post_request_failed", "get_request_failed", "endpoints_resolution_error"]);
+
+/**
+ * A token that could not be renewed for want of a network is the same failure as a request that got
+ * no answer (ApiError status 0): the page shows it is offline and keeps its changes queued; it never
+ * starts an interactive sign-in for it.
+ */
+function noNetwork(error: unknown): ApiError | undefined {
+  if (!(error instanceof AuthError) || !(NO_NETWORK_CODES.has(error.errorCode) || offline())) return undefined;
+  return new ApiError(0, "networkError", "Could not reach the sign-in service. Check your connection.", undefined, undefined);
+}
+
 export async function getAccessToken(msal: IPublicClientApplication, scopes: string[], options: TokenOptions = {}): Promise<string> {
   const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0];
   if (!account) throw new SignInRequiredError();
@@ -39,7 +53,7 @@ export async function getAccessToken(msal: IPublicClientApplication, scopes: str
       await msal.acquireTokenRedirect({ scopes, account, redirectStartPage: window.location.href });
       return navigatingAway();
     }
-    throw error;
+    throw noNetwork(error) ?? error;
   }
 }
 

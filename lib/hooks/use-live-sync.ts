@@ -16,6 +16,8 @@ export interface LiveSyncInput {
   bus?: ChangeBus;
   /** False until the page knows this browser's endpoint id (its first requests carry it). */
   enabled?: boolean;
+  /** Runs before every delta catch-up (changes made offline go out first). */
+  beforeCatchUp?: () => Promise<void>;
 }
 
 /** Logs to the console under `[live]` when localStorage asks (`inbox-live-log` = 1): for diagnosis and e2e timings. */
@@ -28,10 +30,10 @@ function liveLog(): ((line: string) => void) | undefined {
   return (line) => console.info(`[live] ${Math.round(performance.now())} ${line}`);
 }
 
-export function useLiveSync({ client, userKey, getToken, bus = notificationChanges, enabled = true }: LiveSyncInput): void {
+export function useLiveSync({ client, userKey, getToken, bus = notificationChanges, enabled = true, beforeCatchUp }: LiveSyncInput): void {
   const { mutate } = useSWRConfig();
   useEffect(
-    () => (enabled ? startLiveSync({ userKey, client, getToken, mutate, bus, log: liveLog() }) : undefined),
-    [client, userKey, getToken, mutate, bus, enabled],
+    () => (enabled ? startLiveSync({ userKey, client, getToken, mutate, bus, beforeCatchUp, log: liveLog() }) : undefined),
+    [client, userKey, getToken, mutate, bus, enabled, beforeCatchUp],
   );
 }

@@ -3,7 +3,8 @@
 // to the loaded pages at once, in place (only the page holding the item is copied), and undone if the
 // service refuses; no change refetches the loaded pages. Changes made elsewhere arrive from the live
 // stream and delta catch-up (lib/live/, followed below); returning to a cached view catches up its
-// first page (catchUp).
+// first page (catchUp). Offline (lib/offline/), the first page comes from what this browser kept, and
+// changes are queued, still shown at once, and sent in order when the network is back.
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 import useSWRInfinite, { unstable_serialize } from "swr/infinite";
@@ -13,7 +14,10 @@ import type { Notification, NotificationPage, NotificationPatch, UserActionState
 import { notificationChanges, publishChange, type ChangeAction } from "@/lib/events/notification-changes";
 import { scopeOfFilters } from "@/lib/live/cache-apply";
 import { followLiveChanges } from "@/lib/live/live-cache";
+import { isNetworkFailure, type QueuedOp } from "@/lib/offline/change-queue";
+import { notificationTitle } from "@/lib/format/notification-title";
 import { catchUp } from "./catch-up";
+import { useOffline, useOfflineState } from "./use-offline";
 import { flattenPages, mapItems, patchItem, removeItem, replaceItem, restoreItem, unreadDelta, type Pages } from "./notification-pages";
 
 type PageKey = readonly ["notifications", string, string | null];
@@ -59,9 +63,22 @@ export function useNotifications(filters: InboxFilters) {
     [readForGroups],
   );
 
+  const offline = useOffline();
+  const { connection } = useOfflineState();
+  /** The first page from the service; with no network, as this browser last saw it (offline-db). */
+  const firstPage = useCallback(async () => {
+    try {
+      return await client!.listNotifications(filters);
+    } catch (error) {
+      const saved = isNetworkFailure(error) ? await offline?.savedFirstPage(firstQuery) : undefined;
+      if (saved) return saved;
+      throw error;
+    }
+  }, [client, filters, firstQuery, offline]);
+
   const { data, error, isLoading, isValidating, size, setSize, mutate } = useSWRInfinite(
     getKey,
-    ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : client!.listNotifications(filters)),
+    ([, , nextLink]: PageKey) => (nextLink ? client!.listPage(nextLink) : firstPage()),
     {
       // Refetching the first page on every load of another one, or every loaded page on focus, is what
       // froze large inboxes. Coming back (focus, online, visible) is caught up with delta by
@@ -72,6 +89,14 @@ export function useNotifications(filters: InboxFilters) {
       onSuccess: rememberGroups,
     },
   );
+
+  // The first page as shown now (changes made here and heard live included) is kept for offline starts.
+  const shownFirst = data?.[0];
+  useEffect(() => {
+    if (!shownFirst || !offline) return;
+    const timer = setTimeout(() => offline.saveFirstPage(firstQuery, shownFirst), 300);
+    return () => clearTimeout(timer);
+  }, [shownFirst, firstQuery, offline]);
 
   const items = useMemo(() => flattenPages(data), [data]);
   const lastPage = data?.[data.length - 1];
@@ -130,7 +155,8 @@ export function useNotifications(filters: InboxFilters) {
       apply: applyPages,
     }).then(
       () => setCatchUpError(undefined),
-      (e: unknown) => setCatchUpError(e as Error),
+      // Offline, the page's offline notice says it; the list stays as last known.
+      (e: unknown) => setCatchUpError(isNetworkFailure(e) ? undefined : (e as Error)),
     );
   }, [applyPages, client, filters, rememberGroups]);
 
@@ -141,12 +167,35 @@ export function useNotifications(filters: InboxFilters) {
   });
   useEffect(() => catchUpIfCached(), [firstQuery, client]);
 
-  /** The next page, once; also retries a page whose answer SWR set aside for a newer change. */
+  /** The next page, once; also retries a page whose answer SWR set aside for a newer change. Not while offline. */
   const loadMore = useCallback(() => {
-    if (!data || !hasMore || isValidating) return;
+    if (!data || !hasMore || isValidating || connection !== "online") return;
     if (size > data.length) void mutate(data, { revalidate: true });
     else void setSize(data.length + 1);
-  }, [data, hasMore, isValidating, mutate, setSize, size]);
+  }, [connection, data, hasMore, isValidating, mutate, setSize, size]);
+
+  /**
+   * Sends a change, or — with the service out of reach, or earlier offline changes still waiting —
+   * queues it (lib/offline/): the page keeps showing it, and it is sent in order when the network is
+   * back. True when it was queued.
+   */
+  const sendOrQueue = useCallback(
+    async (op: QueuedOp, title: string | undefined, send: () => Promise<void>): Promise<boolean> => {
+      if (offline?.shouldQueue()) {
+        await offline.enqueue(op, title);
+        return true;
+      }
+      try {
+        await send();
+        return false;
+      } catch (error) {
+        if (!offline || !isNetworkFailure(error)) throw error;
+        await offline.enqueue(op, title);
+        return true;
+      }
+    },
+    [offline],
+  );
 
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.
@@ -157,16 +206,18 @@ export function useNotifications(filters: InboxFilters) {
       await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, async () => {
         await applyPages((pages) => patchItem(pages, item.id, patch));
         try {
-          updated = await client.updateNotification(item.id, patch);
+          await sendOrQueue({ kind: "update", id: item.id, patch, action }, notificationTitle(item), async () => {
+            updated = await client.updateNotification(item.id, patch);
+          });
         } catch (e) {
           await applyPages((pages) => replaceItem(pages, item));
           throw e;
         }
-        await applyPages((pages) => replaceItem(pages, updated!));
+        if (updated) await applyPages((pages) => replaceItem(pages, updated!));
       });
       return updated;
     },
-    [applyPages, client],
+    [applyPages, client, sendOrQueue],
   );
 
   const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
@@ -187,14 +238,14 @@ export function useNotifications(filters: InboxFilters) {
       await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, async () => {
         await applyPages((pages) => removeItem(pages, item.id));
         try {
-          await client.deleteNotification(item.id);
+          await sendOrQueue({ kind: "delete", id: item.id }, notificationTitle(item), () => client.deleteNotification(item.id));
         } catch (e) {
           await applyPages((pages) => restoreItem(pages, item));
           throw e;
         }
       });
     },
-    [applyPages, client],
+    [applyPages, client, sendOrQueue],
   );
 
   /** Marks every unread item read, or only those of one group (what the group filter shows). */
@@ -202,6 +253,7 @@ export function useNotifications(filters: InboxFilters) {
     async (groupName?: string) => {
       if (!client) return;
       const marked = new Set<string>();
+      let queued = false;
       const inScope = (item: Notification) => item.readState === "unread" && (groupName === undefined || item.groupName === groupName);
       // Everything read means a count of 0 at once; one group's share is known only to the server.
       const unread = groupName === undefined ? { to: 0 } : undefined;
@@ -214,16 +266,19 @@ export function useNotifications(filters: InboxFilters) {
           }),
         );
         try {
-          await client.markAllAsRead(groupName === undefined ? {} : { groupName });
+          // Queued, it is sent with `before` = now: items that arrive in between stay unread.
+          queued = await sendOrQueue({ kind: "markAllRead", ...(groupName === undefined ? {} : { groupName }) }, undefined, async () => {
+            await client.markAllAsRead(groupName === undefined ? {} : { groupName });
+          });
         } catch (e) {
           await applyPages((pages) => mapItems(pages, (item) => (marked.has(item.id) ? { ...item, readState: "unread" } : item)));
           throw e;
         }
       });
       // Items beyond the loaded pages changed too (and leave an Unread view): the first page's truth.
-      void catchUpNow();
+      if (!queued) void catchUpNow();
     },
-    [applyPages, catchUpNow, client],
+    [applyPages, catchUpNow, client, sendOrQueue],
   );
 
   const reload = useCallback(async () => {

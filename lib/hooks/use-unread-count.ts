@@ -1,6 +1,9 @@
 "use client";
 // The header badge: `$count` of unread, active items, revalidated on focus and on every change.
+import { useEffect } from "react";
 import useSWR, { type ScopedMutator } from "swr";
+import { isNetworkFailure } from "@/lib/offline/change-queue";
+import { useOffline } from "./use-offline";
 import { useApiClient } from "@/lib/api/api-client-context";
 import { UNREAD_COUNT_FILTER } from "@/lib/api/query";
 import type { ChangeBus } from "@/lib/events/notification-changes";
@@ -9,9 +12,24 @@ export const UNREAD_COUNT_KEY = ["notifications", "$count", UNREAD_COUNT_FILTER]
 
 export function useUnreadCount() {
   const client = useApiClient();
-  const { data, error, isLoading, mutate } = useSWR(client ? UNREAD_COUNT_KEY : null, () => client!.count(UNREAD_COUNT_FILTER), {
-    revalidateOnFocus: true,
-  });
+  const offline = useOffline();
+  const { data, error, isLoading, mutate } = useSWR(
+    client ? UNREAD_COUNT_KEY : null,
+    async () => {
+      try {
+        return await client!.count(UNREAD_COUNT_FILTER);
+      } catch (error) {
+        // With no network: the count as last known here (changes made offline included).
+        const saved = isNetworkFailure(error) ? await offline?.unreadCount() : undefined;
+        if (saved !== undefined) return saved;
+        throw error;
+      }
+    },
+    { revalidateOnFocus: true },
+  );
+  useEffect(() => {
+    if (data !== undefined) offline?.rememberUnreadCount(data);
+  }, [data, offline]);
   return { count: data, error: error as Error | undefined, isLoading, mutate };
 }
 

@@ -21,6 +21,11 @@ export interface LiveSyncOptions {
   mutate: ScopedMutator;
   bus: ChangeBus;
   feed?: LiveFeed;
+  /**
+   * Runs before every delta catch-up: the changes made offline go out first, so a catch-up never shows
+   * the service's state from before them (the page's optimistic state flipping back and forth).
+   */
+  beforeCatchUp?: () => Promise<void>;
   /** Diagnostics (e2e reads them from the console). */
   log?: (line: string) => void;
 }
@@ -68,7 +73,8 @@ export function startLiveSync(options: LiveSyncOptions): () => void {
   const catchUp = (why: string) => {
     if (!visibility.isVisible()) return;
     log(`catch-up (${why})`);
-    void delta.catchUp();
+    const before = options.beforeCatchUp?.().catch(() => undefined);
+    void (before ? before.then(() => delta.catchUp()) : delta.catchUp());
   };
 
   /** A message this tab heard, from its own stream or relayed: applied to this page's cache. */

@@ -9,6 +9,7 @@ import { supportRoutes } from "../support/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
+import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
 
 function errorResponse(c: AppContext, err: GraphError): Response {
   return graphErrorResponse(err, c.get("requestId"), c.get("clientRequestId"));
@@ -35,12 +36,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       origin: "*",
       allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: [
-        "Authorization", "Content-Type", "Content-Encoding", "If-Match", "Prefer", "X-Action-Time",
+        "Authorization", "Content-Type", "Content-Encoding", "If-Match", "Prefer", ACTION_TIME_HEADER,
         "X-Endpoint-Id", "X-Support-Reason", "X-UNS-ID", "client-request-id",
       ],
       exposeHeaders: [
         "request-id", "client-request-id", "Date", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
-        "X-Superseded-Fields",
+        SUPERSEDED_FIELDS_HEADER,
       ],
       maxAge: 600,
     }),

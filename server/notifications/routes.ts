@@ -13,6 +13,7 @@ import {
   type Actor,
   type Owner,
 } from "./service";
+import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
 import { parseActionTime } from "./action-time";
 import { newNotificationFrom } from "./defaults";
 import { deltaPageSize, deltaRound } from "./delta";
@@ -303,7 +304,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     const id = notificationId(c);
     const body = parseBody(patchNotificationSchema, await readJsonObject(c.req.raw), PATCH_READ_ONLY);
     const now = c.get("now");
-    const action = parseActionTime(c.req.header("x-action-time"), now, (s) => parseIsoDateTime(s) !== undefined);
+    const action = parseActionTime(c.req.header(ACTION_TIME_HEADER), now, (s) => parseIsoDateTime(s) !== undefined);
     if (!action.ok) throw badRequest(action.message);
     const change = stateChangeFrom(body, now);
     if (!change.ok) throw badRequest(change.message);
@@ -329,7 +330,7 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
         }
         const res = entity(c, owner, outcome.row, now);
         // No change is lost silently: the fields kept because another endpoint changed them later are named.
-        if (outcome.superseded.length > 0) res.headers.set("X-Superseded-Fields", outcome.superseded.join(", "));
+        if (outcome.superseded.length > 0) res.headers.set(SUPERSEDED_FIELDS_HEADER, outcome.superseded.join(", "));
         return res;
       }
     }
