@@ -22,7 +22,7 @@ export interface OfflineState {
   /** Changes made here that the service has not had yet (this browser's, every tab's). */
   pending: number;
   replaying: boolean;
-  /** When this browser last heard from the service (ISO), if ever. */
+  /** When this browser last heard from the service (ISO), if ever: set when the connection is lost (shown then). */
   lastSyncedAt?: string;
   notices: readonly OfflineNotice[];
 }
@@ -107,11 +107,16 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
   );
   void refreshPending();
 
+  /**
+   * When the service last answered. Kept outside the state while online (it changes with every answer,
+   * and nothing shows it then): the state takes it when the connection changes.
+   */
+  let lastSynced: string | undefined;
   const persist = (force = false) => {
     const at = now().getTime();
     if (!force && at - lastPersist < PERSIST_EVERY_MS) return;
     lastPersist = at;
-    void deps.syncState.save({ user, unreadCount: count, lastSyncedAt: state.lastSyncedAt }).catch(() => undefined);
+    void deps.syncState.save({ user, unreadCount: count, lastSyncedAt: lastSynced ?? state.lastSyncedAt }).catch(() => undefined);
   };
 
   const scheduleRetry = () => {
@@ -178,12 +183,13 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
     drain,
     reachable(ok) {
       if (ok) {
+        lastSynced = now().toISOString();
         const was = state.connection;
-        set({ connection: "online", lastSyncedAt: now().toISOString() });
+        if (was !== "online") set({ connection: "online", lastSyncedAt: lastSynced });
         persist(was !== "online");
         if (was !== "online" && state.pending > 0) void drain();
       } else if (state.connection === "online") {
-        set({ connection: network.isOnline() ? "unreachable" : "offline" });
+        set({ connection: network.isOnline() ? "unreachable" : "offline", lastSyncedAt: lastSynced ?? state.lastSyncedAt });
         persist(true);
       }
     },
@@ -208,7 +214,7 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
     start(w) {
       wiring = w;
       const stopNetwork = network.subscribe(() => {
-        if (!network.isOnline()) set({ connection: "offline" });
+        if (!network.isOnline()) set({ connection: "offline", lastSyncedAt: lastSynced ?? state.lastSyncedAt });
         else {
           // Back online: whether the service answers is known from the replay and the next requests.
           set({ connection: "online" });
