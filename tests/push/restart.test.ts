@@ -41,7 +41,8 @@ function startServiceProcess(): Promise<{ proc: ChildProcess; base: string }> {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 30_000);
+    // A first start opens PGlite (WebAssembly) and runs every migration: 10–20 s here on a busy machine, more under load.
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 90_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on http:\/\/[^:]+:(\d+)(\/\S*)/.exec(out);
@@ -106,7 +107,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-it("a service killed mid-fan-out delivers to every endpoint exactly once after restart", { timeout: 120_000 }, async () => {
+it("a service killed mid-fan-out delivers to every endpoint exactly once after restart", { timeout: 240_000 }, async () => {
   let started = await startServiceProcess();
   child = started.proc;
   base = started.base;

@@ -19,7 +19,8 @@ async function folderConfig() {
 }
 
 describe("the service's store lifecycle", () => {
-  it("refuses a second owner of the data folder, and a restart keeps the data", async () => {
+  // Three service starts, each opening PGlite (WebAssembly) on a folder: slow when the machine is busy.
+  it("refuses a second owner of the data folder, and a restart keeps the data", { timeout: 180_000 }, async () => {
     const config = await folderConfig();
     const first = await startService(config);
     const seeded = await first.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notifications");
