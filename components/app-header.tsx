@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useSupportAccess } from "@/lib/hooks/use-support-access";
+import { AccountMenu } from "./account-menu";
 import { BrandMark } from "./brand-mark";
 import { UnreadBadge } from "./unread-badge";
 
@@ -30,7 +31,7 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
           )}
           <UnreadBadge count={unreadCount} />
         </div>
-        <nav aria-label="App" className="app-nav">
+        <nav aria-label="App" className="app-nav header-wide">
           {isSupport && (
             <Link href="/support" className="btn btn-quiet" aria-current={current === "support" ? "page" : undefined}>
               Support
@@ -40,13 +41,16 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
             Settings
           </Link>
         </nav>
-        <div className="user">
+        <div className="user header-wide">
           <span className="user-name">{name}</span>
           <span className="user-upn">{upn}</span>
         </div>
-        <button type="button" className="btn" onClick={onSignOut}>
+        <button type="button" className="btn header-wide" onClick={onSignOut}>
           Sign out
         </button>
+        <div className="header-narrow">
+          <AccountMenu name={name} upn={upn} isSupport={isSupport === true} onSignOut={onSignOut} />
+        </div>
       </div>
     </header>
   );

@@ -12,7 +12,10 @@ export function GroupSelect({ groups, value, onChange }: GroupSelectProps) {
   const id = useId();
   return (
     <div className="field field-group">
-      <label htmlFor={id}>Group</label>
+      {/* Said to screen readers; the select's own "All groups" says it to everyone else. */}
+      <label htmlFor={id} className="sr-only">
+        Group
+      </label>
       <select id={id} className="select" value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
         <option value="">All groups</option>
         {groups.map((group) => (

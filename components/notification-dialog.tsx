@@ -11,21 +11,35 @@ import { SnoozeReturn } from "./snooze-return";
 interface NotificationDialogProps {
   item: Notification | null;
   onClose: () => void;
-  onMarkUnread: (item: Notification) => void;
+  onToggleRead: (item: Notification) => void;
+  onDismiss: (item: Notification) => void;
   onSnooze: (item: Notification, until: Date) => void;
   onUnsnooze: (item: Notification) => void;
   onDelete: (item: Notification) => void;
 }
 
-export function NotificationDialog({ item, onClose, onMarkUnread, onSnooze, onUnsnooze, onDelete }: NotificationDialogProps) {
+/** Where the notification points: its app's site, when its target host is a plain host name. */
+export function appLink(targetHostName: string): string | undefined {
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(targetHostName)) return undefined;
+  return `https://${targetHostName.toLowerCase()}/`;
+}
+
+export function NotificationDialog({ item, onClose, onToggleRead, onDismiss, onSnooze, onUnsnooze, onDelete }: NotificationDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const firstAction = useRef<HTMLButtonElement>(null);
+  const openId = item?.id;
+  const link = item ? appLink(item.targetHostName) : undefined;
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (item && !dialog.open) dialog.showModal();
-    if (!item && dialog.open) dialog.close();
-  }, [item]);
+    if (openId && !dialog.open) {
+      dialog.showModal();
+      // The first action is harmless (read/unread): Enter right after opening changes nothing for good.
+      firstAction.current?.focus();
+    }
+    if (!openId && dialog.open) dialog.close();
+  }, [openId]);
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={onClose}>
@@ -43,8 +57,12 @@ export function NotificationDialog({ item, onClose, onMarkUnread, onSnooze, onUn
                 <dd>{item.groupName}</dd>
               </>
             )}
-            <dt>Priority</dt>
-            <dd>{item.priority}</dd>
+            {item.priority !== "None" && (
+              <>
+                <dt>Priority</dt>
+                <dd>{item.priority}</dd>
+              </>
+            )}
             <dt>Received</dt>
             <dd>
               <time dateTime={item.createdDateTime}>{formatAbsoluteTime(item.createdDateTime)}</time>
@@ -63,12 +81,14 @@ export function NotificationDialog({ item, onClose, onMarkUnread, onSnooze, onUn
             </dd>
           </dl>
           <div className="dialog-actions">
-            <button type="button" className="btn btn-danger" onClick={() => onDelete(item)}>
-              Delete
+            <button ref={firstAction} type="button" className="btn" onClick={() => onToggleRead(item)}>
+              {item.readState === "unread" ? "Mark as read" : "Mark as unread"}
             </button>
-            <button type="button" className="btn" onClick={() => onMarkUnread(item)}>
-              Mark as unread
-            </button>
+            {item.userActionState !== "dismissed" && item.userActionState !== "snoozed" && (
+              <button type="button" className="btn" onClick={() => onDismiss(item)}>
+                Dismiss
+              </button>
+            )}
             {item.userActionState === "snoozed" ? (
               <button type="button" className="btn" onClick={() => onUnsnooze(item)}>
                 Unsnooze
@@ -76,7 +96,16 @@ export function NotificationDialog({ item, onClose, onMarkUnread, onSnooze, onUn
             ) : (
               <SnoozeMenu expirationDateTime={item.expirationDateTime} onSnooze={(until) => onSnooze(item, until)} />
             )}
-            <button type="button" className="btn btn-primary" autoFocus onClick={() => ref.current?.close()}>
+            <button type="button" className="btn btn-danger" onClick={() => onDelete(item)}>
+              Delete
+            </button>
+            {link && (
+              <a className="btn" href={link} target="_blank" rel="noopener noreferrer">
+                Go to {item.targetHostName}
+                <span className="sr-only"> (opens in a new tab)</span>
+              </a>
+            )}
+            <button type="button" className="btn btn-primary" onClick={() => ref.current?.close()}>
               Close
             </button>
           </div>

@@ -3,11 +3,12 @@
 // in the DOM (a 10,000-item inbox had 31,408 elements), each measured, since rows differ in height.
 // The next page loads before the end is reached. A list small enough to be cheap renders every row,
 // so find-in-page still sees a small inbox whole.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from "react";
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FocusEvent, type Ref } from "react";
 import { defaultRangeExtractor, useWindowVirtualizer, type Range } from "@tanstack/react-virtual";
 import type { Notification } from "@/contracts/notification";
 import { NotificationItem, type ItemActions } from "./notification-item";
 import { useOfflineState } from "@/lib/hooks/use-offline";
+import { focusRow } from "@/lib/hooks/focus-in-list";
 
 /** Up to this many rows, all are rendered. */
 const RENDER_ALL_UP_TO = 40;
@@ -27,9 +28,15 @@ export interface NotificationListProps {
   hasMore: boolean;
   isLoadingMore: boolean;
   onLoadMore: () => void;
+  /** For keyboard shortcuts: brings a row into view and focuses it (it may not be rendered yet). */
+  controllerRef?: Ref<ListController>;
 }
 
-export function NotificationList({ items, actions, hasMore, isLoadingMore, onLoadMore }: NotificationListProps) {
+export interface ListController {
+  focusIndex(index: number): void;
+}
+
+export function NotificationList({ items, actions, hasMore, isLoadingMore, onLoadMore, controllerRef }: NotificationListProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const { connection } = useOfflineState();
   const scrollMargin = useDocumentOffset(listRef);
@@ -59,6 +66,25 @@ export function NotificationList({ items, actions, hasMore, isLoadingMore, onLoa
     rangeExtractor,
   });
   const rows = virtualizer.getVirtualItems();
+
+  useImperativeHandle(
+    controllerRef,
+    () => ({
+      focusIndex(index) {
+        const item = items[index];
+        if (!item) return;
+        focusedId.current = item.id;
+        virtualizer.scrollToIndex(index, { align: "auto" });
+        // Rendered now, or on one of the next frames once the virtualizer has moved its range.
+        let tries = 0;
+        const attempt = () => {
+          if (!focusRow(listRef.current, item.id) && ++tries < 10) requestAnimationFrame(attempt);
+        };
+        attempt();
+      },
+    }),
+    [items, virtualizer],
+  );
 
   const endIndex = virtualizer.range?.endIndex ?? -1;
   useEffect(() => {

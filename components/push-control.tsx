@@ -46,14 +46,19 @@ export function PushControl() {
         <p className="push-control-title">{text.title}</p>
         {text.detail && <p className="push-control-detail">{text.detail}</p>}
       </div>
-      {canTurnOn && (
-        <button type="button" className="btn btn-primary" aria-describedby={describedBy} disabled={push.busy} onClick={() => void push.enable()}>
-          {push.busy ? "Turning on…" : "Turn on notifications on this device"}
-        </button>
-      )}
-      {push.state === "on" && (
-        <button type="button" className="btn" aria-describedby={describedBy} disabled={push.busy} onClick={() => void push.disable()}>
-          {push.busy ? "Turning off…" : "Turn off notifications on this device"}
+      {/* One button for on and off, aria-disabled while busy: keyboard focus stays on it throughout. */}
+      {(canTurnOn || push.state === "on") && (
+        <button
+          type="button"
+          className={canTurnOn ? "btn btn-primary" : "btn"}
+          aria-describedby={describedBy}
+          aria-disabled={push.busy}
+          onClick={() => {
+            if (push.busy) return;
+            void (canTurnOn ? push.enable() : push.disable());
+          }}
+        >
+          {canTurnOn ? (push.busy ? "Turning on…" : "Turn on notifications on this device") : push.busy ? "Turning off…" : "Turn off notifications on this device"}
         </button>
       )}
       {push.error && (

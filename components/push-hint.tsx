@@ -37,8 +37,14 @@ export function PushHint() {
         <button type="button" className="btn btn-primary btn-small" disabled={push.busy} onClick={() => void push.enable()}>
           Turn on
         </button>
-        <button type="button" className="btn btn-quiet btn-small" onClick={dismiss}>
-          Hide this tip
+        <button type="button" className="btn btn-quiet btn-small" aria-label="Hide this tip" onClick={dismiss}>
+          {/* A phone shows the × alone (the tip keeps to one line). */}
+          <span className="hint-hide-label" aria-hidden="true">
+            Hide this tip
+          </span>
+          <span className="hint-hide-x" aria-hidden="true">
+            ×
+          </span>
         </button>
       </div>
       {push.error && (

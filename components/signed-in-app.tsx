@@ -27,6 +27,7 @@ import { clearOfflineData, idbQueueStore, loadFirstPage, loadSyncState, saveFirs
 import { createOfflineSync, type OfflineSync } from "@/lib/offline/offline-sync";
 import type { ReplayOutcome } from "@/lib/offline/change-queue";
 import { SignOutDialog } from "./sign-out-dialog";
+import { ShortcutsHelp } from "./shortcuts-help";
 
 const swrOptions: SWRConfiguration = {
   // A 4xx will not change by asking again; 429/503 were already retried by the client.
@@ -149,6 +150,7 @@ function SignedIn({
     <OfflineContext.Provider value={offline}>
       <PushStateProvider value={push}>
         <AppBadge />
+        <ShortcutsHelp />
         {children(session)}
         {askingSignOut && <SignOutDialog onSignOut={signOutNow} onCancel={() => setAskingSignOut(false)} />}
       </PushStateProvider>

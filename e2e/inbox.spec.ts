@@ -191,7 +191,8 @@ test("opening one shows it in full and marks it activated and read", async () =>
   const top = (await api.list())[0]!;
   expect(top.readState).toBe("unread");
   const title = top.payload.visualContent!.title;
-  await ui.item(title).getByRole("button", { name: "Open" }).click();
+  // The title opens it (its hit area is the whole row).
+  await ui.item(title).getByRole("button", { name: title, exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(title);

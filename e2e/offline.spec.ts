@@ -102,7 +102,7 @@ test("offline: the inbox shows with its notice, ten changes queue, and back onli
   await press(1, "Mark as unread"); // 3: the same field again — the later one must win
   await press(2, "Dismiss"); // 4
   await expect(row(2)).toHaveAttribute("data-dismissed", "true");
-  await press(3, "Open"); // 5: activated and read
+  await press(3, titles[3]!); // 5: opened (the title opens it): activated and read
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
   await row(4).getByRole("button", { name: "Snooze" }).click(); // 6
   await page.getByRole("menu", { name: "Snooze" }).getByRole("menuitem", { name: "For 1 hour" }).click();
@@ -112,7 +112,7 @@ test("offline: the inbox shows with its notice, ten changes queue, and back onli
   await expect(notice).toContainText("7 changes will be sent", { timeout: 15_000 });
   await press(6, "Mark as read"); // 8
   await press(7, "Dismiss"); // 9
-  await press(8, "Open"); // 10: opened here, dismissed later on another device
+  await press(8, titles[8]!); // 10: opened here, dismissed later on another device
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
   await expect(notice).toContainText("10 changes will be sent when you're back online");
 

@@ -72,7 +72,7 @@ test("by keyboard alone, Snooze → For 1 hour moves the item from All to Snooze
   // Gone from All at once, with an Undo; focus stays in the list.
   await expect(row).toHaveCount(0);
   await expect(page.locator(".toast").filter({ hasText: /^Snoozed until today at|^Snoozed until tomorrow at/ })).toBeVisible();
-  await expect(ui.item(next).getByRole("button", { name: "Open" })).toBeFocused();
+  await expect(ui.item(next).getByRole("button", { name: next, exact: true })).toBeFocused();
 
   const api = await apiAs(sam.upn);
   await expect.poll(async () => (await api.get(id)).userActionState).toBe("snoozed");
@@ -106,8 +106,9 @@ test.describe("at phone width (390×844), by touch", () => {
     const ui = inbox(page);
     const row = ui.item(title);
 
-    await row.getByRole("button", { name: "Snooze" }).tap();
-    const menu = page.getByRole("menu", { name: "Snooze" });
+    // A phone row shows read/unread; the rest (snooze among it) is behind "More actions".
+    await row.getByRole("button", { name: "More actions" }).tap();
+    const menu = page.getByRole("menu", { name: "More actions" });
     await expect(menu).toBeVisible();
     const box = (await menu.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
@@ -119,8 +120,8 @@ test.describe("at phone width (390×844), by touch", () => {
     // A tap outside closes it; the next tap on a choice snoozes.
     await page.getByRole("heading", { name: "Inbox", exact: true }).tap();
     await expect(menu).toHaveCount(0);
-    await row.getByRole("button", { name: "Snooze" }).tap();
-    await menu.getByRole("menuitem", { name: /^For 1 hour/ }).tap();
+    await row.getByRole("button", { name: "More actions" }).tap();
+    await menu.getByRole("menuitem", { name: /^Snooze for 1 hour/ }).tap();
     await expect(row).toHaveCount(0);
     const api = await apiAs(sam.upn);
     await expect.poll(async () => (await api.get(id)).userActionState).toBe("snoozed");
@@ -153,7 +154,7 @@ test("from the opened notification, Snooze closes it and the item leaves All", a
   await signIn(sam);
   const ui = inbox(page);
   const row = ui.item(title);
-  await row.getByRole("button", { name: "Open" }).click();
+  await row.getByRole("button", { name: title, exact: true }).click();
   const dialog = page.getByRole("dialog", { name: title });
   await expect(dialog).toBeVisible();
 

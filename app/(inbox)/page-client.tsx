@@ -6,12 +6,12 @@ import { AuthBoundary } from "@/components/auth-boundary";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { GroupSelect } from "@/components/group-select";
+import { ToolbarMenu } from "@/components/toolbar-menu";
 import { ListSkeleton } from "@/components/list-skeleton";
 import { useAnnounce } from "@/components/live-region";
 import { NotificationDialog } from "@/components/notification-dialog";
 import type { ItemActions } from "@/components/notification-item";
-import { notificationTitle } from "@/lib/format/notification-title";
-import { NotificationList } from "@/components/notification-list";
+import { NotificationList, type ListController } from "@/components/notification-list";
 import { NotificationToast } from "@/components/notification-toast";
 import { PushHint } from "@/components/push-hint";
 import { OfflineNotice } from "@/components/offline-notice";
@@ -33,6 +33,8 @@ import { usePendingDelete } from "@/lib/hooks/use-pending-delete";
 import { useShownNotificationSync } from "@/lib/hooks/use-shown-notification-sync";
 import { shownInView } from "@/lib/hooks/snoozed-items";
 import { useSnooze } from "@/lib/hooks/use-snooze";
+import { useDismiss } from "@/lib/hooks/use-dismiss";
+import { useShortcuts } from "@/lib/hooks/use-shortcuts";
 import { useSnoozeWake } from "@/lib/hooks/use-snooze-wake";
 import { useReloadOnViewChange } from "@/lib/hooks/use-reload-on-view-change";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
@@ -48,8 +50,9 @@ function Inbox({ session }: { session: Session }) {
   const unread = useUnreadCount();
   const { connection } = useOfflineState();
   const { failure, run, fail, clearFailure } = useActionRunner(announce);
-  const { remove, setRead } = list;
-  const read = useCallback((item: Notification) => setRead(item, true), [setRead]);
+  const { remove } = list;
+  const listSetRead = list.setRead;
+  const read = useCallback((item: Notification) => listSetRead(item, true), [listSetRead]);
   const opened = useOpenedItem({ items: list.items, activate: list.activate, read, run, fail });
   const commitDelete = useCallback((item: Notification) => void run("Delete", () => remove(item), "Deleted."), [remove, run]);
   const listRef = useRef<HTMLDivElement>(null);
@@ -62,6 +65,8 @@ function Inbox({ session }: { session: Session }) {
   }, [filters]);
   const { visibleItems } = deletion;
   const snoozing = useSnooze({ visibleItems, snooze: list.snooze, unsnooze: list.unsnooze, run, listRef });
+  const dismissing = useDismiss({ visibleItems, dismiss: list.dismiss, restore: list.restore, run, listRef });
+  const listController = useRef<ListController>(null);
   useSnoozeWake(list.items, list.reload);
   useReloadOnViewChange(filters.view, list.isLoading, list.reload);
   const arrived = useArrivedToast();
@@ -86,17 +91,63 @@ function Inbox({ session }: { session: Session }) {
     snoozing.end(item);
   };
 
+  const setRead = (item: Notification, read: boolean) =>
+    void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
+
   const actions: ItemActions = {
     onOpen: opened.open,
-    onToggleRead: (item) => {
-      const read = item.readState === "unread";
-      void run(read ? "Mark as read" : "Mark as unread", () => list.setRead(item, read), read ? "Marked as read." : "Marked as unread.");
+    onToggleRead: (item) => setRead(item, item.readState === "unread"),
+    onDismiss: (item) => {
+      opened.close();
+      void dismissing.start(item);
     },
-    onDismiss: (item) => void run("Dismiss", () => list.dismiss(item), `Dismissed “${notificationTitle(item)}”.`),
     onSnooze: startSnooze,
     onUnsnooze: endSnooze,
     onDelete: startDelete,
   };
+
+  // The one undo the toast offers: a delete waiting to be sent first, then a snooze, then a dismissal.
+  const undo = deletion.pending
+    ? { message: "Notification deleted.", run: deletion.undo }
+    : snoozing.undoable
+      ? { message: `Snoozed until ${snoozing.undoable.when}.`, run: snoozing.undo }
+      : dismissing.undoable
+        ? { message: "Notification dismissed.", run: dismissing.undo }
+        : null;
+
+  // Gmail/GitHub-style keys (lib/keyboard/shortcuts.ts; `?` lists them). The row with keyboard focus is
+  // the one they act on; j/k move it.
+  const focusedItem = () => {
+    const id = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-item-id]")?.dataset.itemId;
+    const index = id === undefined ? -1 : visibleItems.findIndex((i) => i.id === id);
+    return { index, item: index >= 0 ? visibleItems[index] : undefined };
+  };
+  const move = (by: 1 | -1) => {
+    const { index } = focusedItem();
+    const next = index < 0 ? 0 : Math.min(visibleItems.length - 1, Math.max(0, index + by));
+    listController.current?.focusIndex(next);
+  };
+  const onFocused = (act: (item: Notification) => void) => () => {
+    const { item } = focusedItem();
+    if (item) act(item);
+  };
+  useShortcuts({
+    next: () => move(1),
+    previous: () => move(-1),
+    open: onFocused(opened.open),
+    dismiss: onFocused((item) => item.userActionState !== "dismissed" && item.userActionState !== "snoozed" && actions.onDismiss(item)),
+    delete: onFocused(startDelete),
+    markRead: onFocused((item) => item.readState === "unread" && setRead(item, true)),
+    markUnread: onFocused((item) => item.readState === "read" && setRead(item, false)),
+    snooze: onFocused((item) => {
+      // The row's own Snooze menu (a phone's "More actions" holds it there), opened on its first choice.
+      const row = document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(item.id)}"]`);
+      const buttons = [...(row?.querySelectorAll<HTMLButtonElement>('button[aria-haspopup="menu"]') ?? [])];
+      buttons.find((b) => b.offsetParent !== null)?.click();
+    }),
+    search: () => document.querySelector<HTMLInputElement>("input[type=search]")?.focus(),
+    undo: () => undo?.run(),
+  });
 
   const setView = (view: InboxView) => {
     setFilters((f) => ({ ...f, view }));
@@ -122,6 +173,7 @@ function Inbox({ session }: { session: Session }) {
   } else {
     content = (
       <NotificationList
+        controllerRef={listController}
         items={visibleItems}
         actions={actions}
         hasMore={list.hasMore}
@@ -133,6 +185,12 @@ function Inbox({ session }: { session: Session }) {
 
   // With a group selected, the bulk action follows what the list shows.
   const markAllLabel = filters.group ? `Mark all in ${filters.group} read` : "Mark all read";
+  const markAll = () =>
+    void run(
+      markAllLabel,
+      () => list.markAllRead(filters.group || undefined),
+      filters.group ? `All notifications in ${filters.group} marked as read.` : "All notifications marked as read.",
+    );
 
   return (
     <>
@@ -146,18 +204,25 @@ function Inbox({ session }: { session: Session }) {
         <div className="toolbar">
           <ViewFilter value={filters.view} onChange={setView} />
           <SearchBox value={filters.search ?? ""} onSearch={(search) => setFilters((f) => ({ ...f, search: search || undefined }))} />
-          <GroupSelect groups={list.groups} value={filters.group} onChange={(group) => setFilters((f) => ({ ...f, group }))} />
+          <div className="toolbar-wide">
+            <GroupSelect groups={list.groups} value={filters.group} onChange={(group) => setFilters((f) => ({ ...f, group }))} />
+          </div>
+          <div className="toolbar-narrow">
+            <ToolbarMenu
+              groups={list.groups}
+              group={filters.group}
+              onGroup={(group) => setFilters((f) => ({ ...f, group }))}
+              markAllLabel={markAllLabel}
+              canMarkAll={unreadCount !== 0}
+              onMarkAll={markAll}
+            />
+          </div>
           <button
             type="button"
-            className="btn toolbar-end"
-            disabled={unreadCount === 0}
-            onClick={() =>
-              void run(
-                markAllLabel,
-                () => list.markAllRead(filters.group || undefined),
-                filters.group ? `All notifications in ${filters.group} marked as read.` : "All notifications marked as read.",
-              )
-            }
+            className="btn toolbar-end toolbar-wide"
+            // aria-disabled, not disabled: the button keeps keyboard focus once everything is read.
+            aria-disabled={unreadCount === 0}
+            onClick={() => unreadCount !== 0 && markAll()}
           >
             {markAllLabel}
           </button>
@@ -173,21 +238,18 @@ function Inbox({ session }: { session: Session }) {
       <NotificationDialog
         item={opened.item}
         onClose={opened.close}
-        onMarkUnread={(item) => {
+        onToggleRead={(item) => {
           opened.close();
-          void run("Mark as unread", () => list.setRead(item, false), "Marked as unread.");
+          setRead(item, item.readState === "unread");
         }}
+        onDismiss={actions.onDismiss}
         onSnooze={startSnooze}
         onUnsnooze={endSnooze}
         onDelete={startDelete}
       />
-      {deletion.pending ? (
-        <UndoToast message="Notification deleted." onUndo={deletion.undo} />
-      ) : (
-        snoozing.undoable && <UndoToast message={`Snoozed until ${snoozing.undoable.when}.`} onUndo={snoozing.undo} />
-      )}
+      {undo && <UndoToast message={undo.message} onUndo={undo.run} />}
       <NotificationToast
-        notification={deletion.pending || snoozing.undoable ? null : arrived.arrived}
+        notification={undo ? null : arrived.arrived}
         onOpen={(id) => {
           arrived.dismiss();
           void opened.openById(id);

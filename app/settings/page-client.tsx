@@ -58,6 +58,9 @@ function Settings({ session }: { session: Session }) {
 
   return (
     <>
+      <a className="skip-link" href="#main">
+        Skip to settings
+      </a>
       <AppHeader
         name={account.name ?? account.username}
         upn={account.username}
@@ -65,7 +68,7 @@ function Settings({ session }: { session: Session }) {
         onSignOut={session.signOut}
         current="settings"
       />
-      <main className="shell settings">
+      <main className="shell settings" id="main" tabIndex={-1}>
         <h1 className="settings-title">Settings</h1>
         <section aria-labelledby="this-device-heading" className="settings-section">
           <h2 id="this-device-heading">Notifications on this device</h2>

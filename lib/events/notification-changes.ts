@@ -11,6 +11,8 @@ export type ChangeAction =
   | "dismiss"
   | "snooze"
   | "unsnooze"
+  /** An undo putting an item's action state back (a dismissal undone). */
+  | "restore"
   | "delete"
   | "markAllRead"
   | "registerEndpoint"

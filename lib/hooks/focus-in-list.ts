@@ -9,9 +9,16 @@ export function neighbourOf<T extends { id: string }>(items: readonly T[], index
   return (items[index + 1] ?? items[index - 1])?.id;
 }
 
+/** Focuses a row where keyboard focus rests on it: its open button (the title). False when not rendered. */
+export function focusRow(list: HTMLElement | null, id: string): boolean {
+  const button = list?.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(id)}"] .item-open`);
+  button?.focus();
+  return !!button;
+}
+
 export function focusNearItem(list: HTMLElement | null, neighbourId: string | undefined): void {
   requestAnimationFrame(() => {
-    const row = neighbourId === undefined ? null : list?.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(neighbourId)}"]`);
-    (row?.querySelector<HTMLElement>("button") ?? document.querySelector<HTMLElement>("input[type=search]"))?.focus();
+    if (neighbourId !== undefined && focusRow(list, neighbourId)) return;
+    document.querySelector<HTMLElement>("input[type=search]")?.focus();
   });
 }

@@ -228,6 +228,11 @@ export function useNotifications(filters: InboxFilters) {
     (item: Notification, state: Exclude<UserActionState, "snoozed"> = "noInteraction") => update(item, { userActionState: state, snoozedUntilDateTime: null }, "unsnooze"),
     [update],
   );
+  /** Puts an item's action state back as it was (an undone dismissal). */
+  const restore = useCallback(
+    (item: Notification, state: Exclude<UserActionState, "snoozed">) => update(item, { userActionState: state }, "restore"),
+    [update],
+  );
   /** Opening an item is "activating" it in Graph's terms, and reading it. */
   const activate = useCallback((item: Notification) => update(item, { userActionState: "activated", readState: "read" }, "activate"), [update]);
 
@@ -300,6 +305,7 @@ export function useNotifications(filters: InboxFilters) {
     dismiss,
     snooze,
     unsnooze,
+    restore,
     activate,
     remove,
     markAllRead,

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState, type RefObject } from "react";
 import type { Notification, UserActionState } from "@/contracts/notification";
 import { formatSnoozeTime } from "@/lib/format/snooze-time";
 import { notificationTitle } from "@/lib/format/notification-title";
-import { focusNearItem, neighbourOf } from "./focus-in-list";
+import { focusNearItem, focusRow, neighbourOf } from "./focus-in-list";
 import { UNDO_MS } from "./use-pending-delete";
 
 interface SnoozeInput {
@@ -64,7 +64,7 @@ export function useSnooze({ visibleItems, snooze, unsnooze, run, listRef }: Snoo
     const before = entry.item.userActionState === "snoozed" ? "noInteraction" : entry.item.userActionState;
     void run("Undo snooze", () => unsnooze(entry.item, before), `Restored “${notificationTitle(entry.item)}”.`);
     // Back in the list at once: focus follows it rather than staying on the toast that goes away.
-    requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(entry.item.id)}"] button`)?.focus());
+    requestAnimationFrame(() => focusRow(listRef.current, entry.item.id));
   }, [listRef, run, undoable, unsnooze]);
 
   /** Returns a snoozed item to the inbox now. */
