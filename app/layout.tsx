@@ -26,6 +26,8 @@ export const viewport: Viewport = {
     { media: "(prefers-color-scheme: dark)", color: "#0f1215" },
   ],
   colorScheme: "light dark",
+  // Installed on a phone, the app draws under the notch and the home bar: globals.css pads by the safe-area insets.
+  viewportFit: "cover",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

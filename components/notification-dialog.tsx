@@ -45,7 +45,14 @@ export function NotificationDialog({ item, onClose, onToggleRead, onDismiss, onS
     <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={onClose}>
       {item && (
         <div className="dialog-inner">
-          <h2 id="dialog-title">{notificationTitle(item)}</h2>
+          <div className="dialog-head">
+            <h2 id="dialog-title">{notificationTitle(item)}</h2>
+            <button type="button" className="btn btn-quiet btn-icon" aria-label="Close" onClick={() => ref.current?.close()}>
+              <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
+                <path d="M5 5l10 10M15 5 5 15" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+              </svg>
+            </button>
+          </div>
           {item.payload.visualContent?.body && <p className="dialog-body">{item.payload.visualContent.body}</p>}
           {!item.payload.visualContent && item.payload.rawContent && <pre className="dialog-body">{item.payload.rawContent}</pre>}
           <dl>
@@ -100,14 +107,11 @@ export function NotificationDialog({ item, onClose, onToggleRead, onDismiss, onS
               Delete
             </button>
             {link && (
-              <a className="btn" href={link} target="_blank" rel="noopener noreferrer">
+              <a className="btn dialog-link" href={link} target="_blank" rel="noopener noreferrer">
                 Go to {item.targetHostName}
                 <span className="sr-only"> (opens in a new tab)</span>
               </a>
             )}
-            <button type="button" className="btn btn-primary" onClick={() => ref.current?.close()}>
-              Close
-            </button>
           </div>
         </div>
       )}

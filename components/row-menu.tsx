@@ -7,6 +7,7 @@ import type { Notification } from "@/contracts/notification";
 import { snoozeOptions, type SnoozeOption } from "@/lib/format/snooze-time";
 import { useMenuButton } from "@/lib/hooks/use-menu-button";
 import type { ItemActions } from "./notification-item";
+import { SnoozeChoices } from "./snooze-menu";
 
 export function RowMenu({ item, actions, describedBy }: { item: Notification; actions: ItemActions; describedBy: string }) {
   const [options, setOptions] = useState<SnoozeOption[]>([]);
@@ -40,21 +41,7 @@ export function RowMenu({ item, actions, describedBy }: { item: Notification; ac
               </button>
             )
           )}
-          {!snoozed &&
-            options.map((option) => (
-              <button
-                key={option.choice}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                className="menu-item"
-                aria-disabled={option.allowed ? undefined : true}
-                onClick={() => option.allowed && choose(() => actions.onSnooze(item, option.until))}
-              >
-                <span className="menu-item-label">Snooze {option.label.charAt(0).toLowerCase() + option.label.slice(1)}</span>{" "}
-                <span className="menu-item-detail">{option.allowed ? option.detail : "not before it expires"}</span>
-              </button>
-            ))}
+          {!snoozed && <SnoozeChoices options={options} prefix="Snooze" onChoose={(option) => choose(() => actions.onSnooze(item, option.until))} />}
           <button type="button" role="menuitem" tabIndex={-1} className="menu-item menu-item-danger" onClick={() => choose(() => actions.onDelete(item))}>
             <span className="menu-item-label">Delete</span>
           </button>

@@ -135,12 +135,13 @@ function SignedIn({
   const [askingSignOut, setAskingSignOut] = useState(false);
   const unregister = push.unregister;
   const signOutNow = useCallback(() => {
+    offline.retire();
     void signOut(msal, async () => {
       // What this browser kept of the inbox (pages, count, queued changes) goes first: it takes milliseconds.
       await clearOfflineData(account.homeAccountId).catch(() => undefined);
       await unregister();
     });
-  }, [account.homeAccountId, msal, unregister]);
+  }, [account.homeAccountId, msal, offline, unregister]);
   const session = useMemo<Session>(
     () => ({ account, signOut: () => (offline.getState().pending > 0 ? setAskingSignOut(true) : signOutNow()) }),
     [account, offline, signOutNow],

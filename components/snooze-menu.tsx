@@ -34,22 +34,27 @@ export function SnoozeMenu({ expirationDateTime, onSnooze, describedBy, buttonCl
       </button>
       {menu.open && (
         <div {...menu.menuProps} className="menu-list" tabIndex={-1}>
-          {options.map((option) => (
-            <button
-              key={option.choice}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              className="menu-item"
-              aria-disabled={option.allowed ? undefined : true}
-              onClick={() => choose(option)}
-            >
-              <span className="menu-item-label">{option.label}</span>{" "}
-              <span className="menu-item-detail">{option.allowed ? option.detail : "not before it expires"}</span>
-            </button>
-          ))}
+          <SnoozeChoices options={options} onChoose={choose} />
         </div>
       )}
     </div>
   );
+}
+
+/** The snooze times as menu items (here and in a phone row's "More actions"); `prefix` leads each label. */
+export function SnoozeChoices({ options, onChoose, prefix = "" }: { options: SnoozeOption[]; onChoose: (option: SnoozeOption) => void; prefix?: string }) {
+  return options.map((option) => (
+    <button
+      key={option.choice}
+      type="button"
+      role="menuitem"
+      tabIndex={-1}
+      className="menu-item"
+      aria-disabled={option.allowed ? undefined : true}
+      onClick={() => option.allowed && onChoose(option)}
+    >
+      <span className="menu-item-label">{prefix ? `${prefix} ${option.label.charAt(0).toLowerCase()}${option.label.slice(1)}` : option.label}</span>{" "}
+      <span className="menu-item-detail">{option.allowed ? option.detail : "not before it expires"}</span>
+    </button>
+  ));
 }

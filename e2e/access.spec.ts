@@ -29,8 +29,8 @@ test.describe("at phone width (390×844)", () => {
     // The first unread item's "Mark as read" can be tapped, and works.
     const api = await apiAs(megan.upn);
     const before = await api.unreadCount();
-    const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read" }) }).first();
-    const action = item.getByRole("button", { name: "Mark as read" });
+    const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read", exact: true }) }).first();
+    const action = item.getByRole("button", { name: "Mark as read", exact: true });
     await action.scrollIntoViewIfNeeded();
     const box = (await action.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);

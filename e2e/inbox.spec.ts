@@ -100,21 +100,21 @@ test("the unread count shows in the header and the document title", async () => 
   expect(unread, "the seed mixes read and unread").toBeGreaterThan(1);
   await expectUnread(unread);
   // Every unread item offers "Mark as read"; every read one "Mark as unread".
-  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(unread);
+  await expect(ui.list.getByRole("button", { name: "Mark as read", exact: true })).toHaveCount(unread);
 });
 
 test("marking one read decrements the count, and it stays read after a reload", async () => {
   const before = await api.unreadCount();
-  const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read" }) }).first();
+  const item = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read", exact: true }) }).first();
   const title = await titleOf(item).innerText();
-  await item.getByRole("button", { name: "Mark as read" }).click();
+  await item.getByRole("button", { name: "Mark as read", exact: true }).click();
   await expectUnread(before - 1);
-  await expect(ui.item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+  await expect(ui.item(title).getByRole("button", { name: "Mark as unread", exact: true })).toBeVisible();
 
   await page.reload();
   await expect(ui.items.first()).toBeVisible();
   await expectUnread(before - 1);
-  await expect(ui.item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+  await expect(ui.item(title).getByRole("button", { name: "Mark as unread", exact: true })).toBeVisible();
   expect(await api.unreadCount()).toBe(before - 1);
 });
 
@@ -122,7 +122,7 @@ test("dismissing one moves it under the Dismissed filter", async () => {
   const stored = await api.list("userActionState ne 'dismissed'");
   const target = stored[2]!;
   const title = target.payload.visualContent!.title;
-  await ui.item(title).getByRole("button", { name: "Dismiss" }).click();
+  await ui.item(title).getByRole("button", { name: "Dismiss", exact: true }).click();
   await expect.poll(async () => (await api.get(target.id)).userActionState).toBe("dismissed");
 
   await ui.filter("Dismissed").click();
@@ -135,8 +135,8 @@ test("the Unread filter shows only unread items", async () => {
   await ui.filter("Unread").click();
   const unread = await api.list("readState eq 'unread'");
   await expectShown(unread);
-  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(unread.length);
-  await expect(ui.list.getByRole("button", { name: "Mark as unread" })).toHaveCount(0);
+  await expect(ui.list.getByRole("button", { name: "Mark as read", exact: true })).toHaveCount(unread.length);
+  await expect(ui.list.getByRole("button", { name: "Mark as unread", exact: true })).toHaveCount(0);
   await ui.filter("All").click();
   await expectShown(await api.list());
 });
@@ -207,9 +207,9 @@ test("opening one shows it in full and marks it activated and read", async () =>
 test("deleting one hides it with an Undo, and Undo brings it back", async () => {
   const target = (await api.list())[3]!;
   const title = target.payload.visualContent!.title;
-  await ui.item(title).getByRole("button", { name: "Delete" }).click();
+  await ui.item(title).getByRole("button", { name: "Delete", exact: true }).click();
   await expect(ui.item(title)).toHaveCount(0);
-  await page.getByRole("button", { name: "Undo" }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
   await expect(ui.item(title)).toHaveCount(1);
   expect((await api.get(target.id)).status).toBe("active");
 });
@@ -217,9 +217,9 @@ test("deleting one hides it with an Undo, and Undo brings it back", async () => 
 test("a delete left alone is sent once the Undo window closes", async () => {
   const target = (await api.list())[3]!;
   const title = target.payload.visualContent!.title;
-  await ui.item(title).getByRole("button", { name: "Delete" }).click();
+  await ui.item(title).getByRole("button", { name: "Delete", exact: true }).click();
   await expect(ui.item(title)).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Undo" })).toBeHidden({ timeout: 10_000 });
+  await expect(page.getByRole("button", { name: "Undo", exact: true })).toBeHidden({ timeout: 10_000 });
   await expect.poll(async () => (await api.list()).some((n) => n.id === target.id)).toBe(false);
   await page.reload();
   await expect(ui.items.first()).toBeVisible();
@@ -236,7 +236,7 @@ test("with a group selected, Mark all marks only that group's items read", async
   const select = page.getByRole("combobox", { name: "Group" });
   await select.selectOption({ label: group });
   await page.getByRole("button", { name: `Mark all in ${group} read` }).click();
-  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(0);
+  await expect(ui.list.getByRole("button", { name: "Mark as read", exact: true })).toHaveCount(0);
   await expectUnread(otherUnread);
   const after = await api.list();
   expect(after.filter((n) => n.groupName === group && n.readState === "unread")).toEqual([]);
@@ -248,7 +248,7 @@ test("with a group selected, Mark all marks only that group's items read", async
 test("Mark all read brings the count to zero", async () => {
   await ui.markAllRead.click();
   await expectUnread(0);
-  await expect(ui.list.getByRole("button", { name: "Mark as read" })).toHaveCount(0);
+  await expect(ui.list.getByRole("button", { name: "Mark as read", exact: true })).toHaveCount(0);
   await expect.poll(() => api.unreadCount()).toBe(0);
 });
 

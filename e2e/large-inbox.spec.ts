@@ -81,14 +81,14 @@ test("10,000 items: the wheel reaches the end with at most 60 rows in the DOM, a
   test.info().annotations.push({ type: "most rows in the DOM", description: String(mostRows) });
 
   // A mark-read down there: the row changes in place.
-  const row = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read" }) }).last();
+  const row = ui.items.filter({ has: page.getByRole("button", { name: "Mark as read", exact: true }) }).last();
   const id = await row.getAttribute("data-item-id");
   const patched = page.waitForResponse((res) => res.request().method() === "PATCH" && res.ok());
-  await row.getByRole("button", { name: "Mark as read" }).click();
+  await row.getByRole("button", { name: "Mark as read", exact: true }).click();
   const marked = ui.list.locator(`[data-item-id="${id}"]`);
   await expect(marked).toHaveAttribute("data-unread", "false");
   // The same button, relabelled: focus stayed on it through the re-render.
-  await expect(marked.getByRole("button", { name: "Mark as unread" })).toBeFocused();
+  await expect(marked.getByRole("button", { name: "Mark as unread", exact: true })).toBeFocused();
   await patched;
 
   // A view switch: only unread items, from the top; then back to everything loaded, still windowed.

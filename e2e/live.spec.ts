@@ -156,7 +156,7 @@ test("the stream through Next's /graph route is not buffered or compressed", asy
 
 test("mark as read in one browser shows in the other without a reload", async () => {
   await expect(item(other, titles[0]!)).toHaveAttribute("data-unread", "true");
-  await timeAcross("mark read", "PATCH", () => item(one, titles[0]!).getByRole("button", { name: "Mark as read" }).click(), {
+  await timeAcross("mark read", "PATCH", () => item(one, titles[0]!).getByRole("button", { name: "Mark as read", exact: true }).click(), {
     title: titles[0]!,
     attribute: "data-unread",
     value: "false",
@@ -165,7 +165,7 @@ test("mark as read in one browser shows in the other without a reload", async ()
 });
 
 test("dismiss in one browser shows in the other", async () => {
-  await timeAcross("dismiss", "PATCH", () => item(one, titles[1]!).getByRole("button", { name: "Dismiss" }).click(), {
+  await timeAcross("dismiss", "PATCH", () => item(one, titles[1]!).getByRole("button", { name: "Dismiss", exact: true }).click(), {
     title: titles[1]!,
     attribute: "data-dismissed",
     value: "true",
@@ -176,7 +176,7 @@ test("dismiss in one browser shows in the other", async () => {
 test("delete in one browser drops the item in the other once the undo window closes", async () => {
   const id = await idOf(titles[2]!);
   const gone = timeWhenShown(other.page, { title: titles[2]!, gone: true });
-  await item(one, titles[2]!).getByRole("button", { name: "Delete" }).click();
+  await item(one, titles[2]!).getByRole("button", { name: "Delete", exact: true }).click();
   await expect(item(one, titles[2]!)).toHaveCount(0);
   // The delete is sent when the undo toast goes (5 s): time it from the server's answer.
   let deletedAt = 0;

@@ -8,6 +8,7 @@ import type { Page } from "@playwright/test";
 import { apiAs, postMany, type UserApi } from "./fixtures/api";
 import { repoRoot } from "./fixtures/e2e-env";
 import { expect, inbox, signIn, test, users } from "./fixtures/test";
+import { send } from "./fixtures/send";
 
 const { sam, megan } = users;
 let api: UserApi;
@@ -47,9 +48,12 @@ test.describe("on a phone (390×844), by touch", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
   test("compact rows; read, swipe to dismiss, undo, tap to open, snooze — and nothing overflows at 320 px", async ({ page }) => {
-    const { titles, ids } = await post("Phone", 3);
-    const [c, b, a] = titles; // newest first on screen: a (#2), b (#1), c (#0)
-    const [idC, idB, idA] = ids;
+    // c, the oldest, is sent with the CLI with no priority ("None": the opened view does not print it).
+    const c = `Phone ${Date.now()} #0`;
+    const idC = await send({ to: sam.oid, title: c, body: "Sent by the CLI, with no priority.", priority: "None" });
+    const { titles, ids } = await post("Phone", 2);
+    const [b, a] = titles; // newest first on screen: a, b, c
+    const [idB, idA] = ids;
     await signIn(page, sam);
     const ui = inbox(page);
     const row = (t: string) => ui.item(t!);
@@ -62,14 +66,14 @@ test.describe("on a phone (390×844), by touch", () => {
     expect(await noHorizontalOverflow(page)).toBe(true);
 
     // The primary action on the row itself.
-    await row(a!).getByRole("button", { name: "Mark as read" }).tap();
+    await row(a!).getByRole("button", { name: "Mark as read", exact: true }).tap();
     await expect.poll(async () => (await api.get(idA!)).readState).toBe("read");
 
     // Swipe left: dismissed, with an Undo that puts it back.
     await swipe(page, (await row(b!).boundingBox())!, -220);
     await expect(row(b!)).toHaveAttribute("data-dismissed", "true");
     await expect.poll(async () => (await api.get(idB!)).userActionState).toBe("dismissed");
-    await page.locator(".toast").getByRole("button", { name: "Undo" }).tap();
+    await page.locator(".toast").getByRole("button", { name: "Undo", exact: true }).tap();
     await expect(row(b!)).toHaveAttribute("data-dismissed", "false");
     await expect.poll(async () => (await api.get(idB!)).userActionState).toBe("noInteraction");
     // Swipe right: read/unread.
@@ -82,11 +86,11 @@ test.describe("on a phone (390×844), by touch", () => {
     await page.touchscreen.tap(text.x + text.width / 2, text.y + text.height / 2);
     const dialog = page.getByRole("dialog", { name: c });
     await expect(dialog).toBeVisible();
-    await expect(dialog.getByRole("button", { name: "Mark as unread" })).toBeFocused();
-    await expect(dialog.getByText("Priority")).toHaveCount(0);
+    await expect(dialog.getByRole("button", { name: "Mark as unread", exact: true })).toBeFocused();
+    await expect(dialog.getByText("Priority", { exact: true })).toHaveCount(0);
     await expect.poll(async () => (await api.get(idC!)).userActionState).toBe("activated");
-    await dialog.getByRole("button", { name: "Snooze" }).tap();
-    await page.getByRole("menu", { name: "Snooze" }).getByRole("menuitem", { name: /^For 1 hour/ }).tap();
+    await dialog.getByRole("button", { name: "Snooze", exact: true }).tap();
+    await page.getByRole("menu", { name: "Snooze", exact: true }).getByRole("menuitem", { name: /^For 1 hour/ }).tap();
     await expect(dialog).toBeHidden();
     await expect(row(c!)).toHaveCount(0);
     await expect.poll(async () => (await api.get(idC!)).userActionState).toBe("snoozed");
@@ -102,12 +106,12 @@ test.describe("on a phone (390×844), by touch", () => {
     expect(await noHorizontalOverflow(page)).toBe(true);
 
     await page.setViewportSize({ width: 320, height: 700 });
-    for (const where of ["/settings", "/"]) {
-      await page.goto(where);
-      await expect(page.getByRole("banner")).toBeVisible();
-      await page.waitForLoadState("networkidle");
-      expect(await noHorizontalOverflow(page), `${where} at 320 px`).toBe(true);
-    }
+    await page.goto("/settings");
+    await expect(page.getByRole("heading", { name: "Your devices" })).toBeVisible();
+    expect(await noHorizontalOverflow(page), "/settings at 320 px").toBe(true);
+    await page.goto("/");
+    await expect(row(a!)).toBeVisible();
+    expect(await noHorizontalOverflow(page), "the inbox at 320 px").toBe(true);
   });
 });
 
@@ -162,7 +166,7 @@ test("by keyboard only: j/k, Shift+I/U, e and z, #, o, s, /, ?, g s and g i", as
   await page.keyboard.press("o");
   const dialog = page.getByRole("dialog", { name: t0 });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole("button", { name: "Mark as unread" })).toBeFocused();
+  await expect(dialog.getByRole("button", { name: "Mark as unread", exact: true })).toBeFocused();
   await expect.poll(async () => (await api.get(id0!)).userActionState).toBe("activated");
   // Keys belong to the dialog while it is open: j does nothing.
   await page.keyboard.press("j");
@@ -200,6 +204,9 @@ test("by keyboard only: j/k, Shift+I/U, e and z, #, o, s, /, ?, g s and g i", as
   await page.keyboard.press("g");
   await page.keyboard.press("s");
   await page.waitForURL("**/settings");
+  // Settings starts with its skip link too (from a fresh load: the first Tab of the page).
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to settings" })).toBeFocused();
   await page.evaluate(() => (document.activeElement as HTMLElement).blur());
@@ -220,27 +227,24 @@ test("mark all read keeps keyboard focus on its button", async ({ page }) => {
   await expect(ui.markAllRead).toHaveAttribute("aria-disabled", "true");
 });
 
-for (const scheme of ["light", "dark"] as const) {
+test("screenshots: Megan's inbox on a phone and a desktop, light and dark", async ({ page }) => {
+  // One sign-in; the size and the colour scheme change in place.
+  await signIn(page, megan);
+  await expect(inbox(page).items.first()).toBeVisible();
   for (const size of [
-    { name: "phone", width: 390, height: 844, touch: true },
-    { name: "desktop", width: 1280, height: 800, touch: false },
+    { name: "phone", width: 390, height: 844 },
+    { name: "desktop", width: 1280, height: 800 },
   ]) {
-    test(`screenshot: Megan's inbox, ${size.name}, ${scheme}`, async ({ browser }) => {
-      const context = await browser.newContext({
-        viewport: { width: size.width, height: size.height },
-        isMobile: size.touch,
-        hasTouch: size.touch,
-        colorScheme: scheme,
-      });
-      const page = await context.newPage();
-      await signIn(page, megan);
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
       await expect(inbox(page).items.first()).toBeVisible();
-      expect(await noHorizontalOverflow(page)).toBe(true);
-      const name = `screenshot-${size.name}-${scheme}.png`;
+      expect(await noHorizontalOverflow(page), `${size.name}, ${scheme}`).toBe(true);
       const shot =
-        process.env.UPDATE_SCREENSHOT && size.name === "phone" && scheme === "light" ? path.join(repoRoot, "docs", "screenshot-phone.png") : test.info().outputPath(name);
+        process.env.UPDATE_SCREENSHOT && size.name === "phone" && scheme === "light"
+          ? path.join(repoRoot, "docs", "screenshot-phone.png")
+          : test.info().outputPath(`screenshot-${size.name}-${scheme}.png`);
       await page.screenshot({ path: shot, animations: "disabled", caret: "hide" });
-      await context.close();
-    });
+    }
   }
-}
+});

@@ -104,8 +104,8 @@ test("offline: the inbox shows with its notice, ten changes queue, and back onli
   await expect(row(2)).toHaveAttribute("data-dismissed", "true");
   await press(3, titles[3]!); // 5: opened (the title opens it): activated and read
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
-  await row(4).getByRole("button", { name: "Snooze" }).click(); // 6
-  await page.getByRole("menu", { name: "Snooze" }).getByRole("menuitem", { name: "For 1 hour" }).click();
+  await row(4).getByRole("button", { name: "Snooze", exact: true }).click(); // 6
+  await page.getByRole("menu", { name: "Snooze", exact: true }).getByRole("menuitem", { name: "For 1 hour" }).click();
   await expect(row(4)).toHaveCount(0);
   await press(5, "Delete"); // 7: made when its undo window closes
   await expect(row(5)).toHaveCount(0);

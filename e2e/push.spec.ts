@@ -211,7 +211,7 @@ test("Mark as read on the desktop notification reads it on the server and clears
   const [change] = (await pushService.waitForDeliveries(phonePushes + 1, { endpoint: phone.endpoint, timeoutMs: 15_000 })).slice(phonePushes);
   expect((change as FakeDelivery).json).toMatchObject({ kind: "stateChanged", notification: { id, readState: "read" }, unreadCount: before - 1 });
   await expect.poll(async () => (await shownNotifications(phone.page, id)).length, { message: "phone notification closed" }).toBe(0);
-  await expect(inbox(phone.page).item(title).getByRole("button", { name: "Mark as unread" })).toBeVisible();
+  await expect(inbox(phone.page).item(title).getByRole("button", { name: "Mark as unread", exact: true })).toBeVisible();
   await expect.poll(() => shownUnread(phone)).toBe(before - 1);
   await expect.poll(() => lastWorkerBadge(phoneWorker), { message: "the phone worker's app badge" }).toBe(before - 1);
   expect(await unreadCount()).toBe(before - 1);
@@ -233,7 +233,7 @@ test("deleting a notification in the phone's inbox closes it on the desktop and 
   await expect(inbox(desktop.page).item(other)).toBeVisible();
   const desktopPushes = pushService.deliveries(desktop.endpoint).length;
 
-  await inbox(phone.page).item(other).getByRole("button", { name: "Delete" }).click();
+  await inbox(phone.page).item(other).getByRole("button", { name: "Delete", exact: true }).click();
   // The delete is sent when the phone's Undo window closes.
   await expect.poll(() => pushService.deliveries(desktop.endpoint).length, { timeout: 20_000 }).toBe(desktopPushes + 1);
   expect(pushService.deliveries(desktop.endpoint).at(-1)?.json).toMatchObject({ kind: "deleted", notification: { id: otherId } });

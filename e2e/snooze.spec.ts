@@ -43,13 +43,13 @@ test("by keyboard alone, Snooze → For 1 hour moves the item from All to Snooze
 
   // The row's menu button, reached with Tab.
   await tabToSnoozeOf(page, title);
-  const button = row.getByRole("button", { name: "Snooze" });
+  const button = row.getByRole("button", { name: "Snooze", exact: true });
   await expect(button).toBeFocused();
   await expect(button).toHaveAttribute("aria-expanded", "false");
 
   // Enter opens the menu on its first item; Escape closes it and gives focus back to the button.
   await page.keyboard.press("Enter");
-  const menu = page.getByRole("menu", { name: "Snooze" });
+  const menu = page.getByRole("menu", { name: "Snooze", exact: true });
   await expect(menu).toBeVisible();
   await expect(button).toHaveAttribute("aria-expanded", "true");
   const items = menu.getByRole("menuitem");
@@ -88,12 +88,12 @@ test("by keyboard alone, Snooze → For 1 hour moves the item from All to Snooze
   await expect(row.getByText(/^Returns (today|tomorrow) at /)).toHaveText(new RegExp(`^Returns (today|tomorrow) ${returns}$`));
 
   // Unsnooze: it leaves Snoozed at once and is back in All.
-  await row.getByRole("button", { name: "Unsnooze" }).click();
+  await row.getByRole("button", { name: "Unsnooze", exact: true }).click();
   await expect(row).toHaveCount(0);
   await expect.poll(async () => (await api.get(id)).userActionState).toBe("noInteraction");
   await ui.filter("All").click();
   await expect(row).toBeVisible();
-  await expect(row.getByRole("button", { name: "Snooze" })).toBeVisible();
+  await expect(row.getByRole("button", { name: "Snooze", exact: true })).toBeVisible();
 });
 
 test.describe("at phone width (390×844), by touch", () => {
@@ -136,13 +136,13 @@ test("Undo after a snooze puts the item back as it was", async ({ page, signIn, 
   const ui = inbox(page);
   const row = ui.item(title);
 
-  await row.getByRole("button", { name: "Snooze" }).click();
-  await page.getByRole("menu", { name: "Snooze" }).getByRole("menuitem", { name: /^Until tomorrow/ }).click();
+  await row.getByRole("button", { name: "Snooze", exact: true }).click();
+  await page.getByRole("menu", { name: "Snooze", exact: true }).getByRole("menuitem", { name: /^Until tomorrow/ }).click();
   await expect(row).toHaveCount(0);
   const api = await apiAs(sam.upn);
   await expect.poll(async () => (await api.get(id)).userActionState).toBe("snoozed");
 
-  await page.locator(".toast").getByRole("button", { name: "Undo" }).click();
+  await page.locator(".toast").getByRole("button", { name: "Undo", exact: true }).click();
   await expect(row).toBeVisible();
   await expect.poll(async () => (await api.get(id)).userActionState).toBe("noInteraction");
   expect((await api.get(id)).snoozedUntilDateTime).toBeNull();
@@ -159,14 +159,14 @@ test("from the opened notification, Snooze closes it and the item leaves All", a
   await expect(dialog).toBeVisible();
 
   // Escape in the menu closes the menu only, not the dialog.
-  await dialog.getByRole("button", { name: "Snooze" }).focus();
+  await dialog.getByRole("button", { name: "Snooze", exact: true }).focus();
   await page.keyboard.press("Enter");
-  const menu = dialog.getByRole("menu", { name: "Snooze" });
+  const menu = dialog.getByRole("menu", { name: "Snooze", exact: true });
   await expect(menu).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(menu).toHaveCount(0);
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole("button", { name: "Snooze" })).toBeFocused();
+  await expect(dialog.getByRole("button", { name: "Snooze", exact: true })).toBeFocused();
 
   await page.keyboard.press("Enter");
   await page.keyboard.press("Enter");

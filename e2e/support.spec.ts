@@ -119,7 +119,7 @@ test("Megan gets a notification on her desktop and her phone, and dismisses it o
     await expect.poll(async () => (await shownNotifications(device.page, id)).length, { message: `${device.name} shows it` }).toBe(1);
   }
 
-  await inbox(phone.page).item(title).getByRole("button", { name: "Dismiss" }).click();
+  await inbox(phone.page).item(title).getByRole("button", { name: "Dismiss", exact: true }).click();
   // The desktop hears of it by push and closes its notification.
   await expect.poll(async () => (await shownNotifications(desktop.page, id)).length, { message: "desktop notification closed", timeout: 15_000 }).toBe(0);
 });

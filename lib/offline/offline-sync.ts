@@ -71,6 +71,8 @@ export interface OfflineSync {
   dismissNotice(key: string): void;
   /** Starts following the network and replaying; returns what stops it. */
   start(wiring: ReplayWiring): () => void;
+  /** Signing out: from now on nothing more is kept (a save still scheduled would outlive the clearing). */
+  retire(): void;
 }
 
 const QUEUE_CHANGED = "queue-changed";
@@ -91,6 +93,7 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
   let attempt = 0;
   let lastPersist = 0;
   let noticeSeq = 0;
+  let retired = false;
 
   const set = (next: Partial<OfflineState>) => {
     state = { ...state, ...next };
@@ -113,6 +116,7 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
    */
   let lastSynced: string | undefined;
   const persist = (force = false) => {
+    if (retired) return;
     const at = now().getTime();
     if (!force && at - lastPersist < PERSIST_EVERY_MS) return;
     lastPersist = at;
@@ -206,7 +210,13 @@ export function createOfflineSync(deps: OfflineSyncDeps): OfflineSync {
       return (await deps.pages.load(user, query).catch(() => undefined))?.page;
     },
     saveFirstPage(query, page) {
+      if (retired) return;
       void deps.pages.save(user, query, page).catch(() => undefined);
+    },
+    retire() {
+      retired = true;
+      wiring = undefined;
+      clearTimeout(retryTimer);
     },
     dismissNotice(key) {
       set({ notices: state.notices.filter((n) => n.key !== key) });
