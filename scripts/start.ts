@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
+/** `--build-only`: build when the sources changed, then exit (`npm test` builds this way beside the unit tests). */
+const buildOnly = process.argv.includes("--build-only");
 
 const port = process.env.PORT || "3000";
 const idpPort = process.env.IDP_PORT || "4001";
@@ -69,6 +71,10 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv, onSpawn: (child: ChildProce
 }
 
 async function main(): Promise<void> {
+  if (buildOnly) {
+    await buildIfNeeded({ ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" }, () => {});
+    return;
+  }
   mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
