@@ -13,7 +13,7 @@ const EXPLANATIONS: Record<string, { title: string; detail: string }> = {
   "ios-install-first": {
     title: "Add Inbox to your Home Screen first",
     detail:
-      "On iPhone and iPad, notifications work only in the Home Screen app (iOS 16.4 or later): tap Share, then “Add to Home Screen”, open Inbox from there and turn notifications on.",
+      "On iPhone and iPad, notifications work only in the Home Screen app (iOS 16.4 or later): add Inbox as shown under “Install the app” below, open it from there and turn notifications on.",
   },
   denied: {
     title: "Notifications are blocked for this site",

@@ -9,10 +9,10 @@
 // violation on the support pages and Settings, light and dark.
 //
 // Megan's inbox is only added to here; the other specs read her counts fresh.
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { deviceNameFromUserAgent } from "../contracts/device-name";
 import type { Endpoint } from "../contracts/endpoint";
+import { expectAccessible } from "./fixtures/axe";
 import { appOrigin, issuer } from "./fixtures/e2e-env";
 import { connectPushBridge, shownNotifications, type PushBridge } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type DemoUser, type PushDevice } from "./fixtures/test";
@@ -56,19 +56,6 @@ async function lookElsewhere(device: Device): Promise<void> {
   await cdp.detach();
   const other = device.context.pages().find((p) => p !== device.page) ?? (await device.context.newPage());
   await other.bringToFront();
-}
-
-/** No serious or critical axe violation, in light and in dark. */
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const bad = violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    expect(bad, `${what}, ${colorScheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 test.beforeAll(async ({ browser, pushService }) => {

@@ -38,6 +38,7 @@ import { useShortcuts } from "@/lib/hooks/use-shortcuts";
 import { useSnoozeWake } from "@/lib/hooks/use-snooze-wake";
 import { useReloadOnViewChange } from "@/lib/hooks/use-reload-on-view-change";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+import { useViewParam } from "@/lib/hooks/use-view-param";
 import { useOfflineState } from "@/lib/hooks/use-offline";
 import { isNetworkFailure } from "@/lib/offline/change-queue";
 
@@ -45,7 +46,8 @@ function Inbox({ session }: { session: Session }) {
   const { account } = session;
   const { msal, config } = useAuthRuntime();
   const announce = useAnnounce();
-  const [filters, setFilters] = useState<InboxFilters>({ view: "all" });
+  const initialView = useViewParam();
+  const [filters, setFilters] = useState<InboxFilters>({ view: initialView });
   const list = useNotifications(filters);
   const unread = useUnreadCount();
   const { connection } = useOfflineState();

@@ -5,6 +5,7 @@ import { AccessVisits } from "@/components/access-visits";
 import { AppHeader } from "@/components/app-header";
 import { AuthBoundary } from "@/components/auth-boundary";
 import { EndpointList } from "@/components/endpoint-list";
+import { InstallControl } from "@/components/install-control";
 import { useAnnounce } from "@/components/live-region";
 import { NotificationToast } from "@/components/notification-toast";
 import { PushControl } from "@/components/push-control";
@@ -73,6 +74,10 @@ function Settings({ session }: { session: Session }) {
         <section aria-labelledby="this-device-heading" className="settings-section">
           <h2 id="this-device-heading">Notifications on this device</h2>
           <PushControl />
+        </section>
+        <section aria-labelledby="install-heading" className="settings-section">
+          <h2 id="install-heading">Install the app</h2>
+          <InstallControl />
         </section>
         <section aria-labelledby="devices-heading" className="settings-section">
           <h2 id="devices-heading" tabIndex={-1}>
