@@ -68,7 +68,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     vapid = await loadVapidKeys(config);
     pushServices = createPushServiceRules(config.extraPushServices);
     push = await startPushPipeline(
-      { db, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
+      { db, exclusiveStore: store.exclusive, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
       opts.push,
     );
   } catch (err) {
