@@ -29,6 +29,21 @@ export interface StartIdpOptions {
   /** The notifications-sender secret; default: $DATA_DIR/idp/sender-secret (generated once). */
   senderSecret?: string;
   log?: (msg: string) => void;
+  /** Where NODE_ENV and LOCAL_IDP are read (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The local provider signs anyone in with one click: a development tool. With
+ * NODE_ENV=production it refuses to start unless LOCAL_IDP=1 says so.
+ */
+export function assertLocalIdpAllowed(env: Record<string, string | undefined> = process.env): void {
+  if (env.NODE_ENV === "production" && env.LOCAL_IDP !== "1") {
+    throw new Error(
+      "NODE_ENV=production: the local identity provider (one-click demo sign-in) does not start in production. " +
+        "Set AUTH_AUTHORITY and ISSUER for Entra ID (see README), or LOCAL_IDP=1 to run it anyway.",
+    );
+  }
 }
 
 export interface RunningIdp {
@@ -322,6 +337,7 @@ function inferLogoutClient(ctx: KoaContextWithOIDC, postLogoutUris: Map<string, 
 }
 
 export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
+  assertLocalIdpAllowed(opts.env);
   const log = opts.log ?? (() => {});
   const appOrigins = [...new Set(opts.appOrigins.map(normalizeOrigin))];
   if (appOrigins.length === 0) throw new Error("startIdp: appOrigins must name at least one origin");

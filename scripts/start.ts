@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig, validateConfig } from "../server/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -18,6 +19,7 @@ const idpPort = process.env.IDP_PORT || "4001";
 // `next dev` and `next start` must never share a PGlite folder (see field notes).
 const dataDir = path.resolve(root, process.env.DATA_DIR || (dev ? ".data-dev" : ".data"));
 const distDir = process.env.NEXT_DIST_DIR || (dev ? ".next-dev" : ".next");
+// The local provider's redirect URIs; the service builds links on APP_ORIGIN only when it is set.
 const appOrigin = process.env.APP_ORIGIN || `http://localhost:${port}`;
 const useLocalIdp = !process.env.AUTH_AUTHORITY && process.env.LOCAL_IDP !== "0";
 
@@ -82,9 +84,11 @@ async function main(): Promise<void> {
     IDP_PORT: idpPort,
     DATA_DIR: dataDir,
     NEXT_DIST_DIR: distDir,
-    APP_ORIGIN: appOrigin,
     NEXT_TELEMETRY_DISABLED: "1",
   };
+  // Every configuration problem now, in words, before a build or a server starts.
+  const problems = validateConfig(loadConfig(env), env);
+  if (problems.length > 0) throw new ConfigError(problems);
 
   let idp: { issuer: string; close(): Promise<void> } | undefined;
   if (useLocalIdp) {

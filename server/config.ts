@@ -1,7 +1,10 @@
-// Service configuration, read from the environment once per process.
+// Service configuration, read from the environment once per process, and
+// validated at start (validateConfig): every problem in one message each.
 // Every default is the embedded one: local identity provider, PGlite in ./.data.
 import path from "node:path";
 import { API_AUDIENCE } from "../contracts/identity";
+import { GUID } from "./http/authenticate";
+import { checkVapidConfig } from "./push/send/vapid";
 
 export interface ServiceConfig {
   /** Where PGlite keeps its files, and where generated secrets live. */
@@ -16,8 +19,10 @@ export interface ServiceConfig {
   audience: string;
   /** Path the service is mounted at on the app's origin. */
   basePath: string;
-  /** Public origin used to build absolute links (Location, nextLink); default: the request's. */
+  /** APP_ORIGIN: the public origin absolute links (Location, nextLink) are built on; default: the request's. */
   publicOrigin: string | undefined;
+  /** ALLOWED_TENANTS: the only tenants (`tid`) whose tokens are accepted; undefined accepts every tenant the issuer signs for. */
+  allowedTenants: string[] | undefined;
   /** Seed the demo tenants, users and notifications on an empty store. */
   seedDemo: boolean;
   /** Web Push sender identity. Keys default to a pair generated into `$DATA_DIR/push/`. */
@@ -35,7 +40,10 @@ function bool(value: string | undefined, fallback: boolean): boolean {
   return !/^(0|false|no|off)$/i.test(value);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+/** The environment, or a test's stand-in for it. */
+export type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): ServiceConfig {
   const idpPort = env.IDP_PORT || "4001";
   const issuer = (env.ISSUER || `http://localhost:${idpPort}`).replace(/\/$/, "");
   return {
@@ -49,16 +57,121 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     jwksUri: env.JWKS_URI || undefined,
     audience: env.API_AUDIENCE || API_AUDIENCE,
     basePath: "/graph/beta",
-    publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, "") || undefined,
+    publicOrigin: env.APP_ORIGIN?.trim().replace(/\/$/, "") || undefined,
+    allowedTenants: list(env.ALLOWED_TENANTS)?.map((t) => t.toLowerCase()),
     seedDemo: bool(env.SEED_DEMO, !env.DATABASE_URL),
     vapid: {
       publicKey: env.VAPID_PUBLIC_KEY || undefined,
       privateKey: env.VAPID_PRIVATE_KEY || undefined,
       subject: env.VAPID_SUBJECT || "mailto:notifications@localhost",
     },
-    extraPushServices: (env.PUSH_SERVICES || "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    extraPushServices: list(env.PUSH_SERVICES) ?? [],
   };
+}
+
+/** A comma-separated list; undefined when unset or empty. */
+function list(value: string | undefined): string[] | undefined {
+  const items = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+/** The configuration cannot run: each problem in its own sentence. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Configuration problem: ${problems[0]}`
+        : `${problems.length} configuration problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+const isLoopback = (u: URL) => ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
+
+/**
+ * Every problem with `config` (and the environment it came from) that would
+ * stop the service or make it wrong: an empty list means it may start. The
+ * database's reachability is checked when the store opens (a clear
+ * DatabaseUnreachableError), the identity provider's keys at the first token.
+ */
+export function validateConfig(config: ServiceConfig, env: Env = process.env): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+
+  if (env.PUBLIC_ORIGIN) {
+    problems.push("PUBLIC_ORIGIN is not read any more: set APP_ORIGIN, the one public origin (links in answers and the local provider's redirect URIs).");
+  }
+  if (config.publicOrigin !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(config.publicOrigin);
+      ok = (u.protocol === "https:" || u.protocol === "http:") && u.origin === config.publicOrigin;
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`APP_ORIGIN must be an origin such as https://inbox.example.com (scheme, host, optional port; no path): got '${config.publicOrigin}'.`);
+  }
+
+  if (config.databaseUrl !== undefined) {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(config.databaseUrl).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol !== "postgres:" && protocol !== "postgresql:") {
+      problems.push("DATABASE_URL must be a postgres:// (or postgresql://) connection string, e.g. postgres://user:password@host:5432/notifications.");
+    }
+    if (config.vapid.publicKey === undefined && config.vapid.privateKey === undefined) {
+      problems.push(
+        "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are required with DATABASE_URL: every instance must sign pushes with the same key pair " +
+          "(make one with `npx web-push generate-vapid-keys`).",
+      );
+    }
+  }
+  try {
+    checkVapidConfig(config.vapid);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
+  const issuer = config.issuer.replace("{tenantid}", "common");
+  if (!isHttpUrl(issuer)) {
+    problems.push(`ISSUER must be an http(s) URL (Entra ID: https://login.microsoftonline.com/{tenantid}/v2.0): got '${config.issuer}'.`);
+  } else if (production && new URL(issuer).protocol !== "https:" && !isLoopback(new URL(issuer))) {
+    problems.push(`ISSUER must be https in production: got '${config.issuer}'.`);
+  }
+  if (env.AUTH_AUTHORITY?.trim() && !env.ISSUER) {
+    problems.push(
+      "AUTH_AUTHORITY signs users in with Entra ID, but ISSUER is unset (the local provider's): set ISSUER, e.g. https://login.microsoftonline.com/{tenantid}/v2.0, and API_AUDIENCE.",
+    );
+  }
+  if (config.jwksUri !== undefined && !isHttpUrl(config.jwksUri)) {
+    problems.push(`JWKS_URI must be an http(s) URL: got '${config.jwksUri}'.`);
+  }
+  if (!config.audience.trim()) problems.push("API_AUDIENCE must not be empty.");
+  const badTenants = (config.allowedTenants ?? []).filter((t) => !GUID.test(t));
+  if (badTenants.length > 0) {
+    problems.push(`ALLOWED_TENANTS must list tenant ids (GUIDs, comma-separated): not one: ${badTenants.join(", ")}.`);
+  }
+  return problems;
+}
+
+/** Throws a ConfigError naming every problem, if there are any. */
+export function assertValidConfig(config: ServiceConfig, env: Env = process.env): void {
+  const problems = validateConfig(config, env);
+  if (problems.length > 0) throw new ConfigError(problems);
 }

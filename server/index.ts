@@ -4,7 +4,7 @@
 // `handleGraphRequest` is what the /graph mount serves.
 import { randomUUID } from "node:crypto";
 import type { Hono } from "hono";
-import { loadConfig, type ServiceConfig } from "./config";
+import { assertValidConfig, loadConfig, type ServiceConfig } from "./config";
 import { seedDemo } from "./demo-seed";
 import { isEndpointLive } from "./endpoints/service";
 import { createStreamHub, type StreamOptions } from "./notifications/stream";
@@ -54,6 +54,8 @@ const TOUCH_INTERVAL_MS = 5 * 60_000;
 
 export async function startService(config: ServiceConfig = loadConfig(), opts: ServiceOptions = {}): Promise<Service> {
   const now = opts.now ?? (() => new Date());
+  // Every configuration problem at once, before anything opens.
+  assertValidConfig(config);
   const store = await openStore(config);
   const { db } = store;
   const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
@@ -68,7 +70,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     vapid = await loadVapidKeys(config);
     pushServices = createPushServiceRules(config.extraPushServices);
     push = await startPushPipeline(
-      { db, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
+      { db, exclusiveStore: store.exclusive, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
       opts.push,
     );
   } catch (err) {

@@ -29,6 +29,8 @@ export interface StackOptions {
   extraTrustedKeys?: JWK[];
   /** Service options (stream heartbeat, push tuning); `now` above wins. */
   service?: ServiceOptions;
+  /** Configuration the test sets (ALLOWED_TENANTS, APP_ORIGIN, …) over the stack's own. */
+  config?: Partial<Pick<ServiceConfig, "allowedTenants" | "publicOrigin">>;
 }
 
 export interface Stack {
@@ -94,6 +96,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       basePath: "/graph/beta",
       publicOrigin: undefined,
       seedDemo: opts.seedDemo ?? false,
+      ...opts.config,
     };
     const service = await startService(config, { ...opts.service, ...(opts.now ? { now: opts.now } : {}) });
     cleanups.push(() => service.close());

@@ -24,7 +24,7 @@ const unauthenticated = (message: string) =>
 export type Authenticate = (authorization: string | undefined, now: Date) => Promise<Principal>;
 
 export function createAuthenticator(
-  config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience">,
+  config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience"> & Partial<Pick<ServiceConfig, "allowedTenants">>,
   actionTokens?: ActionTokenCodec,
 ): Authenticate {
   const templated = config.issuer.includes("{tenantid}");
@@ -53,6 +53,13 @@ export function createAuthenticator(
     return resolving;
   }
 
+  const allowed = config.allowedTenants && new Set(config.allowedTenants.map((t) => t.toLowerCase()));
+  /** ALLOWED_TENANTS: a tenant not on the list is refused like a bad token, whatever else the token proves. */
+  const admit = (p: Principal): Principal => {
+    if (allowed && !allowed.has(p.tenantId.toLowerCase())) throw unauthenticated("The access token's tenant is not allowed here.");
+    return p;
+  };
+
   return async function authenticate(authorization, now) {
     // RFC 6750: no error code when the request carried no credentials at all.
     if (!authorization) throw new GraphError("unauthenticated", "No bearer token was sent.", { "WWW-Authenticate": "Bearer" });
@@ -64,13 +71,13 @@ export function createAuthenticator(
     if (looksLikeActionToken(token)) {
       const claims = actionTokens?.verify(token, now);
       if (!claims) throw unauthenticated("The action token is not valid or has expired.");
-      return {
+      return admit({
         kind: "action",
         tenantId: claims.tenantId,
         userId: claims.userId,
         notificationId: claims.notificationId,
         endpointId: claims.endpointId,
-      };
+      });
     }
 
     let expectedIssuer = config.issuer;
@@ -114,7 +121,7 @@ export function createAuthenticator(
       }
       throw unauthenticated("The access token is not valid.");
     }
-    return principalOf(payload);
+    return admit(principalOf(payload));
   };
 }
 

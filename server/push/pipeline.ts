@@ -27,6 +27,8 @@ export interface PushPipelineOptions {
 
 export interface PushPipelineDeps {
   db: Db;
+  /** This process is the store's only user (PGlite): jobs left active at start were a dead process's. */
+  exclusiveStore: boolean;
   vapid: VapidDetails;
   rules: PushServiceRules;
   mintActionToken: (c: ActionClaims) => string;
@@ -61,7 +63,7 @@ function sleep(ms: number): Promise<void> {
 
 export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipelineOptions = {}): Promise<PushPipeline> {
   const { db } = deps;
-  const queue: PushQueue = await startPushQueue(db);
+  const queue: PushQueue = await startPushQueue(db, { recoverActive: deps.exclusiveStore });
   const { boss } = queue;
   const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
   const totals = { jobs: 0, ...EMPTY_SUMMARY };

@@ -70,6 +70,13 @@ export interface PushQueueOptions {
   pollingIntervalSeconds?: number;
   /** pg-boss maintenance (expiry of stuck jobs, archiving). */
   maintenanceIntervalSeconds?: number;
+  /**
+   * This process is the store's only user (PGlite's data folder lock): jobs
+   * found `active` at start belonged to a dead process and are made due again.
+   * Never on a shared PostgreSQL, where they may be another instance's running
+   * jobs: there pg-boss's expiry (expireInSeconds) fails and retries them.
+   */
+  recoverActive?: boolean;
 }
 
 export interface PushQueue {
@@ -80,19 +87,15 @@ export interface PushQueue {
 }
 
 /**
- * Starts pg-boss on `db` and creates the queue. In the embedded mode one
- * process owns the data folder (its lock), so a job still `active` at start
- * belonged to a dead process: it is set back to `retry`, due now, with one SQL
- * statement on pg-boss's own table (pg-boss 10 would otherwise wait for the
- * job's expireIn and the next maintenance). Its rerun skips the endpoints whose
- * results were recorded. Not for a shared PostgreSQL with several workers.
+ * pg-boss on `db`, its schema installed or migrated (under pg-boss's own
+ * advisory lock), and the delivery queue created if it is not there yet.
  */
-export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {}): Promise<PushQueue> {
+async function startBoss(db: Queryable, opts: { supervise: boolean; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
   const boss = new PgBoss({
     db: pgBossDb(db),
     schema: PGBOSS_SCHEMA,
     migrate: true,
-    supervise: true,
+    supervise: opts.supervise,
     // No cron schedules: the service's own timers drive maintenance.
     schedule: false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 60,
@@ -112,15 +115,43 @@ export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {})
     // A fan-out to 10,000 endpoints takes seconds; one stuck longer is failed and retried.
     expireInSeconds: 300,
   });
-  const { rows } = await db.query<{ n: number }>(
-    `WITH r AS (UPDATE ${PGBOSS_SCHEMA}.job SET state = 'retry', start_after = now()
-       WHERE name = $1 AND state = 'active' RETURNING 1)
-     SELECT count(*)::int AS n FROM r`,
-    [PUSH_QUEUE],
-  );
+  return boss;
+}
+
+/**
+ * `npm run migrate`: pg-boss's schema and the delivery queue, made by the role
+ * that owns the database's objects, so that the service's own role needs no
+ * more than the README's GRANTs.
+ */
+export async function installPushQueue(db: Queryable): Promise<void> {
+  const boss = await startBoss(db, { supervise: false });
+  await boss.stop({ graceful: false, close: false, wait: true });
+}
+
+/**
+ * Starts pg-boss on `db` and creates the queue. In the embedded mode one
+ * process owns the data folder (its lock), so a job still `active` at start
+ * belonged to a dead process: with `recoverActive` it is set back to `retry`,
+ * due now, with one SQL statement on pg-boss's own table (pg-boss 10 would
+ * otherwise wait for the job's expireIn and the next maintenance). Its rerun
+ * skips the endpoints whose results were recorded. On a shared PostgreSQL
+ * (`recoverActive` false) a dead instance's jobs wait for pg-boss's expiry.
+ */
+export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {}): Promise<PushQueue> {
+  const boss = await startBoss(db, { supervise: true, maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds });
+  let recovered = 0;
+  if (opts.recoverActive) {
+    const { rows } = await db.query<{ n: number }>(
+      `WITH r AS (UPDATE ${PGBOSS_SCHEMA}.job SET state = 'retry', start_after = now()
+         WHERE name = $1 AND state = 'active' RETURNING 1)
+       SELECT count(*)::int AS n FROM r`,
+      [PUSH_QUEUE],
+    );
+    recovered = rows[0]?.n ?? 0;
+  }
   return {
     boss,
-    recovered: rows[0]?.n ?? 0,
+    recovered,
     async stop() {
       // graceful: lets a running fan-out finish (bounded), then fails what is left
       // (pg-boss sets it to retry, so the next start runs it).

@@ -1,8 +1,10 @@
 // The driver seam: everything above it speaks PostgreSQL through these calls,
-// so node-postgres (a later issue) drops in beside PGlite.
+// so PGlite (drivers/pglite.ts) and PostgreSQL through node-postgres
+// (drivers/postgres.ts) run the same SQL.
 
 export interface QueryResult<T> {
   rows: T[];
+  /** Rows an INSERT, UPDATE or DELETE changed (0 for anything else). */
   affectedRows: number;
 }
 
@@ -13,16 +15,28 @@ export interface Queryable {
   exec(text: string): Promise<void>;
 }
 
-export interface Db extends Queryable {
+/** One database session (connection): what a statement sets for the session stays until it ends. */
+export interface Session extends Queryable {
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+export interface Db extends Session {
+  /**
+   * Runs fn on one session held for it alone (a dedicated connection taken
+   * from the pool; PGlite's one session), for what must span statements on
+   * one connection, such as a session advisory lock (migrations).
+   */
+  session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   /**
    * Calls `onNotify` for every NOTIFY on `channel`, which PostgreSQL delivers
    * only once the notifying transaction commits (none on rollback). Resolves
    * to a function that stops listening. PGlite: the instance's own NOTIFYs;
-   * node-postgres: one listening connection per process, kept out of the pool.
+   * PostgreSQL: every session's, through one listening connection per process
+   * kept out of the pool. `null` means notifications may have been lost (the
+   * listening connection was re-established): the listener should re-read.
    */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

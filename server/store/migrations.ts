@@ -1,7 +1,7 @@
 // Versioned schema. Each migration runs once, in order, inside a transaction,
 // and is recorded in schema_migrations. Never edit a shipped migration: add one.
 import { ACCESS_LOG_RETENTION_DAYS } from "../../contracts/support";
-import type { Db } from "./db";
+import type { Db, Session } from "./db";
 
 export interface Migration {
   version: number;
@@ -319,21 +319,79 @@ ALTER TABLE notifications ADD COLUMN action_state_at timestamptz;
 ALTER TABLE notifications ADD COLUMN action_state_endpoint text;
 `,
   },
+  {
+    version: 8,
+    name: "access log pruning with the owner's rights",
+    sql: `
+-- Maintenance prunes the access log through this function, which runs with the
+-- rights of its owner (the schema's), so on PostgreSQL the service's own role
+-- needs no DELETE on access_log at all: it holds INSERT and SELECT only (README,
+-- "Running on PostgreSQL"). The trigger still checks every row against the
+-- database's clock; the setting is on only while the function deletes.
+CREATE FUNCTION prune_access_log() RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path FROM CURRENT AS $$
+DECLARE
+  pruned integer;
+BEGIN
+  PERFORM set_config('${ACCESS_LOG_PRUNE_SETTING}', 'on', true);
+  DELETE FROM access_log WHERE at < now() - interval '${ACCESS_LOG_RETENTION_DAYS} days';
+  GET DIAGNOSTICS pruned = ROW_COUNT;
+  PERFORM set_config('${ACCESS_LOG_PRUNE_SETTING}', 'off', true);
+  RETURN pruned;
+END
+$$;
+`,
+  },
 ];
 
+/**
+ * A session advisory lock held while migrating: instances starting at once on
+ * one PostgreSQL database migrate one after the other, so each migration runs
+ * exactly once (the others find it recorded). Held on one session for the whole
+ * run; a session that dies releases it.
+ */
+export const MIGRATION_LOCK_KEY = "hashtextextended('graph-notifications.schema_migrations', 0)";
+
+/** Applies the migrations not yet recorded, in order, each in its own transaction; returns the versions it applied. */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  return db.session(async (s) => {
+    await s.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    try {
+      return await migrateLocked(s, migrations);
+    } finally {
+      await s.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    }
+  });
+}
+
+async function migrateLocked(s: Session, migrations: readonly Migration[]): Promise<number[]> {
+  // Looked up rather than CREATE … IF NOT EXISTS, which needs CREATE on the
+  // schema even when the table exists: an app role that owns nothing starts too.
+  const exists = (await s.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]!.t;
+  if (exists === null) {
+    await s.exec(`CREATE TABLE schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  }
   const done = new Set(
-    (await db.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
+    (await s.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
   );
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    await db.transaction(async (tx) => {
-      await tx.exec(m.sql);
-      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
-    });
+    try {
+      await s.transaction(async (tx) => {
+        await tx.exec(m.sql);
+        await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === "42501") {
+        throw new Error(
+          `Migration ${m.version} (${m.name}) needs the schema owner's rights, which this role lacks: ` +
+            `run \`npm run migrate\` with the owner's DATABASE_URL first (${(err as Error).message}).`,
+        );
+      }
+      throw err;
+    }
     applied.push(m.version);
   }
   return applied;

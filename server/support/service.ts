@@ -16,7 +16,6 @@ import type {
 import { countNotifications } from "../notifications/service";
 import { NOTIFICATION_COLUMNS, findUserByUpnQuery, type NotificationRow, type Owner } from "../notifications/queries";
 import type { Queryable } from "../store/db";
-import { ACCESS_LOG_PRUNE_SETTING } from "../store/migrations";
 import { buildDeliveryRecords, toDeliveryEndpoint } from "./deliveries";
 import {
   accessLogQuery,
@@ -41,8 +40,6 @@ import {
   type StepRow,
   type UserRow,
 } from "./queries";
-import type { Db } from "../store/db";
-import { ACCESS_LOG_RETENTION_DAYS } from "../../contracts/support";
 
 async function rows<T>(db: Queryable, sql: { text: string; params: unknown[] }): Promise<T[]> {
   return (await db.query<T>(sql.text, sql.params)).rows;
@@ -204,16 +201,14 @@ export async function accessLog(
 }
 
 /**
- * Maintenance: removes access log entries older than the retention. The
- * table's trigger refuses every other UPDATE and DELETE, and checks this one
- * against the database's own clock.
+ * Maintenance: removes access log entries older than the retention through
+ * migration 8's function, which runs with the schema owner's rights (the
+ * service's role may hold only INSERT and SELECT on the log). The table's
+ * trigger refuses every other UPDATE and DELETE, and checks this one against
+ * the database's own clock.
  */
-export async function pruneAccessLog(db: Db): Promise<number> {
-  return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('${ACCESS_LOG_PRUNE_SETTING}', 'on', true)`);
-    const res = await tx.query(`DELETE FROM access_log WHERE at < now() - interval '${ACCESS_LOG_RETENTION_DAYS} days'`);
-    return res.affectedRows;
-  });
+export async function pruneAccessLog(db: Queryable): Promise<number> {
+  return (await db.query<{ pruned: number }>("SELECT prune_access_log() AS pruned")).rows[0]!.pruned;
 }
 
 // ---- receipts --------------------------------------------------------------

@@ -23,6 +23,7 @@ beforeAll(async () => {
   pipeline = await startPushPipeline(
     {
       db: store.db,
+      exclusiveStore: store.exclusive,
       vapid: { ...keys, subject: "mailto:outbox-tests@contoso.test" },
       rules: createPushServiceRules([]),
       mintActionToken: () => "token",

@@ -71,16 +71,28 @@ async function keepPrivate(file: string): Promise<void> {
   }
 }
 
-export async function loadVapidKeys(
-  config: Pick<ServiceConfig, "dataDir" | "vapid">,
-): Promise<VapidKeys> {
-  const { publicKey, privateKey, subject } = config.vapid;
+/**
+ * Throws, with the problem in words, unless the configured VAPID settings are
+ * usable: a mailto:/https: subject, and both keys (a matching pair) or neither.
+ * Configuration validation (config.ts) and loadVapidKeys both ask this.
+ */
+export function checkVapidConfig(vapid: ServiceConfig["vapid"]): void {
+  const { publicKey, privateKey, subject } = vapid;
   checkSubject(subject);
   if (publicKey !== undefined || privateKey !== undefined) {
     // Both or neither: half a pair would silently fall back to other keys.
     if (publicKey === undefined) throw new Error("VAPID_PRIVATE_KEY is set but VAPID_PUBLIC_KEY is missing.");
     if (privateKey === undefined) throw new Error("VAPID_PUBLIC_KEY is set but VAPID_PRIVATE_KEY is missing.");
     assertVapidPair(publicKey, privateKey, "VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY");
+  }
+}
+
+export async function loadVapidKeys(
+  config: Pick<ServiceConfig, "dataDir" | "vapid">,
+): Promise<VapidKeys> {
+  const { publicKey, privateKey, subject } = config.vapid;
+  checkVapidConfig(config.vapid);
+  if (publicKey !== undefined && privateKey !== undefined) {
     return { publicKey, privateKey, subject, source: "configuration" };
   }
   if (config.dataDir.startsWith("memory://")) {

@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Db, QueryResult, Queryable } from "../db";
+import type { Db, QueryResult, Queryable, Session } from "../db";
 
 export const MEMORY_DATA_DIR = "memory://";
 
@@ -34,12 +34,17 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
     pg = await PGlite.create(path.join(dataDir, "pglite"));
   }
   const base = wrap(pg);
-  return {
+  const session: Session = {
     query: base.query,
     exec: base.exec,
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },
+  };
+  return {
+    ...session,
+    // PGlite has one session: the instance.
+    session: (fn) => fn(session),
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, onNotify);
       return () => unlisten();
