@@ -2,7 +2,9 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { ServiceWorkerProvider } from "@/components/service-worker-provider";
 import { themeColor } from "@/lib/theme-color";
+import { sessionHintScript } from "@/lib/auth/session-hint";
 import "./globals.css";
+import "./first-screen.css";
 
 export const metadata: Metadata = {
   title: { default: "Inbox", template: "%s · Inbox" },
@@ -33,7 +35,11 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The inline script marks <html> before the first paint (lib/auth/session-hint.ts): hydration leaves it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: sessionHintScript() }} />
+      </head>
       <body>
         {children}
         <ServiceWorkerProvider />

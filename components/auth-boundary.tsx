@@ -1,12 +1,13 @@
 "use client";
 // Loads the runtime configuration, creates MSAL, and renders its children inside MsalProvider once
-// MSAL has finished any sign-in that just came back. Pages that must stay outside MSAL (the
-// redirect bridge) simply don't use it.
+// MSAL has finished any sign-in that just came back; until then, the app's frame (as the server sent
+// it). Pages that must stay outside MSAL (the redirect bridge, a landing) simply don't use it.
 import { MsalProvider, useMsal } from "@azure/msal-react";
 import { InteractionStatus } from "@azure/msal-browser";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { AuthRuntimeContext } from "@/lib/auth/auth-runtime-context";
 import { getAuthRuntime, type AuthRuntime } from "@/lib/auth/msal-instance";
+import { AppShellSkeleton } from "./app-shell-skeleton";
 import { ErrorState } from "./error-state";
 
 function Splash({ label }: { label: string }) {
@@ -20,9 +21,8 @@ function Splash({ label }: { label: string }) {
 function WhenSettled({ children }: { children: ReactNode }) {
   const { inProgress } = useMsal();
   // Until MSAL has processed a returning redirect, "signed out" would be a lie that flashes.
-  if (inProgress === InteractionStatus.Startup || inProgress === InteractionStatus.HandleRedirect) {
-    return <Splash label="Signing you in…" />;
-  }
+  if (inProgress === InteractionStatus.HandleRedirect) return <Splash label="Signing you in…" />;
+  if (inProgress === InteractionStatus.Startup) return <AppShellSkeleton />;
   return <>{children}</>;
 }
 
@@ -48,7 +48,7 @@ export function AuthBoundary({ children }: { children: ReactNode }) {
       </main>
     );
   }
-  if (!runtime) return <Splash label="Loading…" />;
+  if (!runtime) return <AppShellSkeleton />;
   return (
     <AuthRuntimeContext.Provider value={runtime}>
       <MsalProvider instance={runtime.msal}>

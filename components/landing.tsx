@@ -3,6 +3,18 @@
 import { useState } from "react";
 import { BrandMark } from "./brand-mark";
 
+/** The inbox's landing, for whoever is not signed in (the page at /, and the signed-in app without an account). */
+export const INBOX_LANDING = {
+  heading: "Your notifications, in one inbox",
+  lead: "Inbox keeps what your apps have sent you — builds, approvals, reminders — for 30 days, in sync across every device you use.",
+} as const;
+
+/** After signing out (/signed-out). */
+export const SIGNED_OUT_LANDING = {
+  heading: "You're signed out",
+  lead: "Your session on this device has ended. Notifications keep arriving, and they'll be here when you sign in again.",
+} as const;
+
 interface LandingProps {
   heading: string;
   lead: string;

@@ -6,7 +6,8 @@ import { useIsAuthenticated, useMsal } from "@azure/msal-react";
 import type { AccountInfo } from "@azure/msal-browser";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { SWRConfig, type SWRConfiguration } from "swr";
-import { Landing } from "@/components/landing";
+import { AppShellSkeleton } from "@/components/app-shell-skeleton";
+import { INBOX_LANDING, Landing } from "@/components/landing";
 import { LiveRegionProvider } from "@/components/live-region";
 import { ApiClientProvider } from "@/lib/api/api-client-context";
 import { ApiClient } from "@/lib/api/client";
@@ -146,7 +147,7 @@ function SignedIn({
     () => ({ account, signOut: () => (offline.getState().pending > 0 ? setAskingSignOut(true) : signOutNow()) }),
     [account, offline, signOutNow],
   );
-  if (!storeRead) return null;
+  if (!storeRead) return <AppShellSkeleton />;
   return (
     <OfflineContext.Provider value={offline}>
       <PushStateProvider value={push}>
@@ -183,8 +184,7 @@ export function SignedInApp({ children }: { children: (session: Session) => Reac
   if (!account || !client || !offline) {
     return (
       <Landing
-        heading="Your notifications, in one inbox"
-        lead="Inbox keeps what your apps have sent you — builds, approvals, reminders — for 30 days, in sync across every device you use."
+        {...INBOX_LANDING}
         identityProvider={config.identityProvider}
         onSignIn={() => signIn(msal, config.scopes)}
       />

@@ -1,21 +1,20 @@
 "use client";
+// /signed-out with MSAL: where the provider's sign-out comes back to (MSAL finishes it), or a bookmark
+// opened while still signed in.
 import Link from "next/link";
-import { useEffect } from "react";
 import { useIsAuthenticated } from "@azure/msal-react";
 import { AuthBoundary } from "@/components/auth-boundary";
-import { Landing } from "@/components/landing";
+import { Landing, SIGNED_OUT_LANDING } from "@/components/landing";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { signIn } from "@/lib/auth/token";
+import { useBarePath } from "@/lib/hooks/use-bare-path";
 
 function SignedOut() {
   const { msal, config } = useAuthRuntime();
   const signedIn = useIsAuthenticated();
 
-  // The provider returns here with MSAL's `state`; MSAL has read it by now, and the address bar
-  // should say just /signed-out (bookmarkable, and what a reload shows).
-  useEffect(() => {
-    if (window.location.search) window.history.replaceState(null, "", window.location.pathname);
-  }, []);
+  // MSAL has read the provider's `state` by now.
+  useBarePath();
   if (signedIn) {
     // Reached by a bookmark while still signed in: nothing to sign in to.
     return (
@@ -27,14 +26,7 @@ function SignedOut() {
       </main>
     );
   }
-  return (
-    <Landing
-      heading="You're signed out"
-      lead="Your session on this device has ended. Notifications keep arriving, and they'll be here when you sign in again."
-      identityProvider={config.identityProvider}
-      onSignIn={() => signIn(msal, config.scopes)}
-    />
-  );
+  return <Landing {...SIGNED_OUT_LANDING} identityProvider={config.identityProvider} onSignIn={() => signIn(msal, config.scopes)} />;
 }
 
 export function SignedOutPageClient() {

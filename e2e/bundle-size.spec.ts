@@ -1,0 +1,76 @@
+// First-load JavaScript per route, against the budgets of issue 10: everything the page loads until it
+// has settled (framework, the route's chunks, and what it imports dynamically while starting), gzipped.
+// Next 16 prints no per-route sizes, so this is the size check: a route over its budget fails the suite.
+// A fresh context each time, with the service worker blocked, so every script comes from the server
+// (a worker would serve them from its precache on the second page).
+//
+// Bruno's inbox, read only: nothing here changes state another spec depends on.
+import type { Browser, BrowserContext } from "@playwright/test";
+import { appOrigin } from "./fixtures/e2e-env";
+import { describeRoute, recordScripts, routeSize } from "./fixtures/route-scripts";
+import { expect, inbox, signIn, test, users } from "./fixtures/test";
+
+/** KB gzipped (1 KB = 1,000 bytes). */
+const BUDGET_KB = { landing: 160, inbox: 225 } as const;
+
+async function freshContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: appOrigin, serviceWorkers: "block" });
+}
+
+test("the signed-out landing loads at most 160 KB of gzipped JavaScript, and no MSAL", async ({ browser }, testInfo) => {
+  const context = await freshContext(browser);
+  try {
+    const page = await context.newPage();
+    const log = recordScripts(page, appOrigin);
+    await page.goto("/");
+    const button = page.getByRole("button", { name: "Sign in", exact: true });
+    await expect(button).toBeEnabled();
+    await log.settled();
+    const landing = routeSize(await log.scripts());
+    await testInfo.attach("landing-scripts.txt", { body: describeRoute("landing", landing), contentType: "text/plain" });
+    console.log(describeRoute("landing /", landing));
+
+    expect(landing.scripts.length, "the landing runs the app's scripts").toBeGreaterThan(0);
+    expect(landing.msalKb, "MSAL waits for Sign in").toBe(0);
+    expect(landing.totalKb, `landing first-load JS (KB gzipped), budget ${BUDGET_KB.landing}`).toBeLessThanOrEqual(BUDGET_KB.landing);
+  } finally {
+    await context.close();
+  }
+});
+
+test("pressing Sign in loads MSAL and goes to the identity provider", async ({ browser }) => {
+  const context = await freshContext(browser);
+  try {
+    const page = await context.newPage();
+    const log = recordScripts(page, appOrigin);
+    await page.goto("/");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((url) => url.origin !== appOrigin);
+    expect(routeSize(await log.scripts()).msalKb, "MSAL was loaded to sign in").toBeGreaterThan(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the signed-in inbox loads at most 225 KB of gzipped JavaScript, MSAL included", async ({ browser }, testInfo) => {
+  const context = await freshContext(browser);
+  try {
+    await signIn(await context.newPage(), users.bruno);
+    // A returning user: a new page load with MSAL's account in localStorage (and its cookie), nothing in
+    // the HTTP cache.
+    const page = await context.newPage();
+    await (await context.newCDPSession(page)).send("Network.clearBrowserCache");
+    const log = recordScripts(page, appOrigin);
+    await page.goto("/");
+    await expect(inbox(page).items.first()).toBeVisible();
+    await log.settled();
+    const signedIn = routeSize(await log.scripts());
+    await testInfo.attach("inbox-scripts.txt", { body: describeRoute("inbox", signedIn), contentType: "text/plain" });
+    console.log(describeRoute("inbox / (signed in)", signedIn));
+
+    expect(signedIn.msalKb, "the signed-in inbox runs MSAL").toBeGreaterThan(0);
+    expect(signedIn.totalKb, `inbox first-load JS (KB gzipped), budget ${BUDGET_KB.inbox}`).toBeLessThanOrEqual(BUDGET_KB.inbox);
+  } finally {
+    await context.close();
+  }
+});
