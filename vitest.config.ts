@@ -1,14 +1,50 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
+/**
+ * The suites that also run on PostgreSQL (`scripts/test-postgres.sh` sets
+ * TEST_DATABASE_URL): the integration suites that drive the service over HTTP
+ * or its store, chosen so every query module (notifications, endpoints,
+ * support, push delivery and outbox, the demo seed, maintenance) runs on both
+ * engines — the input-validation fuzzers (bad-input, random-requests) stop
+ * before the database and stay on PGlite; and tests/postgres/, which needs
+ * PostgreSQL itself (instances migrating at once, the app role's rights).
+ */
+export const POSTGRES_SUITES = [
+  "tests/notifications/{crud,conflict,isolation,opaque-versions,paging-delta-expiry,review-inputs,stream}.test.ts",
+  "tests/endpoints/subscriptions.test.ts",
+  "tests/support/{support-access,deliveries,demo-story}.test.ts",
+  "tests/push/{delivery,outbox,action-token-routes}.test.ts",
+  "tests/offline/replay.test.ts",
+  "tests/postgres/**/*.test.ts",
+];
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL || "";
+
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
   test: {
-    include: ["tests/**/*.test.ts"],
     environment: "node",
     // Integration suites start a real identity provider and service on loopback.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "pglite",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/postgres/**"],
+          // The embedded store, whatever the shell has set.
+          env: { TEST_DATABASE_URL: "" },
+        },
+      },
+      // Only when a PostgreSQL test role is configured; one `vitest run` then
+      // runs both projects' files side by side on the same workers.
+      ...(testDatabaseUrl
+        ? [{ extends: true as const, test: { name: "postgres", include: POSTGRES_SUITES, env: { TEST_DATABASE_URL: testDatabaseUrl } } }]
+        : []),
+    ],
   },
 });

@@ -17,7 +17,8 @@ interface Job {
 }
 
 const jobs: Job[] = [
-  { name: "unit", cmd: bin("vitest"), args: ["run"] },
+  // Both engines' suites (scripts/test-postgres.sh makes sure PostgreSQL runs and has the test roles).
+  { name: "unit", cmd: "bash", args: ["scripts/test-postgres.sh", bin("vitest"), "run"] },
   // The build the e2e run's `npm start` would otherwise do first, into the folder it will use.
   { name: "build", cmd: bin("tsx"), args: ["scripts/start.ts", "--build-only"], env: { NEXT_DIST_DIR: process.env.E2E_DIST_DIR || ".next" } },
 ];

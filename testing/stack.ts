@@ -1,7 +1,9 @@
 // The whole back end on loopback for black-box tests: the real local identity
 // provider and the real notifications service, each on a random port, each in
-// its own throwaway data folder. Tests talk to it over real HTTP with tokens
-// the provider issued through its real flows.
+// its own throwaway data folder, and the service on PGlite there or, when
+// TEST_DATABASE_URL is set, on a fresh PostgreSQL database of its own
+// (testing/test-database.ts). Tests talk to it over real HTTP with tokens the
+// provider issued through its real flows.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +16,7 @@ import { API_AUDIENCE } from "../contracts/identity";
 import { loadConfig, type ServiceConfig } from "../server/config";
 import { startService, type ServiceOptions } from "../server";
 import type { Db } from "../server/store/db";
+import { createTestStore } from "./test-database";
 import { appToken, userToken } from "./tokens";
 
 export interface StackOptions {
@@ -34,7 +37,7 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  /** The throwaway data folder, laid out as `DATA_DIR` is (`idp/`, the service's store); removed on close. */
+  /** The throwaway data folder, laid out as `DATA_DIR` is (`idp/`, the service's PGlite store); removed on close. */
   dataDir: string;
   /** The identity provider's issuer, e.g. `http://localhost:40123`. */
   issuer: string;
@@ -50,7 +53,7 @@ export interface Stack {
   tokenFor(upn: string): Promise<string>;
   /** An app-only access token for `notifications-sender`, from the real client-credentials flow (cached). */
   appTokenFor(): Promise<string>;
-  /** Stops everything and removes the data folders. */
+  /** Stops everything and removes the data folders (and the PostgreSQL database). */
   close(): Promise<void>;
 }
 
@@ -85,11 +88,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       jwksUri = jwks.url;
     }
 
+    const store = await createTestStore(path.join(root, "service"));
+    cleanups.push(() => store.close());
     const config: ServiceConfig = {
       // Start from the embedded defaults so fields added to ServiceConfig later keep a sane value.
       ...loadConfig({} as NodeJS.ProcessEnv),
-      dataDir: path.join(root, "service"),
-      databaseUrl: undefined,
+      ...store.config,
       issuer: idp.issuer,
       jwksUri,
       audience: API_AUDIENCE,

@@ -22,17 +22,28 @@ export interface PushJobData {
  * multi-statement text (schema setup, maintenance in BEGIN…COMMIT) only
  * through exec(), and everything else through query() (field notes).
  */
-export function pgBossDb(q: Queryable): PgBoss.Db {
+export function pgBossDb(q: Queryable, inFlight?: Set<Promise<unknown>>): PgBoss.Db {
+  const run = async (text: string, values?: unknown[]) => {
+    if (values !== undefined && values.length > 0) return { rows: (await q.query(text, values)).rows };
+    try {
+      return { rows: (await q.query(text)).rows };
+    } catch (err) {
+      if (!/multiple commands/i.test(String((err as Error).message))) throw err;
+      await q.exec(text);
+      return { rows: [] };
+    }
+  };
   return {
-    async executeSql(text: string, values?: unknown[]) {
-      if (values !== undefined && values.length > 0) return { rows: (await q.query(text, values)).rows };
-      try {
-        return { rows: (await q.query(text)).rows };
-      } catch (err) {
-        if (!/multiple commands/i.test(String((err as Error).message))) throw err;
-        await q.exec(text);
-        return { rows: [] };
+    executeSql(text: string, values?: unknown[]) {
+      const done = run(text, values);
+      if (inFlight) {
+        inFlight.add(done);
+        void done.then(
+          () => inFlight.delete(done),
+          () => inFlight.delete(done),
+        );
       }
+      return done;
     },
   };
 }
@@ -90,9 +101,12 @@ export interface PushQueue {
  * pg-boss on `db`, its schema installed or migrated (under pg-boss's own
  * advisory lock), and the delivery queue created if it is not there yet.
  */
-async function startBoss(db: Queryable, opts: { supervise: boolean; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
+async function startBoss(
+  db: Queryable,
+  opts: { supervise: boolean; maintenanceIntervalSeconds?: number; inFlight?: Set<Promise<unknown>> },
+): Promise<PgBoss> {
   const boss = new PgBoss({
-    db: pgBossDb(db),
+    db: pgBossDb(db, opts.inFlight),
     schema: PGBOSS_SCHEMA,
     migrate: true,
     supervise: opts.supervise,
@@ -138,7 +152,10 @@ export async function installPushQueue(db: Queryable): Promise<void> {
  * (`recoverActive` false) a dead instance's jobs wait for pg-boss's expiry.
  */
 export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {}): Promise<PushQueue> {
-  const boss = await startBoss(db, { supervise: true, maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds });
+  // pg-boss 10 does not await a batch's completion (or a fetch) before stop() returns: its
+  // statements are tracked so stop() can wait for them while the store is still open.
+  const inFlight = new Set<Promise<unknown>>();
+  const boss = await startBoss(db, { supervise: true, maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds, inFlight });
   let recovered = 0;
   if (opts.recoverActive) {
     const { rows } = await db.query<{ n: number }>(
@@ -156,6 +173,7 @@ export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {})
       // graceful: lets a running fan-out finish (bounded), then fails what is left
       // (pg-boss sets it to retry, so the next start runs it).
       await boss.stop({ graceful: true, timeout: 3000, close: false, wait: true });
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

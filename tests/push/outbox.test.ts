@@ -8,17 +8,20 @@ import { startPushPipeline, type PushPipeline } from "../../server/push/pipeline
 import { createPushServiceRules } from "../../server/push/push-services";
 import { PGBOSS_SCHEMA, jobIdForEvent } from "../../server/push/queue";
 import { openStore, type Store } from "../../server/store/store";
+import { createTestStore, type TestStore } from "../../testing/test-database";
 
 const OWNER = { tenantId: "tenant-outbox", userId: "user-outbox" };
 const SAFETY_NET_MS = 60_000;
 /** Far below the safety net, far above a dispatch (a few ms). */
 const AT_ONCE_MS = 3_000;
 
+let testStore: TestStore;
 let store: Store;
 let pipeline: PushPipeline;
 
 beforeAll(async () => {
-  store = await openStore({ dataDir: "memory://", databaseUrl: undefined });
+  testStore = await createTestStore("memory://");
+  store = await openStore(testStore.config);
   const keys = webpush.generateVAPIDKeys();
   pipeline = await startPushPipeline(
     {
@@ -36,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pipeline?.close();
   await store?.close();
+  await testStore?.close();
 });
 
 async function latestEventSeq(): Promise<string> {

@@ -16,6 +16,7 @@ import { loadConfig } from "../../server/config";
 import { startService, type Service } from "../../server";
 import { startFakePushService, type FakePushService, type TestSubscription } from "../../testing/fake-push-service";
 import { userToken } from "../../testing/tokens";
+import { createTestStore, type TestStore } from "../../testing/test-database";
 import { readResult, type CallResult } from "../helpers/graph";
 
 const { adele: ADELE, sam: SAM } = users;
@@ -25,6 +26,7 @@ let root: string;
 let idp: Awaited<ReturnType<typeof startIdp>>;
 let fake: FakePushService;
 let service: Service;
+let testStore: TestStore;
 let adele: string;
 let sam: string;
 
@@ -72,14 +74,14 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), "support-deliveries-"));
   fake = await startFakePushService();
   idp = await startIdp({ port: 0, dataDir: root, appOrigins: ["http://localhost:3999"] });
+  testStore = await createTestStore("memory://", { subject: "mailto:support-tests@contoso.test" });
   service = await startService(
     {
       ...loadConfig({} as NodeJS.ProcessEnv),
-      dataDir: "memory://",
+      ...testStore.config,
       issuer: idp.issuer,
       audience: API_AUDIENCE,
       seedDemo: false,
-      vapid: { publicKey: undefined, privateKey: undefined, subject: "mailto:support-tests@contoso.test" },
       extraPushServices: [fake.origin],
     },
     { push: { ca: fake.caPem, delivery: { backoffBaseMs: 100, maxAttempts: 3 }, pollingIntervalSeconds: 0.5 } },
@@ -90,6 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
+  await testStore?.close();
   await idp?.close();
   await fake?.close();
   if (root) await rm(root, { recursive: true, force: true });
