@@ -8,7 +8,7 @@
 # then runs the command given (default: the PostgreSQL project alone).
 #
 #   scripts/test-postgres.sh                            the PostgreSQL suites
-#   scripts/test-postgres.sh npx vitest run tests/notifications --project postgres
+#   npm run test:postgres -- tests/notifications        some of them
 #   npm run test:unit                                   both engines in one Vitest run
 #
 # Without PostgreSQL it says so and runs the command on PGlite alone; with CI
@@ -16,12 +16,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Given no command, only the PostgreSQL suites: nothing to run without PostgreSQL.
+# The PostgreSQL project alone (the default): nothing to run without PostgreSQL.
+[ $# -gt 0 ] || set -- npx vitest run --project postgres
 postgres_only=
-if [ $# -eq 0 ]; then
-  set -- npx vitest run --project postgres
-  postgres_only=1
-fi
+case " $* " in *" --project postgres "*) postgres_only=1 ;; esac
 
 ROLE=notifications_test
 APP_ROLE=notifications_test_app
