@@ -4,15 +4,25 @@
 // in Settings, the Home Screen steps on an iPhone and nowhere else, the Unread shortcut's view, and
 // the app badge following the unread count. Bruno's inbox, read only: the manifest's screenshots are
 // his seeded inbox (UPDATE_SCREENSHOT=1 writes them to public/screenshots/; on a fresh data folder,
-// as `npx playwright test` starts one).
+// as `npx playwright test` starts one). The endpoints its browsers register are removed after it:
+// push-settings.spec.ts counts his devices.
 import path from "node:path";
 import { devices, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 import { apiAs } from "./fixtures/api";
 import { expectAccessible } from "./fixtures/axe";
 import { appOrigin, repoRoot } from "./fixtures/e2e-env";
+import { endpointSnapshot } from "./fixtures/endpoints";
 import { expect, inbox, signIn, test, users } from "./fixtures/test";
 
 const bruno = users.bruno;
+
+let brunosEndpoints: Awaited<ReturnType<typeof endpointSnapshot>>;
+test.beforeAll(async () => {
+  brunosEndpoints = await endpointSnapshot(bruno.upn);
+});
+test.afterAll(async () => {
+  await brunosEndpoints.removeAdded();
+});
 
 interface ImageResource {
   src: string;
