@@ -42,11 +42,12 @@ test("pressing Sign in loads MSAL and goes to the identity provider", async ({ b
   const context = await freshContext(browser);
   try {
     const page = await context.newPage();
-    const log = recordScripts(page, appOrigin);
     await page.goto("/");
+    // The landing has no MSAL (above); pressing Sign in loads it and MSAL's redirect takes the page to the
+    // provider. (The scripts' bodies cannot be read once the page has navigated away, so the redirect is the proof.)
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL((url) => url.origin !== appOrigin);
-    expect(routeSize(await log.scripts()).msalKb, "MSAL was loaded to sign in").toBeGreaterThan(0);
+    await expect(page.getByRole("heading", { name: "Pick an account" })).toBeVisible();
   } finally {
     await context.close();
   }
