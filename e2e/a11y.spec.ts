@@ -94,7 +94,8 @@ test.describe("Megan, an ordinary user", () => {
     const title = `Contrast check ${Date.now().toString(36)}`;
     await send({ to: megan.upn, title, body: "Opened by the accessibility spec.", group: "Accessibility", priority: "High" });
     await openInbox();
-    await ui.item(title).getByRole("button", { name: "Open" }).click();
+    // The title opens it (its hit area is the whole row).
+    await ui.item(title).getByRole("button", { name: title, exact: true }).click();
     const dialog = page.getByRole("dialog", { name: title });
     await expect(dialog).toBeVisible();
     await expectAccessible(page, "the opened notification");
@@ -113,7 +114,7 @@ test.describe("Megan, an ordinary user", () => {
     await page.clock.install();
     await signIn(page, megan);
     const ui = inbox(page);
-    await ui.item(title).getByRole("button", { name: "Snooze" }).click();
+    await ui.item(title).getByRole("button", { name: "Snooze", exact: true }).click();
     await page.getByRole("menuitem", { name: /^For 1 hour/ }).click();
     const toast = page.locator(".toast").filter({ hasText: "Snoozed until" });
     await expect(toast).toBeVisible();
@@ -152,8 +153,8 @@ test.describe("Megan, an ordinary user", () => {
 
   test("a row's Snooze menu, open", async () => {
     await openInbox();
-    const row = ui.items.filter({ has: page.getByRole("button", { name: "Snooze" }) }).first();
-    await row.getByRole("button", { name: "Snooze" }).click();
+    const row = ui.items.filter({ has: page.getByRole("button", { name: "Snooze", exact: true }) }).first();
+    await row.getByRole("button", { name: "Snooze", exact: true }).click();
     await expect(page.getByRole("menu")).toBeVisible();
     await expectAccessible(page, "the Snooze menu");
     await page.keyboard.press("Escape");
