@@ -152,6 +152,7 @@ test.describe("Megan, an ordinary user", () => {
   });
 
   test("a row's Snooze menu, open", async () => {
+    test.setTimeout(120_000);
     await openInbox();
     const row = ui.items.filter({ has: page.getByRole("button", { name: "Snooze", exact: true }) }).first();
     await row.getByRole("button", { name: "Snooze", exact: true }).click();

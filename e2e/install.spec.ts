@@ -212,7 +212,9 @@ test.describe("on an iPhone", () => {
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 
-    await page.getByRole("navigation", { name: "App" }).getByRole("link", { name: "Settings" }).click();
+    // A phone keeps Settings in the header's account menu.
+    await page.getByRole("button", { name: /^Account: / }).click();
+    await page.getByRole("menuitem", { name: "Settings" }).click();
     const section = page.getByRole("region", { name: "Install the app" });
     await expect(section).toContainText("Add Inbox to your Home Screen");
     const steps = section.getByRole("list").getByRole("listitem");
