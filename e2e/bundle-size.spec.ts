@@ -4,9 +4,11 @@
 // A fresh context each time, with the service worker blocked, so every script comes from the server
 // (a worker would serve them from its precache on the second page).
 //
-// Bruno's inbox, read only: nothing here changes state another spec depends on.
+// Bruno's inbox, read only: nothing here changes state another spec depends on (the endpoint his
+// sign-in registers is removed after).
 import type { Browser, BrowserContext } from "@playwright/test";
 import { appOrigin } from "./fixtures/e2e-env";
+import { endpointSnapshot } from "./fixtures/endpoints";
 import { describeRoute, recordScripts, routeSize } from "./fixtures/route-scripts";
 import { expect, inbox, signIn, test, users } from "./fixtures/test";
 
@@ -61,6 +63,7 @@ test("pressing Sign in loads MSAL and goes to the identity provider", async ({ b
 
 test("the signed-in inbox's gzipped JavaScript, MSAL included, does not grow past today's 290 KB (budget: 225 KB)", async ({ browser }, testInfo) => {
   const context = await freshContext(browser);
+  const brunosEndpoints = await endpointSnapshot(users.bruno.upn);
   try {
     await signIn(await context.newPage(), users.bruno);
     // A returning user: a new page load with MSAL's account in localStorage (and its cookie), nothing in
@@ -86,5 +89,6 @@ test("the signed-in inbox's gzipped JavaScript, MSAL included, does not grow pas
     );
   } finally {
     await context.close();
+    await brunosEndpoints.removeAdded();
   }
 });

@@ -12,7 +12,7 @@ import { apiAs } from "./fixtures/api";
 import { expectAccessible } from "./fixtures/axe";
 import { appOrigin, repoRoot } from "./fixtures/e2e-env";
 import { endpointSnapshot } from "./fixtures/endpoints";
-import { expect, inbox, signIn, test, users } from "./fixtures/test";
+import { expect, goToSettings, inbox, signIn, test, users } from "./fixtures/test";
 
 const bruno = users.bruno;
 
@@ -171,7 +171,7 @@ test.describe("Install, where the browser offers its prompt", () => {
 
   test("Settings offers Install, by keyboard, and says when it is installed", async ({ browser }) => {
     const page = await brunoIn(browser);
-    await page.getByRole("navigation", { name: "App" }).getByRole("link", { name: "Settings" }).click();
+    await goToSettings(page);
     const section = page.getByRole("region", { name: "Install the app" });
     await expect(section).toContainText("Install Inbox from your browser");
     await expect(section.getByRole("button")).toHaveCount(0);
@@ -212,9 +212,7 @@ test.describe("on an iPhone", () => {
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 
-    // A phone keeps Settings in the header's account menu.
-    await page.getByRole("button", { name: /^Account: / }).click();
-    await page.getByRole("menuitem", { name: "Settings" }).click();
+    await goToSettings(page);
     const section = page.getByRole("region", { name: "Install the app" });
     await expect(section).toContainText("Add Inbox to your Home Screen");
     const steps = section.getByRole("list").getByRole("listitem");

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
 import { apiAs } from "./fixtures/api";
 import { appOrigin, issuer, pushOrigin } from "./fixtures/e2e-env";
 import { appServiceWorker, lastPageBadge, shownNotifications } from "./fixtures/push-browser";
-import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
+import { deviceOptions, expect, goToSettings, inbox, newPushDevice, signIn, test, turnOnPush, users, type PushDevice } from "./fixtures/test";
 import { userToken } from "../testing/tokens";
 
 const bruno = users.bruno;
@@ -55,8 +55,11 @@ async function plainContext(browser: Browser, initScript?: string): Promise<{ co
 test.describe.configure({ mode: "serial" });
 
 let device: PushDevice;
+/** Bruno's endpoints before this spec's browser signed in (other specs' browsers may have left some). */
+let earlier: Set<string>;
 
 test.beforeAll(async ({ browser, pushService }) => {
+  earlier = new Set((await endpoints()).map((e) => e.id));
   device = await newPushDevice(browser, pushService, deviceOptions.desktop);
 });
 
@@ -84,7 +87,7 @@ test("turning push on in Settings registers this browser, and Settings lists it 
   expect(stored?.deviceName).toMatch(/^Chrome on (Windows|Linux)$/);
   await expect(ui.thisDevice.getByRole("heading")).toHaveText(stored!.deviceName!);
   // Only one row for this browser: the push-less one registered at sign-in was replaced.
-  expect((await endpoints()).filter((e) => e.deviceName === stored?.deviceName)).toHaveLength(1);
+  expect((await endpoints()).filter((e) => !earlier.has(e.id)).map((e) => e.id)).toEqual([id]);
 });
 
 test("every API request from the page names this browser's endpoint in X-Endpoint-Id", async () => {
@@ -243,7 +246,7 @@ test("the inbox hint turns push on through the same path, and once hidden stays 
   await hint.getByRole("button", { name: "Turn on" }).click();
   await expect(hint).toHaveCount(0);
   await expect.poll(() => phone.stub.current()?.endpoint).toBeTruthy();
-  await phone.page.getByRole("link", { name: "Settings" }).click();
+  await goToSettings(phone.page);
   await expect(phone.page.getByText("Notifications are on for this device")).toBeVisible();
   // Settings at 390 px: no sideways scroll, and its buttons keep 44 px targets.
   await expect(settings(phone.page).thisDevice).toBeVisible();

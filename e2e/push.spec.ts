@@ -22,7 +22,7 @@ import {
   shownNotifications,
   type PushBridge,
 } from "./fixtures/push-browser";
-import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, type PushDevice } from "./fixtures/test";
+import { deviceOptions, expect, inbox, itemAction, newPushDevice, signIn, test, turnOnPush, type PushDevice } from "./fixtures/test";
 import { send } from "./fixtures/send";
 import { userToken } from "../testing/tokens";
 import type { PushPayload } from "../contracts/push-payload";
@@ -233,7 +233,7 @@ test("deleting a notification in the phone's inbox closes it on the desktop and 
   await expect(inbox(desktop.page).item(other)).toBeVisible();
   const desktopPushes = pushService.deliveries(desktop.endpoint).length;
 
-  await inbox(phone.page).item(other).getByRole("button", { name: "Delete", exact: true }).click();
+  await itemAction(phone.page, other, "Delete");
   // The delete is sent when the phone's Undo window closes.
   await expect.poll(() => pushService.deliveries(desktop.endpoint).length, { timeout: 20_000 }).toBe(desktopPushes + 1);
   expect(pushService.deliveries(desktop.endpoint).at(-1)?.json).toMatchObject({ kind: "deleted", notification: { id: otherId } });

@@ -15,7 +15,7 @@ import type { Endpoint } from "../contracts/endpoint";
 import { expectAccessible } from "./fixtures/axe";
 import { appOrigin, issuer } from "./fixtures/e2e-env";
 import { connectPushBridge, shownNotifications, type PushBridge } from "./fixtures/push-browser";
-import { deviceOptions, expect, inbox, newPushDevice, signIn, test, turnOnPush, users, type DemoUser, type PushDevice } from "./fixtures/test";
+import { deviceOptions, expect, inbox, itemAction, newPushDevice, signIn, test, turnOnPush, users, type DemoUser, type PushDevice } from "./fixtures/test";
 import { send } from "./fixtures/send";
 import { userToken } from "../testing/tokens";
 
@@ -106,7 +106,7 @@ test("Megan gets a notification on her desktop and her phone, and dismisses it o
     await expect.poll(async () => (await shownNotifications(device.page, id)).length, { message: `${device.name} shows it` }).toBe(1);
   }
 
-  await inbox(phone.page).item(title).getByRole("button", { name: "Dismiss", exact: true }).click();
+  await itemAction(phone.page, title, "Dismiss");
   // The desktop hears of it by push and closes its notification.
   await expect.poll(async () => (await shownNotifications(desktop.page, id)).length, { message: "desktop notification closed", timeout: 15_000 }).toBe(0);
 });
