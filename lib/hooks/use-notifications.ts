@@ -17,6 +17,7 @@ import { followLiveChanges } from "@/lib/live/live-cache";
 import { isNetworkFailure, type QueuedOp } from "@/lib/offline/change-queue";
 import { notificationTitle } from "@/lib/format/notification-title";
 import { catchUp } from "./catch-up";
+import { createItemOrder } from "./item-order";
 import { useOffline, useOfflineState } from "./use-offline";
 import { flattenPages, mapItems, patchItem, removeItem, replaceItem, restoreItem, unreadDelta, type Pages } from "./notification-pages";
 
@@ -197,6 +198,9 @@ export function useNotifications(filters: InboxFilters) {
     [offline],
   );
 
+  // One item's changes go out in the order they were made (./item-order.ts).
+  const [inItemOrder] = useState(createItemOrder);
+
   // Each change below is published on the change bus: the unread count, the OS notification and the
   // other tabs follow it there.
   const update = useCallback(
@@ -205,19 +209,21 @@ export function useNotifications(filters: InboxFilters) {
       let updated: Notification | undefined;
       await publishChange(notificationChanges, { action, ids: [item.id], unread: { by: unreadDelta(item, patch) } }, async () => {
         await applyPages((pages) => patchItem(pages, item.id, patch));
-        try {
-          await sendOrQueue({ kind: "update", id: item.id, patch, action }, notificationTitle(item), async () => {
-            updated = await client.updateNotification(item.id, patch);
-          });
-        } catch (e) {
-          await applyPages((pages) => replaceItem(pages, item));
-          throw e;
-        }
-        if (updated) await applyPages((pages) => replaceItem(pages, updated!));
+        await inItemOrder(item.id, async (isLatest) => {
+          try {
+            await sendOrQueue({ kind: "update", id: item.id, patch, action }, notificationTitle(item), async () => {
+              updated = await client.updateNotification(item.id, patch);
+            });
+          } catch (e) {
+            if (isLatest()) await applyPages((pages) => replaceItem(pages, item));
+            throw e;
+          }
+          if (updated && isLatest()) await applyPages((pages) => replaceItem(pages, updated!));
+        });
       });
       return updated;
     },
-    [applyPages, client, sendOrQueue],
+    [applyPages, client, inItemOrder, sendOrQueue],
   );
 
   const setRead = useCallback((item: Notification, read: boolean) => update(item, { readState: read ? "read" : "unread" }, read ? "read" : "unread"), [update]);
@@ -242,15 +248,17 @@ export function useNotifications(filters: InboxFilters) {
       const unread = { by: item.status === "active" && item.readState === "unread" ? -1 : 0 };
       await publishChange(notificationChanges, { action: "delete", ids: [item.id], unread }, async () => {
         await applyPages((pages) => removeItem(pages, item.id));
-        try {
-          await sendOrQueue({ kind: "delete", id: item.id }, notificationTitle(item), () => client.deleteNotification(item.id));
-        } catch (e) {
-          await applyPages((pages) => restoreItem(pages, item));
-          throw e;
-        }
+        await inItemOrder(item.id, async (isLatest) => {
+          try {
+            await sendOrQueue({ kind: "delete", id: item.id }, notificationTitle(item), () => client.deleteNotification(item.id));
+          } catch (e) {
+            if (isLatest()) await applyPages((pages) => restoreItem(pages, item));
+            throw e;
+          }
+        });
       });
     },
-    [applyPages, client, sendOrQueue],
+    [applyPages, client, inItemOrder, sendOrQueue],
   );
 
   /** Marks every unread item read, or only those of one group (what the group filter shows). */
