@@ -2,6 +2,7 @@
 // The header's account button on a phone: the user's initials, and a menu with who is signed in,
 // Settings (and Support for support staff) and Sign out. Wide screens show those in the header itself.
 import { useRouter } from "next/navigation";
+import { useEffect } from "react";
 import { useMenuButton } from "@/lib/hooks/use-menu-button";
 
 /** "Megan Bowen" → "MB"; one word → its first letter. */
@@ -25,6 +26,12 @@ export function AccountMenu({ name, upn, isSupport, onSignOut }: AccountMenuProp
     menu.close(false);
     router.push(href);
   };
+  // The pages it offers load when it opens (the header does not load them with the inbox).
+  useEffect(() => {
+    if (!menu.open) return;
+    router.prefetch("/settings");
+    if (isSupport) router.prefetch("/support");
+  }, [isSupport, menu.open, router]);
   return (
     <div className="menu account-menu" {...menu.containerProps}>
       <button {...menu.buttonProps} className="avatar" aria-label={`Account: ${name}`}>

@@ -1,8 +1,8 @@
 "use client";
-import Link from "next/link";
 import { useSupportAccess } from "@/lib/hooks/use-support-access";
 import { AccountMenu } from "./account-menu";
 import { BrandMark } from "./brand-mark";
+import { IntentLink } from "./intent-link";
 import { UnreadBadge } from "./unread-badge";
 
 interface AppHeaderProps {
@@ -25,21 +25,21 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
           {current === "inbox" ? (
             <h1 style={{ fontSize: "inherit" }}>Inbox</h1>
           ) : (
-            <Link href="/" className="brand-link">
+            <IntentLink href="/" className="brand-link">
               Inbox
-            </Link>
+            </IntentLink>
           )}
           <UnreadBadge count={unreadCount} />
         </div>
         <nav aria-label="App" className="app-nav header-wide">
           {isSupport && (
-            <Link href="/support" className="btn btn-quiet" aria-current={current === "support" ? "page" : undefined}>
+            <IntentLink href="/support" className="btn btn-quiet" aria-current={current === "support" ? "page" : undefined}>
               Support
-            </Link>
+            </IntentLink>
           )}
-          <Link href="/settings" className="btn btn-quiet" aria-current={current === "settings" ? "page" : undefined}>
+          <IntentLink href="/settings" className="btn btn-quiet" aria-current={current === "settings" ? "page" : undefined}>
             Settings
-          </Link>
+          </IntentLink>
         </nav>
         <div className="user header-wide">
           <span className="user-name">{name}</span>

@@ -4,6 +4,7 @@
 // service at start), the change bus's subscribers, the app badge, and a sign-out that unregisters this browser first.
 import { useIsAuthenticated, useMsal } from "@azure/msal-react";
 import type { AccountInfo } from "@azure/msal-browser";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { SWRConfig, type SWRConfiguration } from "swr";
 import { AppShellSkeleton } from "@/components/app-shell-skeleton";
@@ -27,8 +28,10 @@ import type { LockManagerLike } from "@/lib/live/stream-leader";
 import { clearOfflineData, idbQueueStore, loadFirstPage, loadSyncState, saveFirstPage, saveSyncState } from "@/lib/offline/offline-db";
 import { createOfflineSync, type OfflineSync } from "@/lib/offline/offline-sync";
 import type { ReplayOutcome } from "@/lib/offline/change-queue";
-import { SignOutDialog } from "./sign-out-dialog";
 import { ShortcutsHelp } from "./shortcuts-help";
+
+// Asked only when signing out with offline changes unsent: its code loads then.
+const SignOutDialog = dynamic(() => import("./sign-out-dialog").then((m) => m.SignOutDialog), { ssr: false });
 
 const swrOptions: SWRConfiguration = {
   // A 4xx will not change by asking again; 429/503 were already retried by the client.

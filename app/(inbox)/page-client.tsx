@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ActionError } from "@/components/action-error";
 import { AppHeader } from "@/components/app-header";
@@ -9,7 +10,6 @@ import { GroupSelect } from "@/components/group-select";
 import { ToolbarMenu } from "@/components/toolbar-menu";
 import { ListSkeleton } from "@/components/list-skeleton";
 import { useAnnounce } from "@/components/live-region";
-import { NotificationDialog } from "@/components/notification-dialog";
 import type { ItemActions } from "@/components/notification-item";
 import { NotificationList, type ListController } from "@/components/notification-list";
 import { NotificationToast } from "@/components/notification-toast";
@@ -38,9 +38,13 @@ import { useShortcuts } from "@/lib/hooks/use-shortcuts";
 import { useSnoozeWake } from "@/lib/hooks/use-snooze-wake";
 import { useReloadOnViewChange } from "@/lib/hooks/use-reload-on-view-change";
 import { useUnreadCount } from "@/lib/hooks/use-unread-count";
+import { useOnceTrue } from "@/lib/hooks/use-once-true";
 import { useViewParam } from "@/lib/hooks/use-view-param";
 import { useOfflineState } from "@/lib/hooks/use-offline";
 import { isNetworkFailure } from "@/lib/offline/change-queue";
+import { SkipLink } from "@/components/skip-link";
+
+const NotificationDialog = dynamic(() => import("@/components/notification-dialog").then((m) => m.NotificationDialog), { ssr: false });
 
 function Inbox({ session }: { session: Session }) {
   const { account } = session;
@@ -56,6 +60,8 @@ function Inbox({ session }: { session: Session }) {
   const listSetRead = list.setRead;
   const read = useCallback((item: Notification) => listSetRead(item, true), [listSetRead]);
   const opened = useOpenedItem({ items: list.items, activate: list.activate, read, run, fail });
+  // The opened view's code loads the first time one is opened, and stays for the next.
+  const dialogWanted = useOnceTrue(opened.item !== null);
   const commitDelete = useCallback((item: Notification) => void run("Delete", () => remove(item), "Deleted."), [remove, run]);
   const listRef = useRef<HTMLDivElement>(null);
   // Snoozed items are loaded in every view (the wake-up timer needs them) but shown only in Snoozed.
@@ -196,9 +202,7 @@ function Inbox({ session }: { session: Session }) {
 
   return (
     <>
-      <a className="skip-link" href="#notifications">
-        Skip to notifications
-      </a>
+      <SkipLink to="notifications">Skip to notifications</SkipLink>
       <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unreadCount} onSignOut={session.signOut} current="inbox" />
       <main className="shell">
         <OfflineNotice />
@@ -237,18 +241,20 @@ function Inbox({ session }: { session: Session }) {
           {content}
         </div>
       </main>
-      <NotificationDialog
-        item={opened.item}
-        onClose={opened.close}
-        onToggleRead={(item) => {
-          opened.close();
-          setRead(item, item.readState === "unread");
-        }}
-        onDismiss={actions.onDismiss}
-        onSnooze={startSnooze}
-        onUnsnooze={endSnooze}
-        onDelete={startDelete}
-      />
+      {dialogWanted && (
+        <NotificationDialog
+          item={opened.item}
+          onClose={opened.close}
+          onToggleRead={(item) => {
+            opened.close();
+            setRead(item, item.readState === "unread");
+          }}
+          onDismiss={actions.onDismiss}
+          onSnooze={startSnooze}
+          onUnsnooze={endSnooze}
+          onDelete={startDelete}
+        />
+      )}
       {undo && <UndoToast message={undo.message} onUndo={undo.run} />}
       <NotificationToast
         notification={undo ? null : arrived.arrived}
