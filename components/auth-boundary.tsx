@@ -9,6 +9,7 @@ import { AuthRuntimeContext } from "@/lib/auth/auth-runtime-context";
 import { getAuthRuntime, type AuthRuntime } from "@/lib/auth/msal-instance";
 import { AppShellSkeleton } from "./app-shell-skeleton";
 import { ErrorState } from "./error-state";
+import { SkipLink } from "./skip-link";
 
 function Splash({ label }: { label: string }) {
   return (
@@ -43,9 +44,12 @@ export function AuthBoundary({ children }: { children: ReactNode }) {
 
   if (error) {
     return (
-      <main className="shell">
-        <ErrorState title="The app could not start" error={error} onRetry={retry} />
-      </main>
+      <>
+        <SkipLink to="main" />
+        <main className="shell" id="main" tabIndex={-1}>
+          <ErrorState title="The app could not start" error={error} onRetry={retry} />
+        </main>
+      </>
     );
   }
   if (!runtime) return <AppShellSkeleton />;

@@ -2,6 +2,7 @@
 // What a signed-out visitor sees: what this is, and one way in.
 import { useState } from "react";
 import { BrandMark } from "./brand-mark";
+import { SkipLink } from "./skip-link";
 
 /** The inbox's landing, for whoever is not signed in (the page at /, and the signed-in app without an account). */
 export const INBOX_LANDING = {
@@ -38,22 +39,25 @@ export function Landing({ heading, lead, onSignIn, identityProvider }: LandingPr
   }
 
   return (
-    <main className="landing">
-      <BrandMark className="landing-mark" />
-      <h1>{heading}</h1>
-      <p>{lead}</p>
-      <ul>
-        <li>Every notification your apps sent you in the last 30 days, newest first.</li>
-        <li>Read, dismiss or delete once, and every device you use agrees.</li>
-        <li>Search and filter by app group.</li>
-      </ul>
-      <button type="button" className="btn btn-primary" onClick={signIn} disabled={busy}>
-        Sign in
-      </button>
-      {identityProvider === "local" && (
-        <p>This is the local demo: sign-in goes to the bundled identity provider, where you pick a demo account.</p>
-      )}
-      {error && <p role="alert">{error}</p>}
-    </main>
+    <>
+      <SkipLink to="main" />
+      <main className="landing" id="main" tabIndex={-1}>
+        <BrandMark className="landing-mark" />
+        <h1>{heading}</h1>
+        <p>{lead}</p>
+        <ul>
+          <li>Every notification your apps sent you in the last 30 days, newest first.</li>
+          <li>Read, dismiss or delete once, and every device you use agrees.</li>
+          <li>Search and filter by app group.</li>
+        </ul>
+        <button type="button" className="btn btn-primary" onClick={signIn} disabled={busy}>
+          Sign in
+        </button>
+        {identityProvider === "local" && (
+          <p>This is the local demo: sign-in goes to the bundled identity provider, where you pick a demo account.</p>
+        )}
+        {error && <p role="alert">{error}</p>}
+      </main>
+    </>
   );
 }

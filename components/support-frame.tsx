@@ -7,6 +7,7 @@ import { useUnreadCount } from "@/lib/hooks/use-unread-count";
 import { AppHeader } from "./app-header";
 import type { Session } from "./signed-in-app";
 import { SupportOnlyState } from "./support-only-state";
+import { SkipLink } from "./skip-link";
 
 /** The service's 403: the caller is not (or no longer) support staff. */
 export function isForbidden(error: unknown): boolean {
@@ -31,9 +32,7 @@ export function SupportFrame({ session, children }: { session: Session; children
   }
   return (
     <>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
+      <SkipLink to="main" />
       <AppHeader name={account.name ?? account.username} upn={account.username} unreadCount={unread.count} onSignOut={session.signOut} current="support" />
       <main className="shell support" id="main" tabIndex={-1}>
         {content}

@@ -11,7 +11,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { apiAs } from "./fixtures/api";
 import { appOrigin, issuer } from "./fixtures/e2e-env";
-import { expectAccessible } from "./fixtures/axe";
+import { expectAccessible, expectSkipLink } from "./fixtures/axe";
 import { endpointSnapshot } from "./fixtures/endpoints";
 import { send } from "./fixtures/send";
 import { expect, inbox, signIn, test, users, type DemoUser } from "./fixtures/test";
@@ -41,12 +41,14 @@ test.describe("signed out", () => {
     await page.goto("/");
     await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await expectAccessible(page, "the landing page");
+    await expectSkipLink(page, "the landing page");
   });
 
   test("/signed-out", async ({ page }) => {
     await page.goto("/signed-out");
     await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await expectAccessible(page, "/signed-out");
+    await expectSkipLink(page, "/signed-out");
   });
 });
 
@@ -78,6 +80,7 @@ test.describe("Megan, an ordinary user", () => {
     await expect(ui.list.locator('[data-dismissed="true"]').first(), "the demo seed dismisses some of Megan's items").toBeVisible();
     await expect(ui.list.locator('[data-unread="true"]').first()).toBeVisible();
     await expectAccessible(page, "the inbox");
+    await expectSkipLink(page, "the inbox");
   });
 
   for (const view of ["Unread", "Dismissed", "Snoozed"] as const) {
@@ -220,18 +223,21 @@ test.describe("Megan, an ordinary user", () => {
     await expect(page.getByRole("heading", { name: "Your devices" })).toBeVisible();
     await expect(page.getByRole("list", { name: "Support visits to your inbox" }).or(page.getByText("No one from support has looked at your inbox."))).toBeVisible();
     await expectAccessible(page, "Settings");
+    await expectSkipLink(page, "Settings");
   });
 
   test("/support, which is for support staff", async () => {
     await page.goto("/support");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectAccessible(page, "/support refused");
+    await expectSkipLink(page, "/support refused");
   });
 
   test("/signed-out while still signed in", async () => {
     await page.goto("/signed-out");
     await expect(page.getByRole("link", { name: "Go to your inbox" })).toBeVisible();
     await expectAccessible(page, "/signed-out while signed in");
+    await expectSkipLink(page, "/signed-out while signed in");
   });
 });
 

@@ -20,6 +20,7 @@ import { useDocumentTitle } from "@/lib/hooks/use-document-title";
 import { useShownNotificationSync } from "@/lib/hooks/use-shown-notification-sync";
 import { endpointName } from "@/lib/push/endpoint-display";
 import { OPEN_PARAM } from "@/contracts/push-payload";
+import { SkipLink } from "@/components/skip-link";
 
 function Settings({ session }: { session: Session }) {
   const { account } = session;
@@ -59,9 +60,7 @@ function Settings({ session }: { session: Session }) {
 
   return (
     <>
-      <a className="skip-link" href="#main">
-        Skip to settings
-      </a>
+      <SkipLink to="main">Skip to settings</SkipLink>
       <AppHeader
         name={account.name ?? account.username}
         upn={account.username}

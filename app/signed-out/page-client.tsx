@@ -8,6 +8,7 @@ import { Landing, SIGNED_OUT_LANDING } from "@/components/landing";
 import { useAuthRuntime } from "@/lib/auth/auth-runtime-context";
 import { signIn } from "@/lib/auth/token";
 import { useBarePath } from "@/lib/hooks/use-bare-path";
+import { SkipLink } from "@/components/skip-link";
 
 function SignedOut() {
   const { msal, config } = useAuthRuntime();
@@ -18,12 +19,15 @@ function SignedOut() {
   if (signedIn) {
     // Reached by a bookmark while still signed in: nothing to sign in to.
     return (
-      <main className="landing">
-        <h1>You&apos;re still signed in</h1>
-        <Link className="btn btn-primary" href="/">
-          Go to your inbox
-        </Link>
-      </main>
+      <>
+        <SkipLink to="main" />
+        <main className="landing" id="main" tabIndex={-1}>
+          <h1>You&apos;re still signed in</h1>
+          <Link className="btn btn-primary" href="/">
+            Go to your inbox
+          </Link>
+        </main>
+      </>
     );
   }
   return <Landing {...SIGNED_OUT_LANDING} identityProvider={config.identityProvider} onSignIn={() => signIn(msal, config.scopes)} />;
