@@ -6,8 +6,28 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { ComponentProps } from "react";
 
-export function IntentLink({ href, ...props }: Omit<ComponentProps<typeof Link>, "prefetch" | "href"> & { href: string }) {
+type IntentLinkProps = Omit<ComponentProps<typeof Link>, "prefetch" | "href"> & { href: string };
+
+export function IntentLink({ href, onMouseEnter, onFocus, onTouchStart, ...props }: IntentLinkProps) {
   const router = useRouter();
   const prefetch = () => router.prefetch(href);
-  return <Link {...props} href={href} prefetch={false} onMouseEnter={prefetch} onFocus={prefetch} onTouchStart={prefetch} />;
+  return (
+    <Link
+      {...props}
+      href={href}
+      prefetch={false}
+      onMouseEnter={(e) => {
+        prefetch();
+        onMouseEnter?.(e);
+      }}
+      onFocus={(e) => {
+        prefetch();
+        onFocus?.(e);
+      }}
+      onTouchStart={(e) => {
+        prefetch();
+        onTouchStart?.(e);
+      }}
+    />
+  );
 }
