@@ -39,7 +39,7 @@ export function SearchBox({ value, onSearch }: { value: string; onSearch: (text:
         id={id}
         className="search-input"
         type="search"
-        placeholder="Search notifications"
+        placeholder="Search"
         value={text}
         autoComplete="off"
         enterKeyHint="search"
