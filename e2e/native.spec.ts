@@ -4,7 +4,7 @@
 // state back from the service. Screenshots of both sizes, light and dark, go with the results
 // (UPDATE_SCREENSHOT=1 also rewrites the README's phone screenshot).
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { apiAs, postMany, type UserApi } from "./fixtures/api";
 import { repoRoot } from "./fixtures/e2e-env";
 import { expect, inbox, signIn, test, users } from "./fixtures/test";
@@ -27,8 +27,25 @@ async function post(label: string, n: number): Promise<{ titles: string[]; ids: 
   return { titles, ids };
 }
 
-/** A one-finger horizontal swipe across `box`'s middle, through the DevTools Protocol (real touch events). */
-async function swipe(page: Page, box: { x: number; y: number; width: number; height: number }, dx: number): Promise<void> {
+/**
+ * A one-finger horizontal swipe across `row`'s middle, through the DevTools Protocol (real touch
+ * events). The row's place is read when the finger goes down, and only once the row is what is under
+ * that point (a list still settling after the last change must not take the swipe on another row).
+ */
+async function swipe(page: Page, row: Locator, dx: number): Promise<void> {
+  await row.scrollIntoViewIfNeeded();
+  let box = (await row.boundingBox())!;
+  await expect
+    .poll(async () => {
+      box = (await row.boundingBox())!;
+      const id = await row.getAttribute("data-item-id");
+      const under = await page.evaluate(
+        ([x, y]) => document.elementFromPoint(x!, y!)?.closest("li")?.getAttribute("data-item-id"),
+        [box.x + box.width / 2, box.y + box.height / 2],
+      );
+      return under === id;
+    }, { message: "the row is under the finger" })
+    .toBe(true);
   const cdp = await page.context().newCDPSession(page);
   const y = box.y + box.height / 2;
   const x0 = box.x + box.width / 2;
@@ -74,7 +91,7 @@ test.describe("on a phone (390×844), by touch", () => {
     await expect.poll(async () => (await api.get(idA!)).readState).toBe("read");
 
     // Swipe left: dismissed, with an Undo that puts it back.
-    await swipe(page, (await row(b!).boundingBox())!, -220);
+    await swipe(page, row(b!), -220);
     await expect(row(b!)).toHaveAttribute("data-dismissed", "true");
     // Undo at once, as a user does (its window is 5 s): the dismissal and its undo reach the service in
     // the order they were made, whichever answer comes first.
@@ -83,7 +100,7 @@ test.describe("on a phone (390×844), by touch", () => {
     await expect.poll(async () => (await api.get(idB!)).userActionState).toBe("noInteraction");
     await expect(row(b!)).toHaveAttribute("data-dismissed", "false");
     // Swipe right: read/unread.
-    await swipe(page, (await row(b!).boundingBox())!, 220);
+    await swipe(page, row(b!), 220);
     await expect.poll(async () => (await api.get(idB!)).readState).toBe("read");
 
     // A tap on the row's text opens it: activated and read; its own actions, focus on the harmless one.
