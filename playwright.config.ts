@@ -4,17 +4,8 @@
 // the E2E_* overrides used to run next to other servers.
 import { defineConfig, devices } from "@playwright/test";
 import { appOrigin, appPort, dataDir, productEnv, repoRoot } from "./e2e/fixtures/e2e-env";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./testing/chromium";
 
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export default defineConfig({
   testDir: "./e2e",
@@ -46,7 +37,7 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         viewport: { width: 1280, height: 800 },
         // Debian's chromium; Playwright's own browser download is not used here.
-        launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
       },
     },
   ],

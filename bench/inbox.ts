@@ -13,6 +13,7 @@ import { chromium, type Page } from "playwright";
 import { DEMO_USERS } from "../contracts/demo-users";
 import { seed } from "../testing/bulk-seed";
 import { startSeededApp } from "../testing/seeded-app";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../testing/chromium";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     seed: (db) => seed(db, { tenantId: user.tenantId, bigUser: user, big: BIG, users: 0, perUser: 0 }),
   });
   log(`app up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const phases: Phase[] = [];
   let heap = { loaded: 0 };
   let loadAllMs = 0;

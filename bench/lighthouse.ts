@@ -18,6 +18,7 @@ import lighthouse from "lighthouse";
 import type { Result as LighthouseResult } from "lighthouse";
 import { chromium } from "playwright";
 import { DEMO_USERS } from "../contracts/demo-users";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../testing/chromium";
 import { startSeededApp } from "../testing/seeded-app";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -25,17 +26,10 @@ const env = (name: string, fallback: string) => process.env[name] || fallback;
 const RUNS = Number(env("BENCH_RUNS", "3"));
 const write = !process.argv.includes("--no-write");
 const user = DEMO_USERS.find((u) => u.upn === "megan@contoso.test")!;
+// The project's flags, with Chromium's new headless mode spelled out: with plain `--headless` the
+// signed-in inbox's run came back without an LCP.
+const CHROME_FLAGS = ["--headless=new", ...CHROMIUM_ARGS.filter((flag) => flag !== "--headless")];
 
-const CHROME_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 interface Run {
   load: number;
@@ -118,7 +112,7 @@ async function main(): Promise<void> {
     distDir,
     seed: async () => undefined,
   });
-  const chrome = await chromeLauncher.launch({ chromePath: env("CHROME_PATH", "/usr/bin/chromium"), chromeFlags: CHROME_FLAGS });
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROME_FLAGS });
   const results: { page: string; runs: Run[] }[] = [];
   try {
     const audit = async (url: string, keepStorage: boolean): Promise<Run> => {
