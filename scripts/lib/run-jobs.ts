@@ -1,8 +1,5 @@
 // Runs commands side by side, each line of their output prefixed with the job's name, and reports how
-// each ended and how long it took (scripts/test-parallel.ts). An e2e run split into two shards, each
-// with a product of its own, was tried this way and took longer on two cores than one run: each
-// shard's app, provider and browser compete for the same cores (load average 13, a shard's 49 tests
-// in 13.6 min against ~6 min alone).
+// each ended and how long it took (scripts/test-parallel.ts).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
