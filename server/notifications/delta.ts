@@ -2,11 +2,12 @@
 // change sequence, carried from page to page and round to round by signed
 // tokens bound to the user. The first round lists live items only; later
 // rounds report changes and removals in change order.
-import type { Db } from "../store/db";
+import type { Db, Queryable } from "../store/db";
 import { GraphError, badRequest } from "../http/graph-error";
 import { PageTokenError, type PageTokenCodec } from "../http/page-token";
 import { deltaChangesQuery, deltaRemovalsQuery, type NotificationRow, type Owner } from "./queries";
-import { currentChangeSeq, purgeExpired } from "./service";
+import { withSettledChanges } from "./changes";
+import { purgeExpired } from "./service";
 import { DAY_MS } from "./defaults";
 
 /** How long a delta token stays usable: the history window. */
@@ -22,7 +23,7 @@ export type DeltaEntry = { kind: "changed"; row: NotificationRow } | { kind: "re
  * Returns the entries and the change number to continue after, if more follow.
  */
 export async function deltaPage(
-  db: Db,
+  db: Queryable,
   w: { tenantId: string; userId: string; now: Date; after: string; upTo: string; limit: number },
   liveOnly: boolean,
 ): Promise<{ entries: DeltaEntry[]; continueAfter: string | undefined }> {
@@ -81,7 +82,6 @@ export async function deltaRound(db: Db, tokens: PageTokenCodec, req: DeltaReque
   const binding = `${owner.tenantId}|${owner.userId}`;
 
   // A round covers changes in (after, upTo]; initial rounds list live items only.
-  let state: { initial: boolean; after: string; upTo: string; started: number };
   const decode = (kind: string, token: string) => {
     try {
       return tokens.decode(kind, binding, token);
@@ -101,25 +101,30 @@ export async function deltaRound(db: Db, tokens: PageTokenCodec, req: DeltaReque
     if (typeof v !== "string" || !/^\d{1,19}$/.test(v)) throw badRequest("The delta token is not valid.");
     return v;
   };
+  type Round = { initial: boolean; after: string; upTo: string; started: number };
+  const page = (q: Queryable, r: Round) => deltaPage(q, { ...owner, now, after: r.after, upTo: r.upTo, limit: req.pageSize }, r.initial);
+  let state: Round;
+  let result: Awaited<ReturnType<typeof deltaPage>>;
   if (req.skipToken !== undefined) {
+    // A later page of a round: up to the end its first page fixed, which stays settled.
     const d = decode("deltaPage", req.skipToken);
     state = { initial: d.i === true, after: seqOf(d.a), upTo: seqOf(d.u), started: checkAge(d.t) };
+    result = await page(db, state);
   } else {
     const since = req.deltaToken !== undefined ? decode("delta", req.deltaToken) : undefined;
     const started = since ? checkAge(since.t) : now.getTime();
     // Expired rows leave now, so this round can report them as removed.
     await purgeExpired(db, now, owner);
-    const upTo = await currentChangeSeq(db);
-    state = since
-      ? { initial: false, after: seqOf(since.s), upTo, started: now.getTime() }
-      : { initial: true, after: "0", upTo, started };
+    // The round's end is read with the user's changes settled (changes.ts):
+    // no change of this user at or below it can commit later.
+    [state, result] = await withSettledChanges(db, owner, async (tx, upTo) => {
+      const r: Round = since
+        ? { initial: false, after: seqOf(since.s), upTo, started: now.getTime() }
+        : { initial: true, after: "0", upTo, started };
+      return [r, await page(tx, r)] as const;
+    });
   }
-
-  const { entries, continueAfter } = await deltaPage(
-    db,
-    { ...owner, now, after: state.after, upTo: state.upTo, limit: req.pageSize },
-    state.initial,
-  );
+  const { entries, continueAfter } = result;
   const next: DeltaAnswer["next"] =
     continueAfter !== undefined
       ? { kind: "skip", token: tokens.encode("deltaPage", binding, { i: state.initial, a: continueAfter, u: state.upTo, t: state.started }) }

@@ -1,9 +1,11 @@
 // The live stream (contract: "The live stream"): `GET /me/notifications/stream`
-// as Server-Sent Events. One hub per service listens on the events channel
-// (every committed change NOTIFYs it, migration 5), reads once which users
-// changed, and for each of their open streams sends what changed since that
-// stream's position — the same rows delta reports — as `changed` events,
-// then the unread count. Event ids are encrypted, authenticated positions
+// as Server-Sent Events. One hub per service instance listens on the events
+// channel, on one connection whatever the number of streams: every committed
+// change NOTIFYs it with the users it changed (migrations 5 and 9), from any
+// instance. For each named user with open streams here, the hub reads once
+// what changed since their position — the same rows delta reports, read with
+// that user's changes settled (changes.ts) — and sends it to each of them as
+// `changed` events, then the unread count. Event ids are encrypted, authenticated positions
 // (the page-token codec): they resume exactly with Last-Event-ID and reveal
 // nothing (no change counter shared across users). A position too old for
 // the history, or not genuine, is answered with `resync`.
@@ -12,7 +14,7 @@ import type { Db } from "../store/db";
 import { NOTIFICATION_EVENTS_CHANNEL } from "../store/migrations";
 import { DELTA_RETENTION_MS, deltaPage, type DeltaEntry } from "./delta";
 import type { NotificationRow, Owner } from "./queries";
-import { currentChangeSeq } from "./service";
+import { withSettledChanges } from "./changes";
 
 /** One Server-Sent Event, or a comment (heartbeat). */
 export type StreamMessage =
@@ -63,8 +65,6 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
   const batch = opts.batch ?? 200;
   const byUser = new Map<string, Set<Subscriber>>();
   let size = 0;
-  /** The last notification_events row the hub has looked at. */
-  let lastEvent = (await db.query<{ seq: string }>("SELECT COALESCE(max(seq), 0)::text AS seq FROM notification_events")).rows[0]!.seq;
   let closed = false;
   /** Every catch-up and every open runs one at a time, in order: no stream is sent a change twice or misses one. */
   let chain: Promise<unknown> = Promise.resolve();
@@ -73,9 +73,9 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
     chain = run.catch(() => undefined);
     return run;
   }
+  /** Users named by NOTIFYs and not caught up yet; "*": every user with a stream (notifications may have been lost). */
+  const pending = new Set<string>();
   let queued = false;
-  /** No stream was open at the last NOTIFY: lastEvent was not kept up and is re-read when one opens. */
-  let stale = false;
 
   const idOf = (owner: Owner, seq: string, now: Date) => tokens.encode("stream", keyOf(owner), { s: seq, t: now.getTime() });
 
@@ -89,8 +89,10 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
     let after = from;
     let sent = false;
     for (;;) {
-      const upTo = await currentChangeSeq(db);
-      const { entries, continueAfter } = await deltaPage(db, { ...owner, now, after, upTo, limit: batch }, false);
+      const { entries, continueAfter, upTo } = await withSettledChanges(db, owner, async (tx, upTo) => ({
+        ...(await deltaPage(tx, { ...owner, now, after, upTo, limit: batch }, false)),
+        upTo,
+      }));
       for (const e of entries) {
         const seq = e.kind === "changed" ? e.row.change_seq : e.seq;
         const msg: StreamMessage = { event: "changed", id: idOf(owner, seq, now), data: entryData(e, now) };
@@ -116,28 +118,20 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
     for (const [seq, group] of groups) await catchUp(group[0]!.owner, group, seq);
   }
 
+  /** Catches up every user named since the last pump (each once, however many NOTIFYs named them). */
   async function pump(): Promise<void> {
     queued = false;
-    // No one listening: every write NOTIFYs, and reading the events would be work for nobody.
-    if (byUser.size === 0) {
-      stale = true;
-      return;
-    }
-    const { rows } = await db.query<{ tenant_id: string; user_id: string; seq: string }>(
-      `SELECT tenant_id, user_id, max(seq)::text AS seq FROM notification_events WHERE seq > $1::bigint
-        GROUP BY tenant_id, user_id`,
-      [lastEvent],
-    );
-    for (const r of rows) if (BigInt(r.seq) > BigInt(lastEvent)) lastEvent = r.seq;
-    for (const r of rows) {
-      const key = `${r.tenant_id}|${r.user_id}`;
-      if (byUser.has(key)) await pumpUser(key);
-    }
+    const keys = pending.has("*") ? [...byUser.keys()] : [...pending];
+    pending.clear();
+    for (const key of keys) if (byUser.has(key)) await pumpUser(key);
   }
 
-  /** A NOTIFY: one pump queued at most (a pump reads every event since the last one). */
-  function kick(): void {
-    if (closed || queued) return;
+  /** A NOTIFY naming a user ('tenant|user'), or null/empty: any user may have changed. */
+  function kick(payload: string | null): void {
+    if (closed) return;
+    // Kept even with no stream open for the user yet: one opening now may have read its position before this change.
+    pending.add(payload ? payload : "*");
+    if (queued) return;
     queued = true;
     serial(pump).catch((err: unknown) => console.error("[stream] catching up failed:", err));
   }
@@ -156,12 +150,8 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
       return serial(async () => {
         const now = deps.now();
         const key = keyOf(owner);
-        if (stale) {
-          // The first stream since the hub went idle: events before now are no stream's business.
-          lastEvent = (await db.query<{ seq: string }>("SELECT COALESCE(max(seq), 0)::text AS seq FROM notification_events")).rows[0]!.seq;
-          stale = false;
-        }
-        const sub: Subscriber = { owner, seq: await currentChangeSeq(db), send, closed: false };
+        // Now, with this user's changes settled: a change committing later is above it.
+        const sub: Subscriber = { owner, seq: await withSettledChanges(db, owner, async (_tx, upTo) => upTo), send, closed: false };
         let resumeFrom: string | undefined;
         if (lastEventId !== undefined) {
           let data: Record<string, unknown> | undefined;

@@ -18,6 +18,15 @@ export const NOTIFICATION_EVENTS_CHANNEL = "notification_events";
 /** Set (transaction-local) by maintenance to prune access log entries past retention: the trigger's one exception. */
 export const ACCESS_LOG_PRUNE_SETTING = "notifications.prune_access_log";
 
+/**
+ * The first key of a user's change lock, `pg_advisory_xact_lock(USER_CHANGE_LOCK_CLASS,
+ * hashtext(tenant_id || '|' || user_id))` (migration 9): writers hold it
+ * exclusively from the moment they take a change number until they commit,
+ * readers of a user's changes take it shared (notifications/changes.ts). A
+ * two-key lock, so it never meets a one-key lock such as the migrations'.
+ */
+export const USER_CHANGE_LOCK_CLASS = 741_002;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -340,6 +349,50 @@ BEGIN
   RETURN pruned;
 END
 $$;
+`,
+  },
+  {
+    version: 9,
+    name: "change numbers in commit order per user; NOTIFY names the user",
+    sql: `
+-- Delta links and stream positions are change numbers, and a reader moves past
+-- every number up to the sequence's current value. On PostgreSQL two
+-- transactions can take numbers 9 and 10 and commit 10 first: a reader between
+-- the two commits would step over 9 for good. Every change number is now taken
+-- here, under the user's change lock, held until the transaction ends; readers
+-- of a user's changes take the same lock shared before reading the sequence.
+-- So one user's numbers become visible in order, and a number taken later is
+-- above what any reader has seen. Different users still write side by side.
+-- (The statements' own nextval() is replaced: a gap, which delta allows.)
+CREATE FUNCTION take_change_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.change_seq IS NOT DISTINCT FROM OLD.change_seq THEN
+    RETURN NEW;
+  END IF;
+  PERFORM pg_advisory_xact_lock(${USER_CHANGE_LOCK_CLASS}, hashtext(NEW.tenant_id || '|' || NEW.user_id));
+  NEW.change_seq := nextval('notification_change_seq');
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER notifications_change_seq BEFORE INSERT OR UPDATE ON notifications
+  FOR EACH ROW EXECUTE FUNCTION take_change_seq();
+CREATE TRIGGER notification_removals_change_seq BEFORE INSERT ON notification_removals
+  FOR EACH ROW EXECUTE FUNCTION take_change_seq();
+
+-- The NOTIFY of committed events carries each changed user ('tenant|user', far
+-- below NOTIFY's 8,000 bytes): an instance's live streams catch up the users
+-- named, each once, with no scan of events by number across users (whose
+-- numbers commit in no particular order).
+DROP TRIGGER notification_events_notify ON notification_events;
+CREATE OR REPLACE FUNCTION notify_notification_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${NOTIFICATION_EVENTS_CHANNEL}', k)
+    FROM (SELECT DISTINCT tenant_id || '|' || user_id AS k FROM new_events) users;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER notification_events_notify AFTER INSERT ON notification_events
+  REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION notify_notification_events();
 `,
   },
 ];
