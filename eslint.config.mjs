@@ -15,7 +15,7 @@ function layers({ mountPoint = false } = {}) {
     ...["./server", "./idp"].map((from) => ({
       target: BROWSER,
       from,
-      // The /graph/[...path] route handler mounts the service: its entry module, nothing else of it.
+      // The /graph/[...path] route handler mounts the service, and /healthz and /readyz ask it: its entry module, nothing else of it.
       except: mountPoint && from === "./server" ? ["./index.ts"] : [],
       message: "Browser code (app/, components/, lib/, sw/) talks to the service over HTTP; share types through contracts/.",
     })),
@@ -71,7 +71,7 @@ const config = [
     },
   },
   {
-    files: ["app/graph/*/route.ts"],
+    files: ["app/graph/*/route.ts", "app/healthz/route.ts", "app/readyz/route.ts"],
     rules: { "import/no-restricted-paths": ["error", { zones: layers({ mountPoint: true }) }] },
   },
   {

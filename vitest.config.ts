@@ -14,7 +14,7 @@ export const POSTGRES_SUITES = [
   "tests/notifications/{crud,conflict,isolation,opaque-versions,paging-delta-expiry,review-inputs,stream}.test.ts",
   "tests/endpoints/subscriptions.test.ts",
   "tests/support/{support-access,deliveries,demo-story}.test.ts",
-  "tests/push/{delivery,outbox,action-token-routes}.test.ts",
+  "tests/push/{delivery,outbox,action-token-routes,workers}.test.ts",
   "tests/offline/replay.test.ts",
   "tests/postgres/**/*.test.ts",
 ];

@@ -1,6 +1,7 @@
 // Service configuration, read from the environment once per process, and
 // validated at start (validateConfig): every problem in one message each.
 // Every default is the embedded one: local identity provider, PGlite in ./.data.
+import { isIP } from "node:net";
 import path from "node:path";
 import { API_AUDIENCE } from "../contracts/identity";
 import { GUID } from "./http/authenticate";
@@ -33,6 +34,22 @@ export interface ServiceConfig {
    * must show a notification for every push (as Apple's do). Tests use this.
    */
   extraPushServices: string[];
+  /**
+   * PUSH_WORKER: this instance runs delivery jobs (on, the default). Off, it
+   * still turns committed events into jobs (the outbox) but sends nothing:
+   * `npm run worker` processes do (README, "Delivery workers").
+   */
+  pushWorker: boolean;
+  /** PUSH_HEARTBEAT_SECONDS: how often a delivery worker says it is alive; 3 missed, and its jobs go to others. */
+  pushHeartbeatSeconds: number;
+  /**
+   * METRICS_PORT: where the process serves /metrics (Prometheus), on a
+   * listener of its own; undefined: none (`off`, and the default with
+   * DATA_DIR=memory://); NaN: not a port (validateConfig says so).
+   */
+  metricsPort: number | undefined;
+  /** METRICS_HOST: the address the metrics listener binds (default 127.0.0.1: loopback only). */
+  metricsHost: string;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -66,7 +83,23 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       subject: env.VAPID_SUBJECT || "mailto:notifications@localhost",
     },
     extraPushServices: list(env.PUSH_SERVICES) ?? [],
+    // Anything but on/off is named by validateConfig.
+    pushWorker: !/^\s*off\s*$/i.test(env.PUSH_WORKER ?? ""),
+    pushHeartbeatSeconds: env.PUSH_HEARTBEAT_SECONDS?.trim() ? Number(env.PUSH_HEARTBEAT_SECONDS) : 5,
+    metricsPort: metricsPortOf(env.METRICS_PORT, env.DATA_DIR?.startsWith("memory://") ?? false),
+    metricsHost: env.METRICS_HOST?.trim() || "127.0.0.1",
   };
+}
+
+/** The default metrics port (that of OpenTelemetry's Prometheus exporter). */
+export const DEFAULT_METRICS_PORT = 9464;
+
+/** METRICS_PORT: a port (0: any free one), `off`, or unset (9464; off for an in-memory store). */
+function metricsPortOf(value: string | undefined, inMemory: boolean): number | undefined {
+  const v = value?.trim() ?? "";
+  if (v === "") return inMemory ? undefined : DEFAULT_METRICS_PORT;
+  if (/^(off|false|no|none)$/i.test(v)) return undefined;
+  return /^\d{1,5}$/.test(v) ? Number(v) : Number.NaN;
 }
 
 /** A comma-separated list; undefined when unset or empty. */
@@ -98,6 +131,9 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** A DNS host name (labels of letters, digits and inner hyphens). */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 const isLoopback = (u: URL) => ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
 
@@ -163,9 +199,21 @@ export function validateConfig(config: ServiceConfig, env: Env = process.env): s
     problems.push(`JWKS_URI must be an http(s) URL: got '${config.jwksUri}'.`);
   }
   if (!config.audience.trim()) problems.push("API_AUDIENCE must not be empty.");
+  if (env.PUSH_WORKER !== undefined && !/^\s*(on|off|)\s*$/i.test(env.PUSH_WORKER)) {
+    problems.push(`PUSH_WORKER must be on or off (off: this instance sends no pushes; \`npm run worker\` does): got '${env.PUSH_WORKER}'.`);
+  }
+  if (!(config.pushHeartbeatSeconds >= 0.5 && config.pushHeartbeatSeconds <= 300)) {
+    problems.push(`PUSH_HEARTBEAT_SECONDS must be a number of seconds from 0.5 to 300: got '${env.PUSH_HEARTBEAT_SECONDS ?? config.pushHeartbeatSeconds}'.`);
+  }
   const badTenants = (config.allowedTenants ?? []).filter((t) => !GUID.test(t));
   if (badTenants.length > 0) {
     problems.push(`ALLOWED_TENANTS must list tenant ids (GUIDs, comma-separated): not one: ${badTenants.join(", ")}.`);
+  }
+  if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort <= 65535)) {
+    problems.push(`METRICS_PORT must be a port number (0-65535) or 'off': got '${env.METRICS_PORT ?? config.metricsPort}'.`);
+  }
+  if (!isIP(config.metricsHost) && !HOST_NAME.test(config.metricsHost)) {
+    problems.push(`METRICS_HOST must be a host name or an IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface): got '${config.metricsHost}'.`);
   }
   return problems;
 }

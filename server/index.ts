@@ -17,10 +17,12 @@ import { createAuthenticator } from "./http/authenticate";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./http/graph-error";
 import { createPageTokenCodec } from "./http/page-token";
 import { createMaintenance } from "./maintenance";
+import { processMetrics, startMetricsListener, type MetricsListener } from "./metrics";
+import { createReadinessHandler } from "./health";
 import { createActionTokenCodec, deriveActionTokenKey } from "./push/action-token";
 import { createPushServiceRules } from "./push/push-services";
 import { loadVapidKeys } from "./push/send/vapid";
-import { startPushPipeline, type PushPipeline, type PushPipelineOptions } from "./push/pipeline";
+import { startPushPipeline, type PushPipeline, type PushPipelineDeps, type PushPipelineOptions } from "./push/pipeline";
 import { touchUserQuery } from "./notifications/queries";
 import { openStore, type Store } from "./store/store";
 
@@ -35,6 +37,8 @@ export interface Service {
   runMaintenance(): Promise<void>;
   /** The push delivery pipeline (tests wait on `push.idle()`). */
   push: Pick<PushPipeline, "idle" | "totals" | "recovered">;
+  /** Where this service's /metrics listener serves (`http://127.0.0.1:9464/metrics`); undefined: none. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,16 @@ export interface ServiceOptions {
   push?: PushPipelineOptions;
   /** The live stream's heartbeat and batch size. */
   stream?: StreamOptions;
+  /**
+   * Serve /metrics on a listener of its own: `true` at the configured
+   * METRICS_HOST:METRICS_PORT (none when METRICS_PORT is off), or at the given
+   * port (0: any free one) and host (default METRICS_HOST). Default: none, as
+   * tests and benchmarks start many services in one process; the process
+   * entry points (getService, `npm run service`) pass `true`. Metrics are
+   * collected into the process's registry either way. A port that cannot be
+   * bound is logged, and the service runs without it.
+   */
+  metricsListener?: boolean | { port: number; host?: string };
 }
 
 /** Users are recorded as seen at most this often, so reads stay reads. */
@@ -58,6 +72,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   assertValidConfig(config);
   const store = await openStore(config);
   const { db } = store;
+  const metrics = processMetrics();
   const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
   let vapid: Awaited<ReturnType<typeof loadVapidKeys>>;
   let pushServices: ReturnType<typeof createPushServiceRules>;
@@ -67,12 +82,12 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     if (config.seedDemo && (await seedDemo(db, now()))) {
       console.log(`[service] seeded the demo tenants, users and inboxes in ${store.location}`);
     }
-    vapid = await loadVapidKeys(config);
-    pushServices = createPushServiceRules(config.extraPushServices);
-    push = await startPushPipeline(
-      { db, exclusiveStore: store.exclusive, vapid, rules: pushServices, mintActionToken: (c) => actionTokens.mint(c), now },
+    ({ vapid, pushServices, push } = await startPush(
+      config,
+      store,
+      { now, worker: config.pushWorker, mintActionToken: (c) => actionTokens.mint(c), onDeliveryResult: metrics.deliveryResult },
       opts.push,
-    );
+    ));
   } catch (err) {
     await store.close();
     throw err;
@@ -107,6 +122,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     vapidPublicKey: vapid.publicKey,
     pushServices,
     isEndpointLive: (owner, endpointId, at) => isEndpointLive(db, owner, endpointId, at),
+    observeRequest: metrics.observeRequest,
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -117,6 +133,9 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     },
   });
 
+  const detachMetrics = metrics.attach({ db, streams: () => stream.size });
+  const metricsListener = await openMetricsListener(config, opts.metricsListener, metrics.registry);
+
   let closed: Promise<void> | undefined;
   return {
     app,
@@ -124,12 +143,111 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     store,
     runMaintenance: maintenance.run,
     push,
+    metricsUrl: metricsListener?.url,
     close() {
       closed ??= (async () => {
+        await metricsListener?.close();
+        detachMetrics();
         snoozes.stop();
         await stream.close().catch((err: unknown) => console.error("[service] stream stop failed:", err));
         await maintenance.stop();
         await push.close().catch((err: unknown) => console.error("[service] push pipeline stop failed:", err));
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** The /metrics listener ServiceOptions.metricsListener asks for, if it can listen (a failure is logged, not fatal). */
+async function openMetricsListener(
+  config: ServiceConfig,
+  wanted: ServiceOptions["metricsListener"],
+  registry: ReturnType<typeof processMetrics>["registry"],
+): Promise<MetricsListener | undefined> {
+  const at = wanted === true ? (config.metricsPort === undefined ? undefined : { port: config.metricsPort }) : wanted || undefined;
+  if (!at) return undefined;
+  const host = at.host ?? config.metricsHost;
+  try {
+    const listener = await startMetricsListener(registry, { host, port: at.port });
+    console.log(`[metrics] serving ${listener.url}`);
+    return listener;
+  } catch (err) {
+    console.error(`[metrics] cannot listen on ${host}:${at.port} (${err instanceof Error ? err.message : String(err)}): this process serves no metrics`);
+    return undefined;
+  }
+}
+
+/**
+ * The push side of a process on an open store: the VAPID pair, the push
+ * services' allowlist and the pipeline, its delivery worker on or off. An app
+ * instance (startService) and a worker process (startWorker) both start it so.
+ */
+async function startPush(
+  config: ServiceConfig,
+  store: Store,
+  deps: Pick<PushPipelineDeps, "now" | "worker" | "mintActionToken" | "onDeliveryResult">,
+  opts: PushPipelineOptions = {},
+): Promise<{ vapid: Awaited<ReturnType<typeof loadVapidKeys>>; pushServices: ReturnType<typeof createPushServiceRules>; push: PushPipeline }> {
+  const vapid = await loadVapidKeys(config);
+  const pushServices = createPushServiceRules(config.extraPushServices);
+  const push = await startPushPipeline(
+    { ...deps, db: store.db, exclusiveStore: store.exclusive, vapid, rules: pushServices },
+    { heartbeatMs: config.pushHeartbeatSeconds * 1000, ...opts },
+  );
+  return { vapid, pushServices, push };
+}
+
+/** A delivery worker process (`npm run worker`): the push pipeline with its worker on, and no HTTP. */
+export interface PushWorker {
+  store: Store;
+  push: Pick<PushPipeline, "idle" | "totals" | "recovered" | "worker">;
+  /** Where its /metrics listener serves (METRICS_PORT: one per process on a machine); undefined: none. */
+  metricsUrl: string | undefined;
+  /** Stops fetching, finishes or gives back the running jobs, unregisters, closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store as the service does (configuration checked first;
+ * migrations under the advisory lock) and runs delivery jobs. On PGlite the
+ * data folder has one owner: a worker cannot share it with a running app
+ * (the store's open says so); there, the app's own worker (PUSH_WORKER on) sends.
+ */
+export async function startWorker(
+  config: ServiceConfig = loadConfig(),
+  opts: Pick<ServiceOptions, "now" | "push" | "metricsListener"> = {},
+): Promise<PushWorker> {
+  const now = opts.now ?? (() => new Date());
+  assertValidConfig(config);
+  const store = await openStore(config);
+  const metrics = processMetrics();
+  let push: PushPipeline;
+  try {
+    const actionTokens = createActionTokenCodec(deriveActionTokenKey(store.tokenKey));
+    ({ push } = await startPush(
+      config,
+      store,
+      { now, worker: true, mintActionToken: (c) => actionTokens.mint(c), onDeliveryResult: metrics.deliveryResult },
+      opts.push,
+    ));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  // Its deliveries by push service and result, and the queue it drains (no streams: no HTTP).
+  const detachMetrics = metrics.attach({ db: store.db, streams: () => 0 });
+  const metricsListener = await openMetricsListener(config, opts.metricsListener, metrics.registry);
+  let closed: Promise<void> | undefined;
+  return {
+    store,
+    push,
+    metricsUrl: metricsListener?.url,
+    close() {
+      closed ??= (async () => {
+        await metricsListener?.close();
+        detachMetrics();
+        await push.close().catch((err: unknown) => console.error("[worker] push pipeline stop failed:", err));
         await store.close();
       })();
       return closed;
@@ -149,7 +267,7 @@ export function getService(): Promise<Service> {
   const holder = globalThis as Holder;
   let pending = holder[SERVICE_KEY];
   if (!pending) {
-    pending = startService(loadConfig());
+    pending = startService(loadConfig(), { metricsListener: true });
     holder[SERVICE_KEY] = pending;
     pending.catch(() => {
       if (holder[SERVICE_KEY] === pending) delete holder[SERVICE_KEY];
@@ -187,3 +305,7 @@ export function createGraphHandler(open: OpenService): (req: Request) => Promise
 
 /** What app/graph/[...path]/route.ts serves for every method. */
 export const handleGraphRequest = createGraphHandler(getService);
+
+/** What app/healthz/route.ts and app/readyz/route.ts serve (server/health.ts). */
+export { handleLiveness } from "./health";
+export const handleReadiness = createReadinessHandler(getService);

@@ -24,7 +24,7 @@ const VACUUM_SCALE = 0.1;
  * live rows stay few (pruning), so a plain VACUUM of them is short.
  */
 const PUSH_VACUUM_INTERVAL_MS = 60 * 60_000;
-const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, delivery_steps, endpoints`;
+const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, delivery_steps, endpoints, push_job_claims, push_workers`;
 
 export interface MaintenanceDeps {
   store: Pick<Store, "db" | "autovacuum">;

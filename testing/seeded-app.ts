@@ -47,7 +47,8 @@ export async function startSeededApp(opts: SeededAppOptions): Promise<SeededApp>
   const issuer = `http://localhost:${opts.idpPort}`;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "start.ts")], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(opts.port), IDP_PORT: String(opts.idpPort), DATA_DIR: dataDir, NEXT_DIST_DIR: opts.distDir },
+    // No /metrics listener: the port (9464) is the suite's own app's, which may be running beside this one.
+    env: { ...process.env, PORT: String(opts.port), IDP_PORT: String(opts.idpPort), DATA_DIR: dataDir, NEXT_DIST_DIR: opts.distDir, METRICS_PORT: "off" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so close() reaches the provider and `next start` too.
     detached: true,

@@ -144,7 +144,7 @@ export function deleteEndpointsQuery(owner: Owner, ids: readonly string[], reaso
 export function purgeExpiredEndpointDeliveriesQuery(now: Date): Sql {
   return {
     text: `DELETE FROM push_deliveries d USING endpoints e
-      WHERE d.endpoint_id = e.id AND e.expiration <= $1`,
+      WHERE d.user_id = e.user_id AND d.endpoint_id = e.id AND e.expiration <= $1`,
     params: [now],
   };
 }

@@ -3,20 +3,53 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { matchedRoutes } from "hono/route";
 import { endpointRoutes } from "../endpoints/routes";
 import { notificationRoutes } from "../notifications/routes";
 import { supportRoutes } from "../support/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
+import { StoreUnavailableError } from "../store/db";
 import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
 
 function errorResponse(c: AppContext, err: GraphError): Response {
   return graphErrorResponse(err, c.get("requestId"), c.get("clientRequestId"));
 }
 
+/** Seconds a caller is asked to wait while the store cannot be reached. */
+const STORE_RETRY_AFTER_SECONDS = "5";
+
+/** The store failure behind `err`, if it is one (itself or a cause). */
+function storeUnavailable(err: unknown): StoreUnavailableError | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof StoreUnavailableError) return e;
+  }
+  return undefined;
+}
+
+/**
+ * The route pattern a request matched, without the base path
+ * (`/me/notifications/:id`): the first route of its own (not a `*`
+ * middleware) among those matched; `unmatched` when none is.
+ */
+function routeLabel(c: AppContext, basePath: string): string {
+  const route = matchedRoutes(c).find((r) => !r.path.endsWith("*"))?.path;
+  if (route === undefined) return "unmatched";
+  return route.startsWith(`${basePath}/`) ? route.slice(basePath.length) : route;
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  const observe = deps.observeRequest;
+  if (observe) {
+    app.use("*", async (c, next) => {
+      const start = performance.now();
+      await next();
+      observe({ route: routeLabel(c, deps.config.basePath), method: c.req.method, status: c.res.status, seconds: (performance.now() - start) / 1000 });
+    });
+  }
 
   app.use("*", async (c, next) => {
     const requestId = randomUUID();
@@ -63,6 +96,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof GraphError) return errorResponse(c, err);
+    // The database is down, restarting or refusing connections: a retry may succeed.
+    const unavailable = storeUnavailable(err);
+    if (unavailable) {
+      console.warn(`[service] request ${c.get("requestId")} ${c.req.method} ${c.req.path}: ${unavailable.message}`);
+      return errorResponse(
+        c,
+        new GraphError("serviceNotAvailable", "The notifications service cannot reach its store; try again shortly.", { "Retry-After": STORE_RETRY_AFTER_SECONDS }),
+      );
+    }
     // Anything else is our bug: log it with the request id, answer Graph's 500.
     console.error(`[service] request ${c.get("requestId")} ${c.req.method} ${c.req.path} failed:`, err);
     return errorResponse(c, new GraphError("generalException", "An unexpected error occurred."));

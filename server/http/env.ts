@@ -2,6 +2,7 @@
 // dependencies the app is built from. Routes import this, never the app.
 import type { Context } from "hono";
 import type { ServiceConfig } from "../config";
+import type { RequestObservation } from "../metrics";
 import type { SnoozeWaker } from "../notifications/snooze-waker";
 import type { StreamHub } from "../notifications/stream";
 import type { PushServiceRules } from "../push/push-services";
@@ -28,6 +29,8 @@ export interface AppDeps {
   vapidPublicKey: string;
   /** The push-service allowlist and state-push rule. */
   pushServices: PushServiceRules;
+  /** Told of every answered request, by route pattern (the metrics). */
+  observeRequest?: (r: RequestObservation) => void;
 }
 
 export interface AppEnv {

@@ -8,11 +8,19 @@
 // call it. Passes are coalesced (wake-ups while one runs make one more pass);
 // a timer is the safety net for a notification lost (e.g. a dropped listening
 // connection), and run() serves start-up and tests.
+// Every process of the pipeline runs one (app instances, with or without their
+// delivery worker, and `npm run worker`), so events are enqueued while any of
+// them is up. Several at once never enqueue an event twice: the batch's rows are
+// taken FOR UPDATE, so a second dispatcher waits for the first's commit and then
+// finds them dispatched (PostgreSQL re-reads a locked row before returning it);
+// and an event's job id is its seq's (jobIdForEvent), inserted ON CONFLICT DO NOTHING.
+// The enqueuing transaction also NOTIFYs PUSH_JOBS_CHANNEL: every delivery
+// worker, in any process, fetches at once.
 import type PgBoss from "pg-boss";
 import type { Db } from "../store/db";
 import { NOTIFICATION_EVENTS_CHANNEL } from "../store/migrations";
 import { pushKindOf, type EventKind } from "../notifications/events";
-import { PUSH_QUEUE, insertJobs, jobIdForEvent, type PushJobData } from "./queue";
+import { PUSH_JOBS_CHANNEL, PUSH_QUEUE, insertJobs, jobIdForEvent, type PushJobData } from "./queue";
 
 export interface DispatcherOptions {
   /** Events per transaction. Default 500. */
@@ -58,8 +66,13 @@ export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => vo
         )
       ).rows;
       if (events.length === 0) return 0;
-      await insertJobs(boss, tx, events.filter((e) => pushKindOf(e.kind) !== undefined).map(jobFor));
-      await tx.query("UPDATE notification_events SET dispatched = true WHERE seq = ANY($1::bigint[])", [events.map((e) => e.seq)]);
+      const jobs = events.filter((e) => pushKindOf(e.kind) !== undefined).map(jobFor);
+      await insertJobs(boss, tx, jobs);
+      if (jobs.length > 0) await tx.query("SELECT pg_notify($1, '')", [PUSH_JOBS_CHANNEL]);
+      // (NOT dispatched: the partial index that found them finds them again.)
+      await tx.query("UPDATE notification_events SET dispatched = true WHERE NOT dispatched AND seq = ANY($1::bigint[])", [
+        events.map((e) => e.seq),
+      ]);
       return events.length;
     });
   }

@@ -1,14 +1,17 @@
-// The push delivery pipeline of one service process: the pg-boss queue, the
-// outbox dispatcher, the worker that runs delivery jobs, the sender, and the
-// pipeline's share of maintenance.
+// The push delivery pipeline of one process: the pg-boss queue, the outbox
+// dispatcher, and, unless the process leaves delivery to others (PUSH_WORKER=off),
+// a delivery worker that runs jobs with the sender. App instances run it with or
+// without the worker; `npm run worker` (server/worker.ts) runs it with the
+// worker and no HTTP. Also the pipeline's share of maintenance.
 import type { Db } from "../store/db";
 import { purgeExpiredEndpoints } from "../endpoints/service";
 import type { ActionClaims } from "./action-token";
 import { deliverJob, type DeliveryDeps, type DeliveryOptions, type DeliverySummary } from "./delivery/job";
 import { EMPTY_SUMMARY, purgeDeliveries } from "./delivery/results";
+import { startDeliveryWorker, type DeliveryWorker } from "./delivery-worker";
 import { startDispatcher, type Dispatcher } from "./outbox";
 import type { PushServiceRules } from "./push-services";
-import { PUSH_QUEUE, countPendingJobs, startPushQueue, type PushJobData, type PushQueue } from "./queue";
+import { countPendingJobs, startPushQueue, type PushQueue } from "./queue";
 import { createPushSender, type PushSender, type VapidDetails } from "./send/sender";
 
 export interface PushPipelineOptions {
@@ -19,20 +22,30 @@ export interface PushPipelineOptions {
   requestTimeoutMs?: number;
   /** Jobs a worker fetches at once (per user in order, users concurrently). Default 16. */
   workerBatchSize?: number;
-  /** Idle polling of the worker (woken at once by the dispatcher otherwise). Default 0.5 s. */
+  /** Idle polling of the worker (woken at once when jobs are enqueued otherwise). Default 0.5 s. */
   pollingIntervalSeconds?: number;
+  /** The worker's heartbeat; silent for 3, it is taken for dead and its jobs go to others. Default 5 s. */
+  heartbeatMs?: number;
   /** Outbox safety-net interval. Default 1 s. */
   dispatchIntervalMs?: number;
 }
 
 export interface PushPipelineDeps {
   db: Db;
-  /** This process is the store's only user (PGlite): jobs left active at start were a dead process's. */
+  /**
+   * This process is the store's only user (PGlite's data folder lock): at start,
+   * the delivery workers recorded by other processes are dead, and their jobs
+   * are due again at once rather than when their heartbeat is stale.
+   */
   exclusiveStore: boolean;
+  /** Run delivery jobs here (PUSH_WORKER; default true). False: events become jobs, and other processes send. */
+  worker?: boolean;
   vapid: VapidDetails;
   rules: PushServiceRules;
   mintActionToken: (c: ActionClaims) => string;
   now: () => Date;
+  /** Told of each send's result (the process's metrics). */
+  onDeliveryResult?: DeliveryDeps["onResult"];
 }
 
 export interface IdleOptions {
@@ -46,16 +59,23 @@ export interface PushPipeline {
   /**
    * Resolves when nothing is undispatched, no job is queued, due or running
    * (and, if asked, no retry is scheduled): tests wait on it instead of sleeping.
+   * Jobs are run by whichever worker takes them: with this process's worker
+   * off, it waits for other processes' workers.
    */
   idle(opts?: IdleOptions): Promise<void>;
   /** Old delivery rows (older than `cutoff`) and expired endpoints go. */
   runMaintenance(now: Date, cutoff: Date): Promise<void>;
-  /** Jobs recovered from a dead process at start. */
-  recovered: number;
+  /** This process's delivery worker (undefined with the worker off). */
+  worker: Pick<DeliveryWorker, "identity"> | undefined;
+  /** Jobs of dead workers (or dead processes) this process's worker made due again. */
+  readonly recovered: number;
   /** Totals since start, for logs and benchmarks. */
   totals: DeliverySummary & { jobs: number };
   close(): Promise<void>;
 }
+
+/** How long close() lets a running batch finish before it aborts its sends. */
+const STOP_GRACE_MS = 3000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,81 +83,64 @@ function sleep(ms: number): Promise<void> {
 
 export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipelineOptions = {}): Promise<PushPipeline> {
   const { db } = deps;
-  const queue: PushQueue = await startPushQueue(db, { recoverActive: deps.exclusiveStore });
+  const queue: PushQueue = await startPushQueue(db);
   const { boss } = queue;
-  const sender: PushSender = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
   const totals = { jobs: 0, ...EMPTY_SUMMARY };
-  let inFlight = 0;
-  /** Batches pg-boss handed over and not yet returned: close() waits for them. */
-  const batches = new Set<Promise<void>>();
-  let stopping = false;
-  const delivery: DeliveryDeps = {
-    db,
-    boss,
-    sender,
-    rules: deps.rules,
-    mintActionToken: deps.mintActionToken,
-    now: deps.now,
-    options: opts.delivery,
-  };
-
-  async function handle(job: { id: string; data: PushJobData }): Promise<void> {
-    // Stopped while a batch ran: pg-boss has set its jobs back to retry, the next start runs them.
-    if (stopping) return;
-    inFlight++;
-    try {
-      const summary = await deliverJob(delivery, job.data);
-      totals.jobs++;
-      for (const k of ["targets", "delivered", "gone", "failed", "retrying"] as const) totals[k] += summary[k];
-    } catch (err) {
-      // The store failed mid-job: pg-boss retries it (queue retryLimit), and the rerun skips settled endpoints.
-      console.error(`[push] job for event ${job.data.seq} failed:`, err);
-      await boss.fail(PUSH_QUEUE, job.id, { message: String(err) }).catch(() => undefined);
-    } finally {
-      inFlight--;
+  let sender: PushSender | undefined;
+  let worker: DeliveryWorker | undefined;
+  let dispatcher: Dispatcher | undefined;
+  try {
+    if (deps.worker ?? true) {
+      const send = createPushSender({ vapid: deps.vapid, ca: opts.ca, timeoutMs: opts.requestTimeoutMs });
+      sender = send;
+      const delivery: DeliveryDeps = {
+        db,
+        boss,
+        sender: send,
+        rules: deps.rules,
+        mintActionToken: deps.mintActionToken,
+        now: deps.now,
+        options: opts.delivery,
+        onResult: deps.onDeliveryResult,
+      };
+      worker = await startDeliveryWorker(
+        {
+          db,
+          boss,
+          exclusiveStore: deps.exclusiveStore,
+          async run(job) {
+            const summary = await deliverJob(delivery, job.data);
+            totals.jobs++;
+            for (const k of ["targets", "delivered", "gone", "failed", "retrying"] as const) totals[k] += summary[k];
+          },
+        },
+        {
+          batchSize: opts.workerBatchSize,
+          pollingIntervalMs: (opts.pollingIntervalSeconds ?? 0.5) * 1000,
+          heartbeatMs: opts.heartbeatMs,
+        },
+      );
     }
-  }
-
-  const workerId = await boss.work<PushJobData>(
-    PUSH_QUEUE,
-    { batchSize: opts.workerBatchSize ?? 16, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 },
-    async (jobs) => {
-      const batch = runBatch(jobs);
-      batches.add(batch);
-      try {
-        await batch;
-      } finally {
-        batches.delete(batch);
-      }
-    },
-  );
-
-  async function runBatch(jobs: Array<{ id: string; data: PushJobData }>): Promise<void> {
-    // One user's jobs run one after another in event order (a state push must
-    // see the display push before it recorded); different users' side by side.
-    const byUser = new Map<string, typeof jobs>();
-    for (const job of jobs) {
-      const key = job.data.user ?? job.id;
-      byUser.set(key, [...(byUser.get(key) ?? []), job]);
+    if (!worker && deps.exclusiveStore) {
+      console.warn(
+        "[push] this instance's delivery worker is off (PUSH_WORKER=off) on PGlite, whose data folder admits no other process: " +
+          "pushes wait in the queue until an instance with its worker on runs",
+      );
     }
-    await Promise.all(
-      [...byUser.values()].map(async (chain) => {
-        for (const job of chain) await handle(job);
-      }),
-    );
+    // Events become jobs in every process of the pipeline (outbox.ts: several at once enqueue each once).
+    dispatcher = await startDispatcher(db, boss, () => worker?.wake(), { intervalMs: opts.dispatchIntervalMs });
+    await dispatcher.run();
+  } catch (err) {
+    await dispatcher?.stop().catch(() => undefined);
+    await worker?.stop(0, () => sender?.close()).catch(() => undefined);
+    sender?.close();
+    await queue.stop().catch(() => undefined);
+    throw err;
   }
-
-  const dispatcher: Dispatcher = await startDispatcher(db, boss, () => boss.notifyWorker(workerId), {
-    intervalMs: opts.dispatchIntervalMs,
-  });
-  await dispatcher.run();
-  if (queue.recovered > 0) {
-    console.log(`[push] ${queue.recovered} delivery job(s) left active by a previous process are due again`);
-    boss.notifyWorker(workerId);
-  }
+  const outbox = dispatcher;
 
   async function busy(includeScheduled: boolean): Promise<boolean> {
-    return inFlight > 0 || (await dispatcher.undispatched()) > 0 || (await countPendingJobs(db, includeScheduled)) > 0;
+    return (worker?.running() ?? 0) > 0 || (await outbox.undispatched()) > 0 || (await countPendingJobs(db, includeScheduled)) > 0;
   }
 
   let closed: Promise<void> | undefined;
@@ -147,10 +150,10 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
       // Twice idle in a row: a job's completion is written just after its handler returns.
       let quiet = 0;
       while (quiet < 2) {
-        await dispatcher.run();
+        await outbox.run();
         if (await busy(o.includeScheduledRetries ?? false)) {
           quiet = 0;
-          boss.notifyWorker(workerId);
+          worker?.wake();
         } else quiet++;
         if (Date.now() > deadline) throw new Error("push pipeline did not become idle in time");
         await sleep(20);
@@ -160,23 +163,21 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
       await purgeDeliveries(db, cutoff);
       await purgeExpiredEndpoints(db, now);
     },
-    recovered: queue.recovered,
+    worker: worker && { identity: worker.identity },
+    get recovered() {
+      return worker?.recovered() ?? 0;
+    },
     totals,
     close() {
       closed ??= (async () => {
-        await dispatcher.stop();
-        // Waits (at most 3 s) for the running batch, then sets its unfinished jobs back to retry.
+        await outbox.stop();
+        // The running batch may finish for STOP_GRACE_MS; then its sends are
+        // aborted (status 0: those endpoints are recorded retrying, with retry
+        // jobs) and its jobs end, and the jobs it had not started go back to
+        // the queue, due now. All while the store is still open.
+        await worker?.stop(STOP_GRACE_MS, () => sender?.close());
+        sender?.close();
         await queue.stop();
-        // A batch still running past that: its remaining jobs are skipped, its
-        // sends aborted (status 0, so those endpoints are recorded retrying),
-        // and it is waited for, while the store is still open.
-        stopping = true;
-        sender.close();
-        while (batches.size > 0) await Promise.allSettled([...batches]);
-        // pg-boss marks a returned batch complete without awaiting it: that
-        // statement must reach the store before the caller closes it.
-        await new Promise((resolve) => setImmediate(resolve));
-        await db.query("SELECT 1");
       })();
       return closed;
     },

@@ -2,10 +2,15 @@
 // own database (PGlite in the embedded mode), so a job and the outbox row it
 // came from commit in one transaction.
 import PgBoss from "pg-boss";
-import type { Queryable } from "../store/db";
+import type { Db, Queryable } from "../store/db";
 
 export const PUSH_QUEUE = "push-delivery";
 export const PGBOSS_SCHEMA = "pgboss";
+/**
+ * NOTIFYed in the transaction that enqueues event jobs (the outbox): every
+ * delivery worker LISTENs and fetches at once, in whichever process it runs.
+ */
+export const PUSH_JOBS_CHANNEL = "push_jobs";
 
 /** What one delivery job carries. */
 export interface PushJobData {
@@ -55,12 +60,15 @@ export async function insertJobs(boss: PgBoss, tx: Queryable, jobs: PgBoss.JobIn
 
 /**
  * Delivery jobs running, queued and due, or (with `includeScheduled`) queued
- * for later, such as retries waiting out their backoff.
+ * for later, such as retries waiting out their backoff. An event's own job
+ * queued for later (held back behind an earlier job of its user, or retried
+ * after its handler failed) is work still to do: it always counts.
  */
 export async function countPendingJobs(db: Queryable, includeScheduled: boolean): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${PGBOSS_SCHEMA}.job
-      WHERE name = $1 AND (state = 'active' OR (state IN ('created', 'retry') AND ($2 OR start_after <= now())))`,
+      WHERE name = $1 AND (state = 'active' OR (state IN ('created', 'retry')
+        AND ($2 OR start_after <= now() OR data->'endpointIds' IS NULL)))`,
     [PUSH_QUEUE, includeScheduled],
   );
   return rows[0]!.n;
@@ -77,32 +85,21 @@ export function jobIdForEvent(seq: string): string {
 }
 
 export interface PushQueueOptions {
-  /** How often an idle worker polls when nothing notified it (pg-boss minimum 0.5 s). */
-  pollingIntervalSeconds?: number;
   /** pg-boss maintenance (expiry of stuck jobs, archiving). */
   maintenanceIntervalSeconds?: number;
-  /**
-   * This process is the store's only user (PGlite's data folder lock): jobs
-   * found `active` at start belonged to a dead process and are made due again.
-   * Never on a shared PostgreSQL, where they may be another instance's running
-   * jobs: there pg-boss's expiry (expireInSeconds) fails and retries them.
-   */
-  recoverActive?: boolean;
 }
 
 export interface PushQueue {
   boss: PgBoss;
-  /** Jobs left `active` by a process that died: made due again at once. */
-  recovered: number;
   stop(): Promise<void>;
 }
 
 /**
- * pg-boss on `db`, its schema installed or migrated (under pg-boss's own
- * advisory lock), and the delivery queue created if it is not there yet.
+ * pg-boss on `db`, its schema installed or migrated, and the delivery queue
+ * created if it is not there yet (one process at a time: oneAtATime).
  */
 async function startBoss(
-  db: Queryable,
+  db: Db,
   opts: { supervise: boolean; maintenanceIntervalSeconds?: number; inFlight?: Set<Promise<unknown>> },
 ): Promise<PgBoss> {
   const boss = new PgBoss({
@@ -118,18 +115,40 @@ async function startBoss(
     deleteAfterDays: 2,
   });
   boss.on("error", (err: Error) => console.error("[push] queue error:", err.message));
-  await boss.start();
-  await boss.createQueue(PUSH_QUEUE, {
-    name: PUSH_QUEUE,
-    // A handler crash (e.g. the store failing) retries the job; push-service
-    // answers are retried by our own retry jobs, not by this.
-    retryLimit: 3,
-    retryDelay: 2,
-    retryBackoff: true,
-    // A fan-out to 10,000 endpoints takes seconds; one stuck longer is failed and retried.
-    expireInSeconds: 300,
+  await oneAtATime(db, async () => {
+    await boss.start();
+    await boss.createQueue(PUSH_QUEUE, {
+      name: PUSH_QUEUE,
+      // A handler crash (e.g. the store failing) retries the job; push-service
+      // answers are retried by our own retry jobs, not by this.
+      retryLimit: 3,
+      retryDelay: 2,
+      retryBackoff: true,
+      // A fan-out to 10,000 endpoints takes seconds; one stuck longer is failed and retried. A dead
+      // worker's jobs are handed over long before by the heartbeat sweep (workers.ts): this is the last net.
+      expireInSeconds: 300,
+    });
   });
   return boss;
+}
+
+/**
+ * pg-boss's install is not safe for two processes at once (its `CREATE SCHEMA
+ * IF NOT EXISTS` and queue creation race: a duplicate key or a deadlock), so
+ * processes starting together on one database start it one after the other,
+ * under a session advisory lock of its own (PGlite: one session, no contention).
+ */
+const BOSS_START_LOCK_KEY = "hashtextextended('graph-notifications.pgboss-start', 0)";
+
+function oneAtATime<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  return db.session(async (s) => {
+    await s.query(`SELECT pg_advisory_lock(${BOSS_START_LOCK_KEY})`);
+    try {
+      return await fn();
+    } finally {
+      await s.query(`SELECT pg_advisory_unlock(${BOSS_START_LOCK_KEY})`);
+    }
+  });
 }
 
 /**
@@ -137,42 +156,25 @@ async function startBoss(
  * that owns the database's objects, so that the service's own role needs no
  * more than the README's GRANTs.
  */
-export async function installPushQueue(db: Queryable): Promise<void> {
+export async function installPushQueue(db: Db): Promise<void> {
   const boss = await startBoss(db, { supervise: false });
   await boss.stop({ graceful: false, close: false, wait: true });
 }
 
 /**
- * Starts pg-boss on `db` and creates the queue. In the embedded mode one
- * process owns the data folder (its lock), so a job still `active` at start
- * belonged to a dead process: with `recoverActive` it is set back to `retry`,
- * due now, with one SQL statement on pg-boss's own table (pg-boss 10 would
- * otherwise wait for the job's expireIn and the next maintenance). Its rerun
- * skips the endpoints whose results were recorded. On a shared PostgreSQL
- * (`recoverActive` false) a dead instance's jobs wait for pg-boss's expiry.
+ * Starts pg-boss on `db` and creates the queue. Jobs are fetched, run and
+ * handed over between processes by the delivery worker (delivery-worker.ts,
+ * with the ownership rules of workers.ts), not by pg-boss's own work() loop.
  */
-export async function startPushQueue(db: Queryable, opts: PushQueueOptions = {}): Promise<PushQueue> {
-  // pg-boss 10 does not await a batch's completion (or a fetch) before stop() returns: its
+export async function startPushQueue(db: Db, opts: PushQueueOptions = {}): Promise<PushQueue> {
+  // pg-boss 10 does not await everything it starts (maintenance, for one) before stop() returns: its
   // statements are tracked so stop() can wait for them while the store is still open.
   const inFlight = new Set<Promise<unknown>>();
   const boss = await startBoss(db, { supervise: true, maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds, inFlight });
-  let recovered = 0;
-  if (opts.recoverActive) {
-    const { rows } = await db.query<{ n: number }>(
-      `WITH r AS (UPDATE ${PGBOSS_SCHEMA}.job SET state = 'retry', start_after = now()
-         WHERE name = $1 AND state = 'active' RETURNING 1)
-       SELECT count(*)::int AS n FROM r`,
-      [PUSH_QUEUE],
-    );
-    recovered = rows[0]?.n ?? 0;
-  }
   return {
     boss,
-    recovered,
     async stop() {
-      // graceful: lets a running fan-out finish (bounded), then fails what is left
-      // (pg-boss sets it to retry, so the next start runs it).
-      await boss.stop({ graceful: true, timeout: 3000, close: false, wait: true });
+      await boss.stop({ graceful: true, timeout: 1000, close: false, wait: true });
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

@@ -45,3 +45,17 @@ export interface Sql {
   text: string;
   params: unknown[];
 }
+
+/**
+ * The store cannot be reached: its connection failed, was refused or ended
+ * (the database is down, restarting, or not accepting connections), or it is
+ * closed. Drivers throw it for any statement that failed for that reason, with
+ * the driver's own error as `cause`; the HTTP layer answers it with Graph's 503
+ * and Retry-After (a retry may well succeed), not a 500.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}

@@ -395,6 +395,106 @@ CREATE TRIGGER notification_events_notify AFTER INSERT ON notification_events
   REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION notify_notification_events();
 `,
   },
+  {
+    version: 10,
+    name: "delivery workers and the jobs each holds",
+    sql: `
+-- Every process that runs delivery jobs (an app instance with PUSH_WORKER on,
+-- npm run worker) has a row here, its heartbeat refreshed every few seconds, and
+-- a claim for each pg-boss job it runs, written in the transaction that fetched
+-- the job. A worker whose heartbeat is stale is dead: any worker's sweep sets
+-- its claimed jobs back to retry, due at once (server/push/workers.ts).
+CREATE TABLE push_workers (
+  id text PRIMARY KEY,
+  host text NOT NULL,
+  pid integer NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  heartbeat_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE push_job_claims (
+  job_id uuid PRIMARY KEY,
+  worker_id text NOT NULL,
+  -- The job's user ('tenant|user') and, for an event's own job (not a retry of
+  -- some endpoints), its event: one user's event jobs run in event order.
+  user_key text,
+  seq bigint,
+  claimed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX push_job_claims_worker ON push_job_claims (worker_id);
+CREATE INDEX push_job_claims_user ON push_job_claims (user_key, seq) WHERE seq IS NOT NULL;
+`,
+  },  {
+    version: 11,
+    name: "keys for sharding: every user-owned table leads with user_id",
+    sql: `
+-- Ready to distribute by one column, as Citus (or Azure Cosmos DB for
+-- PostgreSQL) does: user_id, the user's Entra object id (a GUID, unique across
+-- tenants). Every user-owned table's primary key and the indexes a user's
+-- requests read lead with it; queries keep naming tenant_id and user_id both.
+-- Left global on purpose (docs/architecture.md, "Sharding"): the maintenance
+-- scans by age or expiry, the outbox's undispatched events, an endpoint by its
+-- push URL (unique across users: a takeover) or by id (X-UNS-ID), a user by UPN,
+-- and support's tenant-wide reads.
+ALTER TABLE users DROP CONSTRAINT users_pkey;
+ALTER TABLE users ADD PRIMARY KEY (id, tenant_id);
+
+ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;
+ALTER TABLE notifications ADD PRIMARY KEY (user_id, id);
+DROP INDEX notifications_list;
+CREATE INDEX notifications_list ON notifications (user_id, tenant_id, status, created DESC, id DESC);
+DROP INDEX notifications_unread;
+CREATE INDEX notifications_unread ON notifications (user_id, tenant_id, created DESC, id DESC)
+  INCLUDE (expiration) WHERE read_state = 'unread' AND status = 'active';
+DROP INDEX notifications_group;
+CREATE INDEX notifications_group ON notifications (user_id, tenant_id, group_name, created DESC, id DESC)
+  WHERE status = 'active';
+DROP INDEX notifications_delta;
+CREATE INDEX notifications_delta ON notifications (user_id, tenant_id, change_seq);
+DROP INDEX notifications_user_expiration;
+CREATE INDEX notifications_user_expiration ON notifications (user_id, tenant_id, expiration);
+DROP INDEX notifications_app_id;
+CREATE UNIQUE INDEX notifications_app_id ON notifications (user_id, tenant_id, target_host_name, app_notification_id);
+
+DROP INDEX notification_removals_delta;
+ALTER TABLE notification_removals ADD PRIMARY KEY (user_id, change_seq);
+
+ALTER TABLE notification_events DROP CONSTRAINT notification_events_pkey;
+ALTER TABLE notification_events ADD PRIMARY KEY (user_id, seq);
+DROP INDEX notification_events_user;
+CREATE INDEX notification_events_user ON notification_events (user_id, tenant_id, at DESC);
+DROP INDEX notification_events_notification;
+CREATE INDEX notification_events_notification ON notification_events (user_id, tenant_id, notification_id, seq);
+
+ALTER TABLE endpoints DROP CONSTRAINT endpoints_pkey;
+ALTER TABLE endpoints ADD PRIMARY KEY (user_id, id);
+CREATE INDEX endpoints_id ON endpoints (id);
+DROP INDEX endpoints_user;
+CREATE INDEX endpoints_user ON endpoints (user_id, tenant_id, created);
+
+ALTER TABLE push_deliveries DROP CONSTRAINT push_deliveries_pkey;
+ALTER TABLE push_deliveries ADD PRIMARY KEY (user_id, event_seq, endpoint_id);
+DROP INDEX push_deliveries_notification;
+CREATE INDEX push_deliveries_notification ON push_deliveries (user_id, notification_id, endpoint_id);
+DROP INDEX push_deliveries_endpoint;
+CREATE INDEX push_deliveries_endpoint ON push_deliveries (user_id, endpoint_id);
+
+ALTER TABLE delivery_steps DROP CONSTRAINT delivery_steps_pkey;
+ALTER TABLE delivery_steps ADD PRIMARY KEY (user_id, tenant_id, notification_id, seq);
+DROP INDEX delivery_steps_receipt;
+CREATE UNIQUE INDEX delivery_steps_receipt ON delivery_steps (user_id, tenant_id, notification_id, endpoint_id, step)
+  WHERE step IN ('received', 'shown');
+DROP INDEX delivery_steps_user;
+CREATE INDEX delivery_steps_user ON delivery_steps (user_id, tenant_id, at DESC);
+
+ALTER TABLE removed_endpoints DROP CONSTRAINT removed_endpoints_pkey;
+ALTER TABLE removed_endpoints ADD PRIMARY KEY (user_id, tenant_id, id);
+
+ALTER TABLE access_log DROP CONSTRAINT access_log_pkey;
+ALTER TABLE access_log ADD PRIMARY KEY (user_id, tenant_id, id);
+DROP INDEX access_log_user;
+CREATE INDEX access_log_user ON access_log (user_id, tenant_id, at DESC, id DESC);
+`,
+  },
 ];
 
 /**

@@ -145,7 +145,7 @@ export function knownEndpointsQuery(o: Owner): Sql {
       UNION ALL
       SELECT id::text, platform, device_name, push_service_host, NULL, created, NULL, NULL, removed_at, reason
       FROM removed_endpoints r WHERE tenant_id = $1 AND user_id = $2
-        AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = r.id)`,
+        AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.user_id = r.user_id AND e.tenant_id = r.tenant_id AND e.id = r.id)`,
     params: [o.tenantId, o.userId],
   };
 }

@@ -33,6 +33,7 @@ describe("imports that cross a layer the wrong way fail lint", () => {
     ["scripts/x.ts", 'export { users } from "../testing/users";', /testing\/ holds test fixtures/],
     ["instrumentation.ts", 'export { GraphError } from "./server/http/graph-error";', /entry module/],
     ["app/graph/[...path]/route.ts", 'export { GraphError } from "@/server/http/graph-error";', /Browser code/],
+    ["app/readyz/route.ts", 'export { readiness } from "@/server/health";', /Browser code/],
   ])("%s: %s", async (file, code, message) => {
     const errors = await layerErrors(file, code);
     expect(errors.length, `no layer error for ${code} in ${file}`).toBeGreaterThan(0);
@@ -43,6 +44,8 @@ describe("imports that cross a layer the wrong way fail lint", () => {
 describe("imports in the allowed directions pass", () => {
   it.each([
     ["app/graph/[...path]/route.ts", 'export { getService } from "@/server/index";'],
+    ["app/healthz/route.ts", 'export { handleLiveness } from "@/server/index";'],
+    ["app/readyz/route.ts", 'export { handleReadiness } from "@/server/index";'],
     ["instrumentation.ts", 'export { getService } from "./server/index";'],
     ["lib/x.ts", 'export type { Notification } from "@/contracts/notification";'],
     ["sw/x.ts", 'export { PUSH_KINDS } from "../contracts/push-payload";'],

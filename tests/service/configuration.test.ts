@@ -70,6 +70,16 @@ describe("validateConfig", () => {
     expect(base({ PUBLIC_ORIGIN: "https://inbox.contoso.test" }).publicOrigin).toBeUndefined();
   });
 
+  it("reads PUSH_WORKER (on unless off) and PUSH_HEARTBEAT_SECONDS, and names a value it cannot read", () => {
+    expect([base().pushWorker, base({ PUSH_WORKER: "off" }).pushWorker, base({ PUSH_WORKER: "ON" }).pushWorker]).toEqual([true, false, true]);
+    expect([base().pushHeartbeatSeconds, base({ PUSH_HEARTBEAT_SECONDS: "1.5" }).pushHeartbeatSeconds]).toEqual([5, 1.5]);
+    const bad = { PUSH_WORKER: "no", PUSH_HEARTBEAT_SECONDS: "0" };
+    expect(validateConfig(base(bad), bad)).toEqual([
+      expect.stringMatching(/^PUSH_WORKER must be on or off .*: got 'no'\.$/),
+      expect.stringMatching(/^PUSH_HEARTBEAT_SECONDS must be a number of seconds from 0\.5 to 300: got '0'\.$/),
+    ]);
+  });
+
   it("stops startService before it opens anything", async () => {
     const config = base({ DATABASE_URL: "postgres://app:pw@127.0.0.1:1/notifications" });
     await expect(startService(config)).rejects.toThrow(ConfigError);

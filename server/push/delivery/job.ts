@@ -32,6 +32,7 @@ import {
   recordSkipped,
   skipRetries,
   type DeliveryEvent,
+  type DeliveryResultHook,
   type DeliverySummary,
 } from "./results";
 import { scheduleRetries } from "./retry";
@@ -63,6 +64,8 @@ export interface DeliveryDeps {
   mintActionToken: (c: ActionClaims) => string;
   now: () => Date;
   options?: DeliveryOptions;
+  /** Told of each send's result (the process's metrics). */
+  onResult?: DeliveryResultHook;
 }
 
 /** 413 from the push service: the payload is rebuilt within these budgets in turn. */
@@ -76,7 +79,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
   const o = deps.options ?? {};
   const now = deps.now();
 
-  const event = await first<EventRow>(db, eventBySeqQuery(job.seq));
+  const event = await first<EventRow>(db, eventBySeqQuery(job.seq, job.user));
   // Pruned by retention, or a kind that pushes nothing: nothing left to say.
   const kind = event && pushKindOf(event.kind);
   if (!event || !kind) return EMPTY_SUMMARY;
@@ -132,6 +135,7 @@ export async function deliverJob(deps: DeliveryDeps, job: PushJobData): Promise<
     maxAttempts: o.maxAttempts ?? 5,
     batch: o.resultBatch ?? 200,
     flushMs: o.resultFlushMs ?? 20,
+    onResult: deps.onResult,
   });
 
   await forEachConcurrently(targets, o.concurrency ?? 128, async (t) => {

@@ -17,11 +17,18 @@ export interface EventRow {
   at: Date;
 }
 
-export function eventBySeqQuery(seq: string): Sql {
+/**
+ * A job's event, by its seq and (jobs carry it) its user, `tenant|user`: the
+ * events' key leads with user_id (migration 11). A job without one is looked up
+ * by seq alone.
+ */
+export function eventBySeqQuery(seq: string, userKey: string | undefined): Sql {
+  const columns = "seq::text AS seq, tenant_id, user_id, notification_id::text AS notification_id, kind, endpoint_id, at";
+  const bar = userKey?.indexOf("|") ?? -1;
+  if (userKey === undefined || bar < 0) return { text: `SELECT ${columns} FROM notification_events WHERE seq = $1`, params: [seq] };
   return {
-    text: `SELECT seq::text AS seq, tenant_id, user_id, notification_id::text AS notification_id, kind, endpoint_id, at
-      FROM notification_events WHERE seq = $1`,
-    params: [seq],
+    text: `SELECT ${columns} FROM notification_events WHERE user_id = $2 AND tenant_id = $3 AND seq = $1`,
+    params: [seq, userKey.slice(bar + 1), userKey.slice(0, bar)],
   };
 }
 
@@ -92,13 +99,13 @@ export interface TargetCriteria extends Owner {
  */
 export function deliveryTargetsQuery(c: TargetCriteria): Sql {
   const displayed = `EXISTS (SELECT 1 FROM push_deliveries s
-      WHERE s.notification_id = $4 AND s.endpoint_id = e.id AND s.kind IN ('created', 'updated') AND s.status = 'delivered')`;
+      WHERE s.user_id = e.user_id AND s.notification_id = $4 AND s.endpoint_id = e.id AND s.kind IN ('created', 'updated') AND s.status = 'delivered')`;
   return {
     text: `SELECT e.id::text AS id, e.push_endpoint, e.p256dh, e.auth, COALESCE(d.attempts, 0) AS attempts,
         CASE WHEN e.last_delivery_result = 'delivered' THEN e.last_delivery_at ELSE e.created END AS settled_since,
         ${displayed} AS displayed
       FROM endpoints e
-      LEFT JOIN push_deliveries d ON d.event_seq = $3 AND d.endpoint_id = e.id
+      LEFT JOIN push_deliveries d ON d.user_id = e.user_id AND d.event_seq = $3 AND d.endpoint_id = e.id
       WHERE e.tenant_id = $1 AND e.user_id = $2 AND e.platform = 'webPush' AND e.push_endpoint IS NOT NULL
         AND e.p256dh IS NOT NULL AND e.auth IS NOT NULL AND e.expiration > $5
         AND ($6::text IS NULL OR e.id::text <> $6)

@@ -109,7 +109,7 @@ function recordDeliveriesQuery(ev: DeliveryEvent, results: readonly DeliveryResu
       SELECT $1, r.endpoint_id, $2, $3, $4, $5, r.status, r.status_code, r.attempts, r.at
       FROM unnest($6::uuid[], $7::text[], $8::int[], $9::int[], $10::timestamptz[])
         AS r(endpoint_id, status, status_code, attempts, at)
-      ON CONFLICT (event_seq, endpoint_id) DO UPDATE SET status = EXCLUDED.status,
+      ON CONFLICT (user_id, event_seq, endpoint_id) DO UPDATE SET status = EXCLUDED.status,
         status_code = EXCLUDED.status_code, attempts = EXCLUDED.attempts, at = EXCLUDED.at`,
     params: [
       ev.seq,
@@ -207,7 +207,12 @@ export interface ResultRecorderOptions {
   batch: number;
   /** A partial batch is written after this long. */
   flushMs: number;
+  /** Told of each send's result with its endpoint (the process's metrics). */
+  onResult?: DeliveryResultHook;
 }
+
+/** Told of each send's result, with the endpoint (push service URL) it went to. */
+export type DeliveryResultHook = (endpoint: string, result: Exclude<DeliveryStatus, "skipped">) => void;
 
 /**
  * Takes each endpoint's answer as it comes: delivered and failed ones are
@@ -223,7 +228,9 @@ export function createResultRecorder(db: Db, ev: DeliveryEvent, targets: number,
   return {
     note(target: TargetRow, attempts: number, outcome: SendOutcome, at: Date): void {
       const statusCode = outcome.status === 0 ? null : outcome.status;
-      switch (verdictOf(outcome, attempts, o.maxAttempts)) {
+      const verdict = verdictOf(outcome, attempts, o.maxAttempts);
+      o.onResult?.(target.push_endpoint, verdict === "retry" ? "retrying" : verdict);
+      switch (verdict) {
         case "delivered":
           summary.delivered++;
           writer.add({ endpointId: target.id, status: "delivered", statusCode, attempts, at });

@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Db, QueryResult, Queryable, Session } from "../db";
+import { StoreUnavailableError, type Db, type QueryResult, type Queryable, type Session } from "../db";
 
 export const MEMORY_DATA_DIR = "memory://";
 
@@ -11,14 +11,24 @@ export function isMemoryDataDir(dataDir: string): boolean {
   return dataDir.startsWith(MEMORY_DATA_DIR);
 }
 
-function wrap(q: PGlite | Transaction): Queryable {
+/** A statement on a closed instance failed for that reason: StoreUnavailableError (the HTTP layer's 503). */
+async function guarded<T>(pg: PGlite, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (pg.closed) throw new StoreUnavailableError("PGlite is closed", { cause: err });
+    throw err;
+  }
+}
+
+function wrap(pg: PGlite, q: PGlite | Transaction = pg): Queryable {
   return {
     async query<T>(text: string, params: unknown[] = []): Promise<QueryResult<T>> {
-      const res = await q.query<T>(text, params);
+      const res = await guarded(pg, () => q.query<T>(text, params));
       return { rows: res.rows, affectedRows: res.affectedRows ?? 0 };
     },
     async exec(text: string): Promise<void> {
-      await q.exec(text);
+      await guarded(pg, () => q.exec(text));
     },
   };
 }
@@ -38,7 +48,7 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
     query: base.query,
     exec: base.exec,
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return pg.transaction((tx) => fn(wrap(tx)));
+      return guarded(pg, () => pg.transaction((tx) => fn(wrap(pg, tx))));
     },
   };
   return {

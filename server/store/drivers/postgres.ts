@@ -2,7 +2,7 @@
 // for statements and transactions, and one connection of its own for LISTEN
 // that reconnects when it is lost. The SQL is the same as on PGlite.
 import pg from "pg";
-import type { Db, QueryResult, Queryable, Session } from "../db";
+import { StoreUnavailableError, type Db, type QueryResult, type Queryable, type Session } from "../db";
 
 /** The start-up check could not reach the database: the message says where and why, never the password. */
 export class DatabaseUnreachableError extends Error {
@@ -51,42 +51,86 @@ function resultOf<T>(res: pg.QueryResult | pg.QueryResult[]): QueryResult<T> {
   return { rows: (last?.rows ?? []) as T[], affectedRows: changed ? (last.rowCount ?? 0) : 0 };
 }
 
+/** Socket errors of a connection that could not be made or broke. */
+const CONNECTION_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
+/** node-postgres's own words for a connection that ended, timed out, or a pool that was ended. */
+const CONNECTION_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end)/i;
+
+/**
+ * Whether `err` means the connection failed, not the statement: a FATAL from
+ * the server (it ended the session: shutdown, pg_terminate_backend, a database
+ * not accepting connections, too many connections), SQLSTATE class 08
+ * (connection exception) or 57P (operator intervention), a socket error, or
+ * node-postgres's own connection messages.
+ */
+export function isConnectionFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as Error & { code?: unknown; severity?: unknown };
+  if (e.severity === "FATAL" || e.severity === "PANIC") return true;
+  if (typeof e.code === "string" && (e.code.startsWith("08") || e.code.startsWith("57P") || CONNECTION_ERRNOS.has(e.code))) return true;
+  if (err instanceof AggregateError && err.errors.some(isConnectionFailure)) return true;
+  return CONNECTION_MESSAGES.test(err.message);
+}
+
+/** The statement's own error, or, if the connection failed, a StoreUnavailableError (the HTTP layer's 503). */
+async function guarded<T>(run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (err) {
+    if (err instanceof StoreUnavailableError || !isConnectionFailure(err)) throw err;
+    throw new StoreUnavailableError(`PostgreSQL is unavailable: ${reasonOf(err)}`, { cause: err });
+  }
+}
+
 type Client = pg.Pool | pg.PoolClient | pg.Client;
 
 function queryable(client: Client): Queryable {
   return {
     async query<T>(text: string, params: unknown[] = []): Promise<QueryResult<T>> {
       // No parameters: the simple protocol, which also runs multi-statement text (pg-boss's setup).
-      const res = params.length > 0 ? await client.query(text, params) : await client.query(text);
+      const res = await guarded(params.length > 0 ? client.query(text, params) : client.query(text));
       return resultOf<T>(res as pg.QueryResult | pg.QueryResult[]);
     },
     async exec(text: string): Promise<void> {
-      await client.query(text);
+      await guarded(client.query(text));
     },
   };
 }
 
 /** BEGIN … COMMIT on a client held for it; ROLLBACK if fn throws. */
 async function inTransaction<T>(client: pg.PoolClient, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
+  await guarded(client.query("BEGIN"));
   try {
     const result = await fn(queryable(client));
-    await client.query("COMMIT");
+    await guarded(client.query("COMMIT"));
     return result;
   } catch (err) {
-    await client.query("ROLLBACK");
+    await guarded(client.query("ROLLBACK"));
     throw err;
   }
 }
 
+/**
+ * A held client's connection that breaks between its statements emits 'error'
+ * (the pool listens only while a client is idle): without a listener that
+ * would end the process; with it, the client's next statement fails instead.
+ */
+function heldClientFailed(err: Error): void {
+  console.error("[store] a PostgreSQL connection in use failed:", err.message);
+}
+
 /** Runs fn on a client of its own; a client that failed in a way that may leave it mid-transaction is discarded. */
 async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await guarded(pool.connect());
+  client.on("error", heldClientFailed);
   try {
     const result = await fn(client);
+    client.off("error", heldClientFailed);
     client.release();
     return result;
   } catch (err) {
+    client.off("error", heldClientFailed);
     client.release(err instanceof Error ? err : true);
     throw err;
   }
