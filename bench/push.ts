@@ -20,6 +20,8 @@ import { ensureTestCertificate } from "../testing/test-certificate";
 import { userToken } from "../testing/tokens";
 import type { TestSubscription } from "../testing/fake-push-service";
 import { startFakeProcess, type FakeClient } from "./lib/push-fake-client";
+import { setEndpoints } from "./lib/endpoints";
+import { markdownTable } from "./lib/report";
 import { percentile } from "./lib/stats";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,35 +61,6 @@ async function waitFor(fake: FakeClient, count: number, timeoutMs: number): Prom
     if (Date.now() > deadline) throw new Error(`only ${s.accepted}/${count} deliveries after ${timeoutMs} ms`);
     await sleep(5);
   }
-}
-
-/** Replaces the user's endpoints with `subs`, written straight into the store (the API caps a user at 50). */
-async function setEndpoints(service: Service, tenantId: string, userId: string, subs: TestSubscription[]): Promise<void> {
-  const { db } = service.store;
-  await db.query("DELETE FROM push_deliveries");
-  await db.query("DELETE FROM endpoints");
-  const now = new Date();
-  const expires = new Date(now.getTime() + 60 * 86400_000);
-  for (let i = 0; i < subs.length; i += 1000) {
-    const chunk = subs.slice(i, i + 1000);
-    await db.query(
-      `INSERT INTO endpoints (id, tenant_id, user_id, platform, target_host_name, app_display_name, device_name,
-         push_endpoint, p256dh, auth, created, renewed, expiration)
-       SELECT e.id, $1, $2, 'webPush', 'bench.contoso.test', 'Bench', 'bench', e.url, e.p256dh, e.auth, $3, $3, $4
-       FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, url, p256dh, auth)`,
-      [
-        tenantId,
-        userId,
-        now,
-        expires,
-        chunk.map(() => randomUUID()),
-        chunk.map((s) => s.endpoint),
-        chunk.map((s) => s.keys.p256dh),
-        chunk.map((s) => s.keys.auth),
-      ],
-    );
-  }
-  await db.exec("VACUUM (ANALYZE) endpoints");
 }
 
 async function pipelineRun(service: Service, fake: FakeClient, token: string, base: string, n: number, i: number): Promise<RunResult> {
@@ -159,7 +132,7 @@ async function main(): Promise<void> {
 
     // Warm-up: JIT, TLS sessions, the JWT cache, PGlite's plan cache.
     const warm = await fake.subscribe(200);
-    await setEndpoints(service, user.tenantId, user.oid, warm);
+    await setEndpoints(service.store.db, user.tenantId, user.oid, warm);
     await pipelineRun(service, fake, token, base, warm.length, -1);
 
     const plainSubs = await fake.subscribe(PLAIN_LOOP_SENDS);
@@ -170,7 +143,7 @@ async function main(): Promise<void> {
 
     for (const n of SIZES) {
       const subs = await fake.subscribe(n);
-      await setEndpoints(service, user.tenantId, user.oid, subs);
+      await setEndpoints(service.store.db, user.tenantId, user.oid, subs);
       const runs: RunResult[] = [];
       for (let i = 0; i < (RUNS_OVERRIDE ?? RUNS[n] ?? 3); i++) {
         const r = await pipelineRun(service, fake, token, base, n, i);
@@ -207,9 +180,7 @@ async function main(): Promise<void> {
     if (!sample.plaintext) throw new Error("no sampled push was decrypted");
 
     const header = ["run", "runs", "sends/s (at p50)", "p50 ms POST→last delivery", "p99 ms", "CPU ms/send (service process)", "fake push CPU ms/push", "vs plain loop"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-    const table = [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+    const table = markdownTable(header, rows);
     const cpus = os.cpus();
     const notes = [
       `# npm run bench:push — ${new Date().toISOString()}`,

@@ -75,11 +75,13 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
       unavailable "cannot create the test roles (run once as root)"
   fi
   export PGPASSWORD=$PASSWORD
-  # The test role's own database, and no databases left over by an interrupted run.
+  # The test role's own database, and no databases left over by an interrupted run (one that
+  # nobody is connected to: another run going on at the same time keeps its own).
   "$bindir/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d postgres -qAt -c "SELECT 1 FROM pg_database WHERE datname = '$ROLE'" | grep -q 1 ||
     "$bindir/createdb" -h "$HOST" -p "$PORT" -U "$ROLE" "$ROLE"
   for db in $("$bindir/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d "$ROLE" -qAt -c \
-    "SELECT datname FROM pg_database WHERE datname ~ '^t_[0-9a-f]{16}$' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$ROLE')"); do
+    "SELECT datname FROM pg_database d WHERE datname ~ '^t_[0-9a-f]{16}$' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$ROLE')
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"); do
     "$bindir/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d "$ROLE" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
   done
   unset PGPASSWORD
