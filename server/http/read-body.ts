@@ -1,6 +1,8 @@
-// Reads a JSON request body under the contract's limits: at most 16 KiB
-// (after decompression too, so a small gzip bomb is still 413), gzip or
-// deflate accepted, anything else 415, and every parse failure a 400.
+// Reads a JSON request body under the contract's limits: a body must say it
+// is JSON (Content-Type application/json, UTF-8; else 415, and an empty body
+// needs none), at most 16 KiB (after decompression too, so a small gzip bomb
+// is still 413), gzip or deflate accepted, anything else 415, and every parse
+// failure a 400.
 import { gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { GraphError, badRequest } from "./graph-error";
 
@@ -55,6 +57,27 @@ function decode(raw: Uint8Array, encoding: string): Uint8Array {
   });
 }
 
+/**
+ * A body is JSON only if it says so: `application/json`, with no parameter
+ * but an optional `charset` of UTF-8 (JSON is UTF-8: RFC 8259). Anything else,
+ * or no Content-Type at all, is 415 — even when the bytes would parse.
+ */
+function assertJsonContentType(header: string | null): void {
+  const shown = (header ?? "").slice(0, 100);
+  if (header === null || header.trim() === "") {
+    throw new GraphError("unsupportedMediaType", "A request body needs Content-Type: application/json.");
+  }
+  const [essence, ...params] = header.split(";").map((p) => p.trim().toLowerCase());
+  const ok =
+    essence === "application/json" &&
+    params.every((p) => {
+      if (p === "") return true;
+      const m = /^charset\s*=\s*"?([^"]*)"?$/.exec(p);
+      return m !== null && (m[1] === "utf-8" || m[1] === "utf8");
+    });
+  if (!ok) throw new GraphError("unsupportedMediaType", `Content-Type '${shown}' is not supported: send application/json (UTF-8).`);
+}
+
 export interface ReadJsonOptions {
   /** Value for an empty body; when absent an empty body is a 400. */
   emptyAs?: Record<string, unknown>;
@@ -67,6 +90,7 @@ export async function readJsonObject(req: Request, opts: ReadJsonOptions = {}): 
     throw new GraphError("unsupportedMediaType", `Content-Encoding '${encoding}' is not supported (use gzip or deflate).`);
   }
   let bytes = await readCapped(req);
+  if (bytes.byteLength > 0) assertJsonContentType(req.headers.get("content-type"));
   if (encoding !== "identity" && bytes.byteLength > 0) bytes = decode(bytes, encoding);
   let text: string;
   try {

@@ -258,6 +258,31 @@ describe("rejected input stores nothing", () => {
       );
     });
 
+    it.each([["text/plain"], ["application/xml"], ["image/png"], ["application/json; charset=latin1"], [null]])(
+      "rejects valid JSON sent as %s with 415 unsupportedMediaType",
+      async (type) => {
+        await expectRejected(
+          "/me/notifications",
+          {
+            method: "POST",
+            raw: new TextEncoder().encode(JSON.stringify(visualNotification("Typed wrong"))),
+            headers: type === null ? {} : { "content-type": type },
+          },
+          415,
+          "unsupportedMediaType",
+        );
+      },
+    );
+
+    it("rejects a PATCH sent as text/plain with 415, and the item keeps its state", async () => {
+      await expectRejected(
+        `/me/notifications/${target.id}`,
+        { method: "PATCH", raw: new TextEncoder().encode('{"readState":"read"}'), headers: { "content-type": "text/plain" } },
+        415,
+        "unsupportedMediaType",
+      );
+    });
+
     it("rejects a gzip body that does not decompress with 400 invalidRequest", async () => {
       await expectRejected(
         "/me/notifications",

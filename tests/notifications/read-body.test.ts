@@ -4,7 +4,15 @@ import { GraphError } from "@/server/http/graph-error";
 import { MAX_BODY_BYTES, readJsonObject } from "@/server/http/read-body";
 
 function req(body: BodyInit | null, headers: Record<string, string> = {}): Request {
-  return new Request("http://x/", { method: "POST", body, headers });
+  return new Request("http://x/", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+}
+
+/** A request whose Content-Type is exactly `type` (none when null; a string body would default to text/plain). */
+function typed(body: string, type: string | null): Request {
+  const r = new Request("http://x/", { method: "POST", body: new TextEncoder().encode(body) });
+  if (type === null) r.headers.delete("content-type");
+  else r.headers.set("content-type", type);
+  return r;
 }
 
 async function failure(r: Request): Promise<GraphError> {
@@ -26,6 +34,28 @@ describe("reading a JSON body", () => {
     const json = Buffer.from('{"a":"zipped"}');
     await expect(readJsonObject(req(gzipSync(json), { "content-encoding": "gzip" }))).resolves.toEqual({ a: "zipped" });
     await expect(readJsonObject(req(deflateSync(json), { "content-encoding": "deflate" }))).resolves.toEqual({ a: "zipped" });
+  });
+
+  it.each(["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8", 'application/json; charset="utf-8"', "application/json;"])(
+    "takes a body sent as %s",
+    async (type) => {
+      await expect(readJsonObject(typed('{"a":1}', type))).resolves.toEqual({ a: 1 });
+    },
+  );
+
+  it.each([null, "", "text/plain", "text/plain;charset=UTF-8", "application/xml", "image/png", "application/x-www-form-urlencoded",
+    "application/json; charset=latin1", "application/json; boundary=x", "application/jsonp", "multipart/form-data"])(
+    "refuses valid JSON sent as %s with 415, naming what to send",
+    async (type) => {
+      const err = await failure(typed('{"a":1}', type));
+      expect(err.code).toBe("unsupportedMediaType");
+      expect(err.status).toBe(415);
+      expect(err.message).toMatch(/application\/json/);
+    },
+  );
+
+  it("takes an empty body without a Content-Type where an empty body is allowed", async () => {
+    await expect(readJsonObject(typed("", null), { emptyAs: { all: true } })).resolves.toEqual({ all: true });
   });
 
   it("refuses other encodings with 415", async () => {
