@@ -8,7 +8,7 @@ import globals from "globals";
 const BROWSER = ["./app", "./components", "./lib", "./sw"];
 const TESTS_ONLY = ["./testing"];
 /** Code that ships: only tests and benchmarks may import the test fixtures. */
-const PRODUCT = [...BROWSER, "./server", "./idp", "./contracts", "./scripts", "./instrumentation.ts"];
+const PRODUCT = [...BROWSER, "./server", "./idp", "./contracts", "./scripts", "./instrumentation.ts", "./proxy.ts"];
 
 function layers({ mountPoint = false } = {}) {
   return [
@@ -29,6 +29,12 @@ function layers({ mountPoint = false } = {}) {
       from: "./server",
       except: ["./index.ts"],
       message: "instrumentation.ts starts the service through its entry module (server/index.ts) only.",
+    },
+    {
+      target: ["./proxy.ts"],
+      from: "./server",
+      except: ["./http/graph-error.ts"],
+      message: "proxy.ts answers in Graph's error format (server/http/graph-error.ts) and imports nothing else of the service.",
     },
     {
       target: "./server",

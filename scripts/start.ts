@@ -28,7 +28,7 @@ const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 // What a build depends on; a change in any of these triggers a rebuild.
 const BUILD_INPUTS = [
   "app", "components", "lib", "server", "public", "sw", "contracts",
-  "instrumentation.ts", "next.config.js", "tsconfig.json", "package-lock.json",
+  "instrumentation.ts", "proxy.ts", "next.config.js", "tsconfig.json", "package-lock.json",
   // The service worker build script (its sources are in sw/, above).
   "scripts/build-sw.ts",
 ];
@@ -37,7 +37,11 @@ function sourceFingerprint(): string {
   const hash = createHash("sha256");
   const visit = (rel: string) => {
     const abs = path.join(root, rel);
-    if (!existsSync(abs)) return;
+    // A missing input counts too: removing a file (proxy.ts, say) is a change.
+    if (!existsSync(abs)) {
+      hash.update(rel).update("\0missing\0");
+      return;
+    }
     const st = statSync(abs);
     if (st.isDirectory()) {
       for (const name of readdirSync(abs).sort()) visit(path.join(rel, name));
