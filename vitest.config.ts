@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
  * TEST_DATABASE_URL): the integration suites that drive the service over HTTP
  * or its store, chosen so every query module (notifications, endpoints,
  * support, push delivery and outbox, the demo seed, maintenance) runs on both
- * engines — the input-validation fuzzers (bad-input, random-requests) stop
+ * engines — the input-validation suites (bad-input, filter-sweep, tests/fuzz/) stop
  * before the database and stay on PGlite; and tests/postgres/, which needs
  * PostgreSQL itself (instances migrating at once, the app role's rights).
  */
