@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
  * PostgreSQL itself (instances migrating at once, the app role's rights).
  */
 export const POSTGRES_SUITES = [
-  "tests/notifications/{crud,conflict,isolation,opaque-versions,paging-delta-expiry,review-inputs,stream}.test.ts",
+  "tests/notifications/{crud,conflict,isolation,opaque-versions,paging-delta-expiry,quota,review-inputs,stream}.test.ts",
   "tests/endpoints/subscriptions.test.ts",
   "tests/support/{support-access,deliveries,demo-story}.test.ts",
   "tests/push/{delivery,outbox,action-token-routes,workers}.test.ts",

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEMO_USERS, SENDER_CLIENT_ID } from "../contracts/demo-users";
+import { DEFAULT_MAX_ACTIVE_NOTIFICATIONS } from "../server/config";
 import { parseFilter } from "../server/notifications/filter";
 import { PLATFORM_TYPES } from "../contracts/notification";
 import type { Queryable, Sql } from "../server/store/db";
@@ -16,6 +17,7 @@ import {
   insertEventQuery,
   insertNotificationQuery,
   listNotificationsQuery,
+  overQuotaQuery,
   patchNotificationQuery,
   type NotificationRow,
 } from "../server/notifications/queries";
@@ -274,6 +276,8 @@ async function run(opts: BenchOptions): Promise<string> {
         const at = now();
         const q = insertSql(i, at);
         const row = (await tx.query<{ id: string; user_id: string }>(q.text, q.params)).rows[0]!;
+        const quota = overQuotaQuery({ tenantId: user.tenantId, userId: row.user_id }, DEFAULT_MAX_ACTIVE_NOTIFICATIONS, at);
+        await tx.query(quota.text, quota.params);
         const ev = insertEventQuery({ tenantId: user.tenantId, userId: row.user_id, notificationId: row.id, at, kind: "created", actorKind: "app", actorId: SENDER_CLIENT_ID, endpointId: null });
         await tx.query(ev.text, ev.params);
       });
@@ -328,7 +332,7 @@ async function run(opts: BenchOptions): Promise<string> {
         `HTTP over loopback to the real service with real tokens from the local provider; ${opts.iterations} timed iterations ` +
         `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/notifications/queries.ts) ` +
         `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs, with the outbox trigger off on PGlite so the raw writes' pushes do not run inside the next HTTP sample (PATCH: SELECT … FOR UPDATE, ` +
-        `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, event INSERT). Plans: EXPLAIN of the main statement. ` +
+        `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, the per-user cap's count, event INSERT). Plans: EXPLAIN of the main statement. ` +
         `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum). ` +
         (onPostgres() ? "" : `Concurrency rows: latency includes queueing, since PGlite runs one statement at a time.`),
       `Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, shared with other work ` +

@@ -22,6 +22,8 @@ export interface ServiceConfig {
   basePath: string;
   /** APP_ORIGIN: the public origin absolute links (Location, nextLink) are built on; default: the request's. */
   publicOrigin: string | undefined;
+  /** MAX_ACTIVE_NOTIFICATIONS: live notifications one user may hold; a POST beyond it is 403 quotaLimitReached. */
+  maxActiveNotifications: number;
   /** ALLOWED_TENANTS: the only tenants (`tid`) whose tokens are accepted; undefined accepts every tenant the issuer signs for. */
   allowedTenants: string[] | undefined;
   /** Seed the demo tenants, users and notifications on an empty store. */
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     basePath: "/graph/beta",
     publicOrigin: env.APP_ORIGIN?.trim().replace(/\/$/, "") || undefined,
     allowedTenants: list(env.ALLOWED_TENANTS)?.map((t) => t.toLowerCase()),
+    maxActiveNotifications: /^\s*$/.test(env.MAX_ACTIVE_NOTIFICATIONS ?? "") ? DEFAULT_MAX_ACTIVE_NOTIFICATIONS : Number(env.MAX_ACTIVE_NOTIFICATIONS),
     seedDemo: bool(env.SEED_DEMO, !env.DATABASE_URL),
     vapid: {
       publicKey: env.VAPID_PUBLIC_KEY || undefined,
@@ -101,6 +104,9 @@ function metricsPortOf(value: string | undefined, inMemory: boolean): number | u
   if (/^(off|false|no|none)$/i.test(v)) return undefined;
   return /^\d{1,5}$/.test(v) ? Number(v) : Number.NaN;
 }
+
+/** Live notifications one user may hold by default (MAX_ACTIVE_NOTIFICATIONS). */
+export const DEFAULT_MAX_ACTIVE_NOTIFICATIONS = 25_000;
 
 /** A comma-separated list; undefined when unset or empty. */
 function list(value: string | undefined): string[] | undefined {
@@ -204,6 +210,9 @@ export function validateConfig(config: ServiceConfig, env: Env = process.env): s
   }
   if (!(config.pushHeartbeatSeconds >= 0.5 && config.pushHeartbeatSeconds <= 300)) {
     problems.push(`PUSH_HEARTBEAT_SECONDS must be a number of seconds from 0.5 to 300: got '${env.PUSH_HEARTBEAT_SECONDS ?? config.pushHeartbeatSeconds}'.`);
+  }
+  if (!Number.isSafeInteger(config.maxActiveNotifications) || config.maxActiveNotifications < 1) {
+    problems.push(`MAX_ACTIVE_NOTIFICATIONS must be a whole number of at least 1 (default ${DEFAULT_MAX_ACTIVE_NOTIFICATIONS}): got '${env.MAX_ACTIVE_NOTIFICATIONS ?? config.maxActiveNotifications}'.`);
   }
   const badTenants = (config.allowedTenants ?? []).filter((t) => !GUID.test(t));
   if (badTenants.length > 0) {

@@ -33,7 +33,7 @@ export interface StackOptions {
   /** Service options (stream heartbeat, push tuning); `now` above wins. */
   service?: ServiceOptions;
   /** Configuration the test sets (ALLOWED_TENANTS, APP_ORIGIN, …) over the stack's own. */
-  config?: Partial<Pick<ServiceConfig, "allowedTenants" | "publicOrigin">>;
+  config?: Partial<Pick<ServiceConfig, "allowedTenants" | "publicOrigin" | "maxActiveNotifications">>;
 }
 
 export interface Stack {

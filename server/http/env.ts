@@ -12,7 +12,7 @@ import type { PageTokenCodec } from "./page-token";
 
 export interface AppDeps {
   db: Db;
-  config: Pick<ServiceConfig, "basePath" | "publicOrigin">;
+  config: Pick<ServiceConfig, "basePath" | "publicOrigin" | "maxActiveNotifications">;
   now: () => Date;
   authenticate: Authenticate;
   tokens: PageTokenCodec;

@@ -3,6 +3,7 @@ export type GraphErrorCode =
   | "invalidRequest"
   | "unauthenticated"
   | "accessDenied"
+  | "quotaLimitReached"
   | "itemNotFound"
   | "methodNotAllowed"
   | "resourceModified"
@@ -17,6 +18,7 @@ const STATUS: Record<GraphErrorCode, number> = {
   invalidRequest: 400,
   unauthenticated: 401,
   accessDenied: 403,
+  quotaLimitReached: 403,
   itemNotFound: 404,
   methodNotAllowed: 405,
   resourceModified: 412,

@@ -204,6 +204,15 @@ export function insertNotificationQuery(n: NewNotification): Sql {
   };
 }
 
+/** Whether the user holds more than `cap` live notifications (reads at most cap + 1 index entries). */
+export function overQuotaQuery(o: Owner, cap: number, now: Date): Sql {
+  return {
+    text: `SELECT count(*) > $3 AS over FROM (
+        SELECT 1 FROM notifications WHERE user_id = $2 AND tenant_id = $1 AND status = 'active' AND expiration > $4 LIMIT $3 + 1) live`,
+    params: [o.tenantId, o.userId, cap, now],
+  };
+}
+
 export interface StateChange {
   readState?: "unread" | "read";
   userActionState?: "noInteraction" | "activated" | "dismissed" | "snoozed";

@@ -8,9 +8,11 @@ import {
   createNotification,
   deleteNotification,
   getNotification,
+  InboxFullError,
   patchNotification,
   stateChangeFrom,
   type Actor,
+  type NotificationRow,
   type Owner,
 } from "./service";
 import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
@@ -95,7 +97,16 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     const body = parseBody(postNotificationSchema, await readJsonObject(c.req.raw));
     const input = newNotificationFrom(body, owner, c.get("now"));
     if (!input.ok) throw badRequest(input.message);
-    const { row } = await createNotification(db, input.value, actor);
+    let row: NotificationRow;
+    try {
+      ({ row } = await createNotification(db, input.value, actor, deps.config.maxActiveNotifications));
+    } catch (err) {
+      if (!(err instanceof InboxFullError)) throw err;
+      throw new GraphError(
+        "quotaLimitReached",
+        `The user already holds ${err.cap.toLocaleString("en-US")} live notifications, the most allowed; delete some, or let them expire, first.`,
+      );
+    }
     deps.noteWrites(1);
     return odataJson(201, toCreatedResponse(row, deps.now(), contextUrl(c, owner.userId, "/$entity")), {
       Location: `${base(c)}/users/${owner.userId}/notifications/${row.id}`,

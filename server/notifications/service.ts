@@ -11,6 +11,7 @@ import {
   insertEventQuery,
   insertNotificationQuery,
   listNotificationsQuery,
+  overQuotaQuery,
   patchNotificationQuery,
   purgeExpiredQuery,
   type BulkChange,
@@ -32,15 +33,35 @@ export interface Actor {
   endpointId: string | null;
 }
 
+/** The user already holds `cap` live notifications: the POST is refused and stores nothing. */
+export class InboxFullError extends Error {
+  constructor(readonly cap: number) {
+    super(`The user's inbox holds the most live notifications allowed (${cap}).`);
+    this.name = "InboxFullError";
+  }
+}
+
+/**
+ * Creates (or, for a known appNotificationId, replaces) a notification. With
+ * `maxActive`, a write that leaves the user more live notifications than that
+ * throws InboxFullError and rolls back: a replacement of a live one never does.
+ * The count runs after the insert, which took the user's change lock
+ * (migration 9): concurrent POSTs to one user are counted one after another.
+ */
 export async function createNotification(
   db: Db,
   input: Omit<NewNotification, "id">,
   actor: Actor,
+  maxActive?: number,
 ): Promise<{ row: NotificationRow; inserted: boolean }> {
   return db.transaction(async (tx) => {
     const sql = insertNotificationQuery({ ...input, id: randomUUID() });
     const res = await tx.query<NotificationRow & { inserted: boolean }>(sql.text, sql.params);
     const { inserted, ...row } = res.rows[0]!;
+    if (maxActive !== undefined) {
+      const over = overQuotaQuery(input, maxActive, input.now);
+      if ((await tx.query<{ over: boolean }>(over.text, over.params)).rows[0]!.over) throw new InboxFullError(maxActive);
+    }
     await event(tx, row, input.now, inserted ? "created" : "updated", actor);
     return { row, inserted };
   });

@@ -24,7 +24,7 @@ function harness(endpointLive = true) {
   });
   const touchUser = vi.fn(async () => undefined);
   const isEndpointLive = vi.fn(async () => endpointLive);
-  const auth = createAuthentication({ authenticate, touchUser, isEndpointLive, config: { basePath: "/graph/beta", publicOrigin: undefined } });
+  const auth = createAuthentication({ authenticate, touchUser, isEndpointLive, config: { basePath: "/graph/beta", publicOrigin: undefined, maxActiveNotifications: 25_000 } });
   const app = new Hono<AppEnv>();
   app.use("*", async (c, next) => {
     c.set("now", new Date());
