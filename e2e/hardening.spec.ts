@@ -38,3 +38,35 @@ test("the app instance answers /healthz and /readyz", async ({ request }) => {
   expect(ready.status()).toBe(200);
   expect(await ready.json()).toMatchObject({ status: "ready", checks: { service: "ok", database: "ok", queue: "ok" } });
 });
+
+test.describe("security headers", () => {
+  for (const path of ["/", "/signed-out", "/settings", "/support", "/graph/beta/me/notifications"]) {
+    test(`${path} may not be framed, and isolates its window`, async ({ request }) => {
+      const h = (await request.get(`${appOrigin}${path}`)).headers();
+      expect(h["x-frame-options"]).toBe("DENY");
+      expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(h["cross-origin-opener-policy"]).toBe("same-origin");
+      expect(h["permissions-policy"]).toContain("camera=()");
+      expect(h["x-content-type-options"]).toBe("nosniff");
+      expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    });
+  }
+
+  test("/redirect, which MSAL frames for silent sign-in, may be framed by the app alone", async ({ request }) => {
+    const h = (await request.get(`${appOrigin}/redirect`)).headers();
+    expect(h["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'self'");
+    expect(h["content-security-policy"]).not.toContain("'none'");
+  });
+
+  test("another site cannot show the inbox in a frame", async ({ page }) => {
+    // A page of another origin framing the app: the browser shows its error page in the frame instead.
+    await page.route("http://framing.test/", (route) =>
+      route.fulfill({ contentType: "text/html", body: `<iframe id="f" src="${appOrigin}/"></iframe>` }),
+    );
+    await page.goto("http://framing.test/");
+    await expect.poll(() => page.frames().length).toBe(2);
+    const child = page.frames()[1]!;
+    await expect.poll(() => child.url(), { timeout: 10_000 }).toMatch(/^chrome-error:/);
+  });
+});
