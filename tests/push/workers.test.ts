@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import type { PushPayload } from "../../contracts/push-payload";
 import { loadConfig, type ServiceConfig } from "../../server/config";
-import { startService, type Service } from "../../server";
+import { startService, startWorker, type Service } from "../../server";
 import { createNotification } from "../../server/notifications/service";
 import { startDeliveryWorker, type DeliveryWorker } from "../../server/push/delivery-worker";
 import { startPushPipeline, type PushPipeline } from "../../server/push/pipeline";
@@ -140,6 +140,26 @@ describe("PUSH_WORKER=off", () => {
     await worker.close();
     worker = undefined;
     expect((await db.query("SELECT 1 FROM push_workers")).rows).toEqual([]);
+  });
+});
+
+describe("npm run worker's process", () => {
+  it("registers, serves its own /metrics (deliveries, the queue it drains), and stops serving it on close", async () => {
+    const store = await createTestStore("memory://", { subject: "mailto:workers-tests@contoso.test" });
+    const config: ServiceConfig = { ...loadConfig({} as NodeJS.ProcessEnv), ...store.config, seedDemo: false, extraPushServices: [fake.origin] };
+    const w = await startWorker(config, { metricsListener: { port: 0, host: "127.0.0.1" } });
+    try {
+      expect((await w.store.db.query("SELECT 1 FROM push_workers")).rows).toHaveLength(1);
+      expect(w.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const text = await (await fetch(w.metricsUrl!)).text();
+      expect(text).toContain("# TYPE notifications_push_deliveries_total counter");
+      expect(text).toMatch(/^notifications_push_queue_jobs\{state="due"\} 0$/m);
+    } finally {
+      const url = w.metricsUrl!;
+      await w.close();
+      await store.close();
+      await expect(fetch(url)).rejects.toThrow();
+    }
   });
 });
 
