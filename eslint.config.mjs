@@ -37,6 +37,12 @@ function layers({ mountPoint = false } = {}) {
       message: "proxy.ts answers in Graph's error format (server/http/graph-error.ts) and imports nothing else of the service.",
     },
     {
+      target: ["./proxy.ts"],
+      from: ["./lib", "./app", "./components", "./sw"],
+      except: ["./security-headers.ts"],
+      message: "proxy.ts sets the security headers of lib/security-headers.ts and imports nothing else of the app.",
+    },
+    {
       target: "./server",
       from: ["./lib", "./app", "./components", "./sw", "./idp"],
       message: "The service imports contracts/ and itself only (the identity provider is a development tool; the PWA is a client).",

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { ServiceWorkerProvider } from "@/components/service-worker-provider";
 import { themeColor } from "@/lib/theme-color";
@@ -33,12 +34,15 @@ export const viewport: Viewport = {
   viewportFit: "cover",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // This response's CSP nonce (proxy.ts): the only inline script of our own must carry it. Reading the
+  // request's headers renders every page per request, which nonces need (Next's CSP guide).
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     // The inline script marks <html> before the first paint (lib/auth/session-hint.ts): hydration leaves it.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: sessionHintScript() }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: sessionHintScript() }} />
       </head>
       <body>
         {children}

@@ -23,7 +23,7 @@ export function AppHeader({ name, upn, unreadCount, onSignOut, current = "inbox"
         <div className="brand">
           <BrandMark className="brand-mark" />
           {current === "inbox" ? (
-            <h1 style={{ fontSize: "inherit" }}>Inbox</h1>
+            <h1 className="brand-title">Inbox</h1>
           ) : (
             <IntentLink href="/" className="brand-link">
               Inbox

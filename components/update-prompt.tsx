@@ -4,7 +4,7 @@
 // undo toast at the bottom; as wide as its text, so it wraps only on the narrowest screens.
 export function UpdatePrompt({ onReload, busy }: { onReload: () => void; busy: boolean }) {
   return (
-    <div className="toast update-prompt" role="status" aria-live="polite" style={{ top: "1rem", bottom: "auto", width: "max-content" }}>
+    <div className="toast update-prompt" role="status" aria-live="polite">
       <span>A new version is ready</span>
       <button type="button" className="btn" onClick={onReload} disabled={busy}>
         {busy ? "Reloading…" : "Reload"}

@@ -1,6 +1,8 @@
 // The provider's own pages: the account picker, the sign-out hand-off and
 // errors. Self-contained (inline CSS, no fonts or scripts from elsewhere),
-// readable in light and dark, usable with the keyboard alone.
+// readable in light and dark, usable with the keyboard alone. Their inline
+// <style> and <script> are fixed texts, allowed by hash in the provider's CSP
+// (security-headers.ts): nothing inline may vary, and no style attributes.
 import { DEMO_USERS, TENANT_A, TENANT_B, type DemoUser } from "../contracts/demo-users";
 
 const TENANT_NAMES: Record<string, string> = {
@@ -16,7 +18,7 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const STYLE = `
+export const STYLE = `
 :root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--fg:#1b1f24;--muted:#57606a;--accent:#0b5cad;--border:#d0d7de}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--fg:#e6edf3;--muted:#9da7b3;--accent:#4ea1ff;--border:#30363d}}
 *{box-sizing:border-box}
@@ -33,6 +35,18 @@ button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .detail{display:block;font-size:.875rem;color:var(--muted)}
 .secondary{margin-top:1rem;text-align:center;color:var(--muted)}
 code{font-size:.875rem;word-break:break-all}
+.secondary button{text-align:center}
+`;
+
+/** Submits oidc-provider's sign-out form at once (the RP asked to sign out): no second click. */
+export const LOGOUT_SCRIPT = `
+(function () {
+  var form = document.getElementById("op.logoutForm");
+  var yes = document.createElement("input");
+  yes.type = "hidden"; yes.name = "logout"; yes.value = "yes";
+  form.appendChild(yes);
+  form.submit();
+})();
 `;
 
 function layout(title: string, body: string, head = ""): string {
@@ -81,7 +95,7 @@ export function signInPage(uid: string, clientName: string): string {
 ${DEMO_USERS.map((u, i) => accountButton(uid, u, i)).join("\n")}
 </ul>
 <form method="post" action="/interaction/${escapeHtml(uid)}/abort" class="secondary">
-<button type="submit" style="text-align:center">Cancel</button>
+<button type="submit">Cancel</button>
 </form>`,
   );
 }
@@ -94,15 +108,7 @@ export function logoutPage(form: string): string {
 ${form}
 <noscript><p>JavaScript is off: confirm below.</p></noscript>
 <button type="submit" form="op.logoutForm" name="logout" value="yes" id="logout-yes">Sign out</button>
-<script>
-(function () {
-  var form = document.getElementById("op.logoutForm");
-  var yes = document.createElement("input");
-  yes.type = "hidden"; yes.name = "logout"; yes.value = "yes";
-  form.appendChild(yes);
-  form.submit();
-})();
-</script>`,
+<script>${LOGOUT_SCRIPT}</script>`,
   );
 }
 

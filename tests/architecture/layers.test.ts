@@ -32,6 +32,8 @@ describe("imports that cross a layer the wrong way fail lint", () => {
     ["server/x.ts", 'export { users } from "../testing/users";', /testing\/ holds test fixtures/],
     ["scripts/x.ts", 'export { users } from "../testing/users";', /testing\/ holds test fixtures/],
     ["instrumentation.ts", 'export { GraphError } from "./server/http/graph-error";', /entry module/],
+    ["proxy.ts", 'export { getService } from "./server/index";', /Graph's error format/],
+    ["proxy.ts", 'export { buildRuntimeConfig } from "./lib/runtime-config";', /security headers of lib\/security-headers.ts/],
     ["app/graph/[...path]/route.ts", 'export { GraphError } from "@/server/http/graph-error";', /Browser code/],
     ["app/readyz/route.ts", 'export { readiness } from "@/server/health";', /Browser code/],
   ])("%s: %s", async (file, code, message) => {
@@ -47,6 +49,8 @@ describe("imports in the allowed directions pass", () => {
     ["app/healthz/route.ts", 'export { handleLiveness } from "@/server/index";'],
     ["app/readyz/route.ts", 'export { handleReadiness } from "@/server/index";'],
     ["instrumentation.ts", 'export { getService } from "./server/index";'],
+    ["proxy.ts", 'export { GraphError } from "./server/http/graph-error";'],
+    ["proxy.ts", 'export { securityHeaders } from "./lib/security-headers";'],
     ["lib/x.ts", 'export type { Notification } from "@/contracts/notification";'],
     ["sw/x.ts", 'export { PUSH_KINDS } from "../contracts/push-payload";'],
     ["server/x.ts", 'export { USER_SCOPE } from "../contracts/identity";'],
