@@ -3,7 +3,10 @@
 // keeps server code out of the edge bundle.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getService } = await import("./server/index");
+  const { getService, installForwardedForHop } = await import("./server/index");
+  // Next sets X-Forwarded-For from the socket only when a client sent none: the
+  // service's limits by client address need the socket's, appended as a proxy would.
+  installForwardedForHop();
   try {
     await getService();
   } catch (err) {

@@ -13,7 +13,7 @@ import webpush from "web-push";
 import { startIdp } from "../idp/index";
 import { DEMO_USERS } from "../contracts/demo-users";
 import { API_AUDIENCE } from "../contracts/identity";
-import { loadConfig, type ServiceConfig } from "../server/config";
+import { RATE_LIMIT_OFF, loadConfig, type ServiceConfig } from "../server/config";
 import { startService, type Service } from "../server/index";
 import { loadVapidKeys } from "../server/push/send/vapid";
 import { ensureTestCertificate } from "../testing/test-certificate";
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     audience: API_AUDIENCE,
     seedDemo: false,
     extraPushServices: [fake.origin],
+    rateLimit: RATE_LIMIT_OFF,
   };
   const service = await startService(config);
   const base = `http://localhost${config.basePath}`;

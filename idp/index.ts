@@ -10,6 +10,8 @@ import { FileStore } from "./file-adapter";
 import { handleInteraction } from "./interactions";
 import { errorPage, logoutPage, signedOutPage } from "./pages";
 import { idpDir, loadSecrets } from "./secrets";
+import { tokenRateLimit, tokenRateLimitFromEnv, type TokenRateLimit } from "./rate-limit";
+import { securityHeaders } from "./security-headers";
 
 /** Object id of the notifications-sender service principal in tenant A (fixed, like the demo users). */
 export const SENDER_SERVICE_PRINCIPAL_ID = "c3a9e5f1-7d2b-4c6e-8a10-3b4c5d6e7f01";
@@ -29,8 +31,10 @@ export interface StartIdpOptions {
   /** The notifications-sender secret; default: $DATA_DIR/idp/sender-secret (generated once). */
   senderSecret?: string;
   log?: (msg: string) => void;
-  /** Where NODE_ENV and LOCAL_IDP are read (default: process.env). */
+  /** Where NODE_ENV, LOCAL_IDP and RATE_LIMIT are read (default: process.env). */
   env?: Record<string, string | undefined>;
+  /** The token endpoint's limits per client address (idp/rate-limit.ts); false: none. Default: off with RATE_LIMIT=off, else 20/s, bursts of 100, 10 failed client authentications a minute. */
+  rateLimit?: TokenRateLimit | false;
 }
 
 /**
@@ -369,6 +373,10 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
   provider.on("grant.error", (_ctx, err) => log(`token error: ${err.message}`));
 
   const postLogoutUris = new Map(appOrigins.flatMap(postLogoutUrisOf).map((uri) => [uri, SPA_CLIENT_ID]));
+  // First, so every answer has them (appOrigins are the SPA's redirect URIs' origins).
+  provider.use(securityHeaders(appOrigins));
+  const tokenLimits = opts.rateLimit ?? tokenRateLimitFromEnv(opts.env ?? process.env);
+  if (tokenLimits) provider.use(tokenRateLimit(tokenLimits, appOrigins));
   provider.use(async (ctx, next) => {
     const oidcCtx = ctx as KoaContextWithOIDC;
     if (await handleInteraction(provider, oidcCtx, { log })) return;

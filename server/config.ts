@@ -52,7 +52,43 @@ export interface ServiceConfig {
   metricsPort: number | undefined;
   /** METRICS_HOST: the address the metrics listener binds (default 127.0.0.1: loopback only). */
   metricsHost: string;
+  /** RATE_LIMIT*: requests per caller, sends per recipient, failed sign-ins per client address (README, "Rate limits"). */
+  rateLimit: RateLimitConfig;
+  /**
+   * TRUST_PROXY: how many proxies in front of the service append to
+   * X-Forwarded-For (0: none; under Next the app's own server is the hop that
+   * reports the socket, server/http/client-address.ts). The client's address is
+   * the entry that many places left of the one the nearest hop reported.
+   */
+  trustProxy: number;
 }
+
+/** The rate limits, each a fixed window of `burst` requests per `burst / perSecond` seconds (server/http/middleware/rate-limit.ts). */
+export interface RateLimitConfig {
+  /** RATE_LIMIT=off: no limits at all (tests, benchmarks). */
+  enabled: boolean;
+  /** RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST: one authenticated caller (a user, an app, a user's action tokens). */
+  perSecond: number;
+  burst: number;
+  /** RATE_LIMIT_RECIPIENT_PER_SECOND, RATE_LIMIT_RECIPIENT_BURST: notifications sent to one user, by every sender together. */
+  recipientPerSecond: number;
+  recipientBurst: number;
+  /** RATE_LIMIT_FAILED_AUTH_PER_MINUTE: requests refused 401 from one client address; beyond it, 429 before any token is verified. */
+  failedAuthPerMinute: number;
+}
+
+/** The defaults: a busy app server or a person never meets them; a flood does. */
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  enabled: true,
+  perSecond: 20,
+  burst: 100,
+  recipientPerSecond: 20,
+  recipientBurst: 100,
+  failedAuthPerMinute: 60,
+};
+
+/** No limits: the test stacks and benchmarks, which send thousands of requests per user (RATE_LIMIT=off). */
+export const RATE_LIMIT_OFF: RateLimitConfig = { ...DEFAULT_RATE_LIMIT, enabled: false };
 
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -91,7 +127,22 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     pushHeartbeatSeconds: env.PUSH_HEARTBEAT_SECONDS?.trim() ? Number(env.PUSH_HEARTBEAT_SECONDS) : 5,
     metricsPort: metricsPortOf(env.METRICS_PORT, env.DATA_DIR?.startsWith("memory://") ?? false),
     metricsHost: env.METRICS_HOST?.trim() || "127.0.0.1",
+    rateLimit: {
+      // Anything but on/off is named by validateConfig.
+      enabled: !/^\s*off\s*$/i.test(env.RATE_LIMIT ?? ""),
+      perSecond: numberOr(env.RATE_LIMIT_PER_SECOND, DEFAULT_RATE_LIMIT.perSecond),
+      burst: numberOr(env.RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT.burst),
+      recipientPerSecond: numberOr(env.RATE_LIMIT_RECIPIENT_PER_SECOND, DEFAULT_RATE_LIMIT.recipientPerSecond),
+      recipientBurst: numberOr(env.RATE_LIMIT_RECIPIENT_BURST, DEFAULT_RATE_LIMIT.recipientBurst),
+      failedAuthPerMinute: numberOr(env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE, DEFAULT_RATE_LIMIT.failedAuthPerMinute),
+    },
+    trustProxy: numberOr(env.TRUST_PROXY, 0),
   };
+}
+
+/** A number from the environment; `fallback` when unset or blank (NaN when not a number: validateConfig says so). */
+function numberOr(value: string | undefined, fallback: number): number {
+  return value === undefined || value.trim() === "" ? fallback : Number(value);
 }
 
 /** The default metrics port (that of OpenTelemetry's Prometheus exporter). */
@@ -223,6 +274,32 @@ export function validateConfig(config: ServiceConfig, env: Env = process.env): s
   }
   if (!isIP(config.metricsHost) && !HOST_NAME.test(config.metricsHost)) {
     problems.push(`METRICS_HOST must be a host name or an IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface): got '${config.metricsHost}'.`);
+  }
+  problems.push(...rateLimitProblems(config, env));
+  return problems;
+}
+
+function rateLimitProblems(config: Pick<ServiceConfig, "rateLimit" | "trustProxy">, env: Env): string[] {
+  const problems: string[] = [];
+  const r = config.rateLimit;
+  if (env.RATE_LIMIT !== undefined && !/^\s*(on|off|)\s*$/i.test(env.RATE_LIMIT)) {
+    problems.push(`RATE_LIMIT must be on or off (off: no rate limits at all): got '${env.RATE_LIMIT}'.`);
+  }
+  const perSecond = (name: string, value: number, raw: string | undefined) => {
+    if (!(Number.isFinite(value) && value > 0 && value <= 1_000_000)) {
+      problems.push(`${name} must be a number of requests per second above 0 (fractions allowed, e.g. 0.5): got '${raw ?? value}'.`);
+    }
+  };
+  const whole = (name: string, value: number, raw: string | undefined, what: string) => {
+    if (!(Number.isSafeInteger(value) && value >= 1)) problems.push(`${name} must be a whole number of at least 1 (${what}): got '${raw ?? value}'.`);
+  };
+  perSecond("RATE_LIMIT_PER_SECOND", r.perSecond, env.RATE_LIMIT_PER_SECOND);
+  whole("RATE_LIMIT_BURST", r.burst, env.RATE_LIMIT_BURST, "requests one caller may send at once");
+  perSecond("RATE_LIMIT_RECIPIENT_PER_SECOND", r.recipientPerSecond, env.RATE_LIMIT_RECIPIENT_PER_SECOND);
+  whole("RATE_LIMIT_RECIPIENT_BURST", r.recipientBurst, env.RATE_LIMIT_RECIPIENT_BURST, "notifications one user may be sent at once");
+  whole("RATE_LIMIT_FAILED_AUTH_PER_MINUTE", r.failedAuthPerMinute, env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE, "refused tokens one client address may send a minute");
+  if (!(Number.isSafeInteger(config.trustProxy) && config.trustProxy >= 0 && config.trustProxy <= 20)) {
+    problems.push(`TRUST_PROXY must be the number of proxies in front of the service, 0 to 20 (0: none): got '${env.TRUST_PROXY ?? config.trustProxy}'.`);
   }
   return problems;
 }

@@ -139,13 +139,14 @@ export function createReadinessHandler(open: () => Promise<Pick<Service, "store"
  * `npm run service`'s fetch: /healthz and /readyz (GET or HEAD) at the
  * origin's root, everything else to the service.
  */
-export function withHealthChecks(service: Pick<Service, "store" | "fetch">, opts: ReadinessOptions = {}): (req: Request) => Promise<Response> {
-  return async (req) => {
+export function withHealthChecks(service: Pick<Service, "store" | "fetch">, opts: ReadinessOptions = {}): (req: Request, env?: unknown) => Promise<Response> {
+  return async (req, env) => {
     if (req.method === "GET" || req.method === "HEAD") {
       const { pathname } = new URL(req.url);
       if (pathname === "/healthz") return handleLiveness(req);
       if (pathname === "/readyz") return healthResponse(await readiness(service, opts), req.method);
     }
-    return service.fetch(req);
+    // The server's bindings go along: the service reads the client's socket address from them.
+    return service.fetch(req, env);
   };
 }

@@ -36,6 +36,8 @@ export interface ProcessMetrics {
   observeRequest(r: RequestObservation): void;
   /** One push service answer (or none: status 0) to a send to `endpoint`. */
   deliveryResult(endpoint: string, result: DeliveryResultLabel): void;
+  /** One request answered 429 by a rate limit (`caller`, `recipient`, `failedAuth`). */
+  rateLimited(limiter: string): void;
   /**
    * A service's store and hub, read at scrape time; returns the function that
    * detaches them (on close). Open streams are summed over attached services;
@@ -127,6 +129,12 @@ function createProcessMetrics(): ProcessMetrics {
     labelNames: ["push_service", "result"] as const,
     registers: [registry],
   });
+  const limited = new Counter({
+    name: "notifications_rate_limited_total",
+    help: "Requests answered 429 by a rate limit: caller (one user or app), recipient (sends to one user), failedAuth (a client address refused 401 too often).",
+    labelNames: ["limiter"] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: "notifications_live_streams",
     help: "Live streams (GET /me/notifications/stream) open on this process.",
@@ -194,6 +202,9 @@ function createProcessMetrics(): ProcessMetrics {
     },
     deliveryResult(endpoint, result) {
       deliveries.inc({ push_service: pushServiceLabel(endpoint), result });
+    },
+    rateLimited(limiter) {
+      limited.inc({ limiter });
     },
     attach(source) {
       sources.push(source);

@@ -48,7 +48,8 @@ export async function startSeededApp(opts: SeededAppOptions): Promise<SeededApp>
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "start.ts")], {
     cwd: repoRoot,
     // No /metrics listener: the port (9464) is the suite's own app's, which may be running beside this one.
-    env: { ...process.env, PORT: String(opts.port), IDP_PORT: String(opts.idpPort), DATA_DIR: dataDir, NEXT_DIST_DIR: opts.distDir, METRICS_PORT: "off" },
+    // No rate limits: the specs and benchmarks page through big inboxes as fast as they can.
+    env: { ...process.env, PORT: String(opts.port), IDP_PORT: String(opts.idpPort), DATA_DIR: dataDir, NEXT_DIST_DIR: opts.distDir, METRICS_PORT: "off", RATE_LIMIT: "off" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so close() reaches the provider and `next start` too.
     detached: true,

@@ -6,6 +6,7 @@
 // provider issued through its real flows.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -13,10 +14,11 @@ import { serve } from "@hono/node-server";
 import type { JWK } from "jose";
 import { startIdp } from "../idp";
 import { API_AUDIENCE } from "../contracts/identity";
-import { loadConfig, type ServiceConfig } from "../server/config";
+import { RATE_LIMIT_OFF, loadConfig, type ServiceConfig } from "../server/config";
 import { startService, type ServiceOptions } from "../server";
 import type { Db } from "../server/store/db";
 import { createTestStore } from "./test-database";
+import { ensureTestCertificate } from "./test-certificate";
 import { appToken, userToken } from "./tokens";
 
 export interface StackOptions {
@@ -32,8 +34,17 @@ export interface StackOptions {
   extraTrustedKeys?: JWK[];
   /** Service options (stream heartbeat, push tuning); `now` above wins. */
   service?: ServiceOptions;
-  /** Configuration the test sets (ALLOWED_TENANTS, APP_ORIGIN, …) over the stack's own. */
-  config?: Partial<Pick<ServiceConfig, "allowedTenants" | "publicOrigin" | "maxActiveNotifications">>;
+  /**
+   * Configuration the test sets (ALLOWED_TENANTS, APP_ORIGIN, …) over the stack's own. Rate limits are
+   * off unless a test sets `rateLimit`: suites send thousands of requests per user.
+   */
+  config?: Partial<Pick<ServiceConfig, "allowedTenants" | "publicOrigin" | "maxActiveNotifications" | "rateLimit" | "trustProxy">>;
+  /**
+   * Serve the service over https with the test certificate (testing/test-certificate.ts), as a
+   * client that sends tokens only over TLS (the Graph SDK) needs; its callers trust the
+   * certificate through NODE_EXTRA_CA_CERTS.
+   */
+  tls?: boolean;
 }
 
 export interface Stack {
@@ -49,6 +60,10 @@ export interface Stack {
   senderSecret: string;
   /** The service's own store driver: for benchmarks that seed by SQL and time raw queries beside the API. */
   db: Db;
+  /** Runs one pass of the service's maintenance now (expiry purge, snooze wake-up, history pruning). */
+  runMaintenance(): Promise<void>;
+  /** The service's routes (method and path, as the Hono app registered them): tests/service/openapi.test.ts checks each is documented. */
+  routes: readonly { method: string; path: string }[];
   /** A delegated access token for a demo user, from the real auth-code + PKCE flow (cached per UPN). */
   tokenFor(upn: string): Promise<string>;
   /** An app-only access token for `notifications-sender`, from the real client-credentials flow (cached). */
@@ -100,15 +115,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       basePath: "/graph/beta",
       publicOrigin: undefined,
       seedDemo: opts.seedDemo ?? false,
+      rateLimit: RATE_LIMIT_OFF,
       ...opts.config,
     };
     const service = await startService(config, { ...opts.service, ...(opts.now ? { now: opts.now } : {}) });
     cleanups.push(() => service.close());
 
-    const { server, port } = await listen((req) => service.fetch(req));
+    // The server's bindings go along, so the service sees each request's socket address, as under `npm run service`.
+    const { server, port } = await listen((req, env) => service.fetch(req, env), opts.tls ?? false);
     cleanups.push(() => closeServer(server));
 
-    const origin = `http://127.0.0.1:${port}`;
+    const origin = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
     const userTokens = new Map<string, Promise<string>>();
     let senderToken: Promise<string> | undefined;
 
@@ -119,6 +136,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       baseUrl: `${origin}${config.basePath}`,
       senderSecret: idp.senderSecret,
       db: service.store.db,
+      runMaintenance: () => service.runMaintenance(),
+      routes: service.app.routes.map(({ method, path }) => ({ method, path })),
       tokenFor(upn) {
         const key = upn.toLowerCase();
         let token = userTokens.get(key);
@@ -148,9 +167,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
 }
 
-function listen(fetch: (req: Request) => Promise<Response> | Response): Promise<{ server: Server; port: number }> {
+function listen(fetch: (req: Request, env: unknown) => Promise<Response> | Response, tls: boolean): Promise<{ server: Server; port: number }> {
+  const secure = tls ? { createServer: createHttpsServer, serverOptions: { key: ensureTestCertificate().keyPem, cert: ensureTestCertificate().certPem } } : {};
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+    const server = serve({ fetch, port: 0, hostname: "127.0.0.1", ...secure }, (info) =>
       resolve({ server: server as Server, port: info.port }),
     ) as Server;
     server.once("error", reject);

@@ -9,6 +9,7 @@ import type { PushServiceRules } from "../push/push-services";
 import type { Db } from "../store/db";
 import type { Authenticate, Principal } from "./authenticate";
 import type { PageTokenCodec } from "./page-token";
+import type { RateLimits } from "./middleware/rate-limit";
 
 export interface AppDeps {
   db: Db;
@@ -31,6 +32,8 @@ export interface AppDeps {
   pushServices: PushServiceRules;
   /** Told of every answered request, by route pattern (the metrics). */
   observeRequest?: (r: RequestObservation) => void;
+  /** The rate limits (per caller, per recipient, per client address before authentication). */
+  rateLimits: RateLimits;
 }
 
 export interface AppEnv {
@@ -41,6 +44,8 @@ export interface AppEnv {
     now: Date;
     /** The authenticated caller, set by the auth middleware on routes that need one. */
     principal: Principal | undefined;
+    /** This request has been counted against its caller's rate limit (once, however often the auth middleware runs). */
+    rateLimitCounted: boolean | undefined;
   };
 }
 

@@ -124,6 +124,20 @@ describe("the service's own role, granted as the README says", () => {
     expect(await accessLogRows()).toBe(1);
   });
 
+  it("keeps its rate-limit counters in the shared table (migration 13), not only in its memory", async () => {
+    const rights = await asRole(appUrl, async (c) =>
+      (
+        await c.query<{ privilege: string; held: boolean }>(
+          `SELECT p AS privilege, has_table_privilege(current_user, 'rate_limits', p) AS held FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p`,
+        )
+      ).rows,
+    );
+    expect(rights.every((r) => r.held), JSON.stringify(rights)).toBe(true);
+    // The first test's requests were counted there, through the service's own role.
+    const counted = await asRole(appUrl, async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM rate_limits WHERE key LIKE 'caller:%'")).rows[0]!.n);
+    expect(counted).toBeGreaterThan(0);
+  });
+
   it("holds only INSERT and SELECT on the access log: UPDATE, DELETE and TRUNCATE are refused by privilege", async () => {
     const rights = await asRole(appUrl, async (c) =>
       (

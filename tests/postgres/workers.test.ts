@@ -17,7 +17,7 @@ import { startIdp } from "../../idp";
 import { API_AUDIENCE } from "../../contracts/identity";
 import { TENANT_A } from "../../contracts/demo-users";
 import type { PushPayload } from "../../contracts/push-payload";
-import { loadConfig, type ServiceConfig } from "../../server/config";
+import { RATE_LIMIT_OFF, loadConfig, type ServiceConfig } from "../../server/config";
 import { startService, type Service } from "../../server";
 import { startFakePushService, type FakePushService, type TestSubscription } from "../../testing/fake-push-service";
 import { createTestStore, type TestStore } from "../../testing/test-database";
@@ -122,6 +122,8 @@ it("two worker processes, one killed mid-fan-out: every push arrives, none twice
     seedDemo: false,
     extraPushServices: [fake.origin],
     pushWorker: false,
+    // A thousand sends from one app token in seconds: far past the rate limits, which are not what this tests.
+    rateLimit: RATE_LIMIT_OFF,
   };
   // The app first: it migrates; the workers find the schema done.
   service = await startService(config);

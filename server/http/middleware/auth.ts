@@ -30,7 +30,9 @@ export interface Authentication {
   signedIn: MiddlewareHandler<AppEnv>;
 }
 
-export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touchUser" | "config" | "isEndpointLive">): Authentication {
+export function createAuthentication(
+  deps: Pick<AppDeps, "authenticate" | "touchUser" | "config" | "isEndpointLive"> & Partial<Pick<AppDeps, "rateLimits">>,
+): Authentication {
   const basePath = deps.config.basePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const ownNotification = new RegExp(`^${basePath}/me/notifications/([^/]+)$`);
   const ownReceipts = new RegExp(`^${basePath}/me/notifications/([^/]+)/receipts$`);
@@ -49,25 +51,62 @@ export function createAuthentication(deps: Pick<AppDeps, "authenticate" | "touch
     }
   }
 
+  /** The request's bearer token as a principal, or its 401 (or the action token's 403). */
+  async function authenticate(c: AppContext): Promise<Principal> {
+    const authorization = c.req.header("authorization");
+    const p = await deps.authenticate(authorization, c.get("now"));
+    if (BEARER_ACTION_TOKEN.test(authorization ?? "") && p.kind !== "action") {
+      throw new GraphError("unauthenticated", "The action token is not valid.");
+    }
+    if (p.kind === "action") {
+      // A token dies with its endpoint (sign-out, Remove, a takeover, a push
+      // service's 404/410): a signed-out browser can neither act nor report.
+      if (!(await deps.isEndpointLive(p, p.endpointId, c.get("now")))) {
+        throw new GraphError("unauthenticated", "The action token's endpoint no longer exists.", {
+          "WWW-Authenticate": 'Bearer error="invalid_token"',
+        });
+      }
+      confineActionToken(c, p);
+    }
+    return p;
+  }
+
+  const limits = deps.rateLimits?.enabled ? deps.rateLimits : undefined;
+
+  /**
+   * Authentication under the client address's limit: an address refused 401
+   * too often is answered 429 before its token is even verified; a request
+   * that authenticates is never counted by address (many users behind one
+   * NAT are fine).
+   */
+  async function authenticateLimited(c: AppContext): Promise<Principal> {
+    const address = limits?.clientAddress(c);
+    if (limits === undefined || address === undefined) return authenticate(c);
+    limits.checkClient(address);
+    try {
+      return await authenticate(c);
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 401) await limits.failedAuthentication(address);
+      throw err;
+    }
+  }
+
+  /** One request of the caller, counted once however many times the middleware runs on it (action tokens run it twice). */
+  async function countCaller(c: AppContext, p: Principal): Promise<void> {
+    if (limits === undefined || c.get("rateLimitCounted")) return;
+    c.set("rateLimitCounted", true);
+    await limits.consumeCaller(p);
+  }
+
   const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.var.principal === undefined) {
-      const authorization = c.req.header("authorization");
-      const p = await deps.authenticate(authorization, c.get("now"));
-      if (BEARER_ACTION_TOKEN.test(authorization ?? "") && p.kind !== "action") {
-        throw new GraphError("unauthenticated", "The action token is not valid.");
-      }
-      if (p.kind === "action") {
-        // A token dies with its endpoint (sign-out, Remove, a takeover, a push
-        // service's 404/410): a signed-out browser can neither act nor report.
-        if (!(await deps.isEndpointLive(p, p.endpointId, c.get("now")))) {
-          throw new GraphError("unauthenticated", "The action token's endpoint no longer exists.", {
-            "WWW-Authenticate": 'Bearer error="invalid_token"',
-          });
-        }
-        confineActionToken(c, p);
-      }
+      const p = await authenticateLimited(c);
+      // Before the user is recorded as seen: a refused request writes nothing.
+      await countCaller(c, p);
       if (p.kind === "user") await deps.touchUser(p, c.get("now"));
       c.set("principal", p);
+    } else {
+      await countCaller(c, c.var.principal);
     }
     await next();
   };
