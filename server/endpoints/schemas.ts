@@ -88,3 +88,39 @@ export const postSubscriptionSchema = z
     return { ...b, platform };
   });
 export type PostSubscription = z.infer<typeof postSubscriptionSchema>;
+
+// ---- what the service answers ---------------------------------------------
+// contracts/endpoint.ts's Endpoint as zod, for the OpenAPI document
+// (server/openapi/); tests/service/openapi-contracts.test.ts holds the two equal.
+
+const dateTime = z.iso.datetime();
+
+export const endpointSchema = z
+  .object({
+    id: z.guid().meta({ description: "The UNS id an app server may name in X-UNS-ID." }),
+    platform: z.enum(ENDPOINT_PLATFORMS).meta({ description: "`webPush`: receives pushes; `web`: no push permission (live stream only)." }),
+    targetHostName: z.string().nullable(),
+    appDisplayName: z.string().nullable(),
+    deviceName: z.string().nullable().meta({ description: "Readable name of the browser (\"Chrome on Android\")." }),
+    createdDateTime: dateTime,
+    expirationDateTime: dateTime.nullable().meta({ description: "When it stops existing unless registered again (60 days without renewal, or the subscription's own expiry)." }),
+    lastSeenDateTime: dateTime,
+    subscriptionExpirationDateTime: dateTime.nullable(),
+    lastDeliveryDateTime: dateTime.nullable(),
+    lastDeliveryResult: z.string().nullable().meta({ description: "`delivered`, `retrying` or `failed`." }),
+    lastDeliveryStatusCode: z.int().nullable().meta({ description: "The push service's HTTP status for the last delivery." }),
+    pushServiceHost: z.string().nullable(),
+  })
+  .meta({ id: "Endpoint", description: "One browser installation of a user. Never its keys or full push URL." });
+
+export const endpointEntitySchema = endpointSchema
+  .extend({ "@odata.context": z.string() })
+  .meta({ id: "EndpointEntity", description: "An endpoint as GET and POST answer it." });
+
+export const endpointCollectionSchema = z
+  .object({ "@odata.context": z.string(), value: z.array(endpointSchema) })
+  .meta({ id: "EndpointCollection" });
+
+export const vapidPublicKeySchema = z
+  .object({ key: z.string().meta({ description: "The VAPID public key, base64url: the applicationServerKey to subscribe with." }) })
+  .meta({ id: "VapidPublicKey" });

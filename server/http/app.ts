@@ -7,9 +7,11 @@ import { matchedRoutes } from "hono/route";
 import { endpointRoutes } from "../endpoints/routes";
 import { notificationRoutes } from "../notifications/routes";
 import { supportRoutes } from "../support/routes";
+import { openApiRoutes } from "../openapi/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
+import { batchRoutes, reuseBatchCaller } from "./batch";
 import { StoreUnavailableError } from "../store/db";
 import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
 
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  const auth = createAuthentication(deps);
+  const auth = createAuthentication(reuseBatchCaller(deps));
   const api = new Hono<AppEnv>();
   // Before any route, so no path can be reached with an action token by accident.
   api.use("*", auth.actionTokens);
@@ -90,6 +92,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route("/", supportRoutes(deps, auth));
   api.route("/", endpointRoutes(deps, auth));
   api.route("/", notificationRoutes(deps, auth));
+  api.route("/", batchRoutes(deps, auth, app.fetch));
+  // Public: the OpenAPI description (server/openapi/).
+  api.route("/", openApiRoutes(deps));
   app.route(deps.config.basePath, api);
 
   app.notFound((c) => errorResponse(c, new GraphError("itemNotFound", `Resource not found for the segment '${new URL(c.req.url).pathname}'.`)));

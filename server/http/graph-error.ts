@@ -7,6 +7,7 @@ export type GraphErrorCode =
   | "itemNotFound"
   | "methodNotAllowed"
   | "resourceModified"
+  | "failedDependency"
   | "payloadTooLarge"
   | "unsupportedMediaType"
   | "activityLimitReached"
@@ -22,6 +23,7 @@ const STATUS: Record<GraphErrorCode, number> = {
   itemNotFound: 404,
   methodNotAllowed: 405,
   resourceModified: 412,
+  failedDependency: 424,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   activityLimitReached: 429,
@@ -77,3 +79,6 @@ export const methodNotAllowed =
   (c: { req: { method: string } }): never => {
     throw new GraphError("methodNotAllowed", `${c.req.method} is not allowed here (allowed: ${allowed}).`, { Allow: allowed });
   };
+
+/** Every code with its status: the OpenAPI document lists, per status, the codes it may carry. */
+export const GRAPH_ERROR_STATUS: Readonly<Record<GraphErrorCode, number>> = STATUS;

@@ -4,16 +4,22 @@
 import { z } from "zod";
 import { badRequest, type GraphError } from "./graph-error";
 
-/** An enum member matched case-insensitively, returned in its canonical case. */
+/**
+ * An enum member matched case-insensitively, returned in its canonical case.
+ * The OpenAPI document lists the members (a transform alone says "string").
+ */
 export function caseInsensitiveEnum<const T extends readonly string[]>(members: T) {
-  return z.string().transform((value, ctx) => {
-    const hit = members.find((m) => m.toLowerCase() === value.toLowerCase());
-    if (!hit) {
-      ctx.addIssue({ code: "custom", message: `'${value}' is not one of ${members.join(", ")}` });
-      return z.NEVER;
-    }
-    return hit as T[number];
-  });
+  return z
+    .string()
+    .transform((value, ctx) => {
+      const hit = members.find((m) => m.toLowerCase() === value.toLowerCase());
+      if (!hit) {
+        ctx.addIssue({ code: "custom", message: `'${value}' is not one of ${members.join(", ")}` });
+        return z.NEVER;
+      }
+      return hit as T[number];
+    })
+    .meta({ enum: [...members], description: "Any letter case is accepted; answers use the case listed." });
 }
 
 function dropODataAnnotations(body: Record<string, unknown>): Record<string, unknown> {

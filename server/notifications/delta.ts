@@ -12,8 +12,8 @@ import { DAY_MS } from "./defaults";
 
 /** How long a delta token stays usable: the history window. */
 export const DELTA_RETENTION_MS = 30 * DAY_MS;
-const DEFAULT_DELTA_PAGE = 100;
-const MAX_DELTA_PAGE = 1000;
+export const DEFAULT_DELTA_PAGE = 100;
+export const MAX_DELTA_PAGE = 1000;
 
 export type DeltaEntry = { kind: "changed"; row: NotificationRow } | { kind: "removed"; id: string; seq: string };
 

@@ -17,7 +17,9 @@ const ENUMS: Record<Exclude<EqField, "groupName">, readonly string[]> = {
 };
 const EQ_FIELDS = new Set<string>(["readState", "userActionState", "status", "groupName", "priority"]);
 // Year 0000 does not exist in PostgreSQL (nor in ISO 8601's common profile).
-export const ISO_DATE_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+// No flags (T and Z in either case are spelled out): the OpenAPI document
+// copies the source into JSON Schema's `pattern`, which has none.
+export const ISO_DATE_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * An ISO 8601 date-time the store can hold: the shape above, a real date, and

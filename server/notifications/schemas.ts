@@ -1,8 +1,9 @@
 // zod schemas for the notification bodies (POST, PATCH, bulk actions):
 // validation happens here, once; parseBody (http/parse-body.ts) words a
-// failure as a 400 naming the field.
+// failure as a 400 naming the field. Below them, the answers' shapes, which
+// the OpenAPI document (server/openapi/) is generated from with the bodies.
 import { z } from "zod";
-import { PLATFORM_TYPES, PRIORITIES, READ_STATES, USER_ACTION_STATES } from "../../contracts/notification";
+import { NOTIFICATION_STATUSES, PLATFORM_TYPES, PRIORITIES, READ_STATES, USER_ACTION_STATES } from "../../contracts/notification";
 import { caseInsensitiveEnum } from "../http/parse-body";
 import { MAX_EXPIRATION_DAYS } from "./defaults";
 import { ISO_DATE_TIME, parseIsoDateTime } from "./filter";
@@ -68,3 +69,84 @@ export const bulkActionSchema = z.strictObject({
   groupName: z.string().max(128).nullable().optional(),
   before: isoDateTime.optional(),
 });
+
+// ---- what the service answers ---------------------------------------------
+// The wire shapes of contracts/notification.ts as zod, for the OpenAPI
+// document (server/openapi/): contracts/ takes no packages, so the shapes'
+// zod form lives here, next to the request schemas, and
+// tests/service/openapi-contracts.test.ts holds it equal to the contract's
+// interfaces. The service does not parse its own answers with these.
+
+const dateTime = z.iso.datetime();
+
+const visualContentSchema = z.object({
+  title: z.string(),
+  body: z.string().optional(),
+});
+
+export const notificationSchema = z
+  .object({
+    "@odata.etag": z.string().meta({ description: "Opaque; changes with every change of the item. Send it back in If-Match." }),
+    id: z.guid(),
+    targetHostName: z.string().meta({ description: "The sending app's cross-device domain (lower case)." }),
+    appNotificationId: z.string().nullable().meta({ description: "The app server's own id: a second POST with it updates the notification." }),
+    groupName: z.string().nullable(),
+    priority: z.enum(PRIORITIES),
+    displayTimeToLive: z.int().min(0).nullable().meta({ description: "Seconds the OS notification may still stay displayed; null: until it expires." }),
+    expirationDateTime: dateTime,
+    payload: z.object({ rawContent: z.string().optional(), visualContent: visualContentSchema.optional() }),
+    targetPolicy: z.object({ platformTypes: z.array(z.enum(PLATFORM_TYPES)) }),
+    fallbackPolicy: z.object({ fallbackDelayInSeconds: z.int().optional() }).nullable(),
+    readState: z.enum(READ_STATES),
+    userActionState: z.enum(USER_ACTION_STATES),
+    snoozedUntilDateTime: dateTime.nullable(),
+    status: z.enum(NOTIFICATION_STATUSES).meta({ description: "`deleted`: a tombstone, kept until it expires so delta can report it." }),
+    createdDateTime: dateTime,
+    lastModifiedDateTime: dateTime,
+  })
+  .meta({ id: "Notification", description: "A notification in a user's inbox." });
+
+export const notificationEntitySchema = notificationSchema
+  .extend({ "@odata.context": z.string() })
+  .meta({ id: "NotificationEntity", description: "A notification as GET and PATCH answer it (with its ETag header)." });
+
+/** The 201 body of a send, shaped as Microsoft's captured response. */
+export const createdNotificationSchema = z
+  .object({
+    "@odata.context": z.string(),
+    id: z.guid(),
+    displayTimeToLive: notificationSchema.shape.displayTimeToLive,
+    expirationDateTime: dateTime,
+    groupName: z.string().nullable(),
+    priority: z.enum(PRIORITIES),
+    payload: z.object({ visualContent: visualContentSchema.optional() }).meta({ description: "Echoes visualContent when it was sent, never rawContent." }),
+  })
+  .meta({ id: "CreatedNotification", description: "What a send answers (Microsoft's captured 201 response)." });
+
+const nextLink = z.string().meta({ description: "The next page: an opaque absolute URL ($skiptoken) to follow as is." });
+
+export const notificationPageSchema = z
+  .object({
+    "@odata.context": z.string(),
+    "@odata.count": z.int().min(0).optional().meta({ description: "With $count=true: every item the query matches." }),
+    value: z.array(notificationSchema),
+    "@odata.nextLink": nextLink.optional(),
+  })
+  .meta({ id: "NotificationCollection", description: "A page of an inbox, newest first unless $orderby says otherwise." });
+
+export const deltaRemovalSchema = z
+  .object({ id: z.guid(), "@removed": z.object({ reason: z.literal("deleted") }) })
+  .meta({ id: "NotificationRemoval", description: "A notification deleted or expired since the delta token." });
+
+export const deltaPageSchema = z
+  .object({
+    "@odata.context": z.string(),
+    value: z.array(z.union([notificationSchema, deltaRemovalSchema])),
+    "@odata.nextLink": nextLink.optional(),
+    "@odata.deltaLink": z.string().optional().meta({ description: "On the round's last page: call it later for what changed since." }),
+  })
+  .meta({ id: "NotificationDelta", description: "A page of a delta round: changed items in full, removed ones as @removed." });
+
+export const bulkActionResultSchema = z
+  .object({ updated: z.int().min(0).meta({ description: "How many notifications changed." }) })
+  .meta({ id: "BulkActionResult" });

@@ -10,9 +10,7 @@
 // another tenant's, exactly as for an unknown one). Nothing here writes a
 // user's data: writes to /users/{id}/notifications/… are 403 for everyone.
 import { Hono } from "hono";
-import { z } from "zod";
 import {
-  SHOWN_HOW,
   SUPPORT_REASON_HEADER,
   SUPPORT_REASON_MAX_LENGTH,
   decodeSupportReason,
@@ -31,7 +29,6 @@ import { listPage } from "../notifications/list";
 import type { Owner } from "../notifications/queries";
 import { etagger, toResource } from "../notifications/resource";
 import { getNotification } from "../notifications/service";
-import { ISO_DATE_TIME, parseIsoDateTime } from "../notifications/filter";
 import { listEndpoints } from "../endpoints/service";
 import { toEndpointResource } from "../endpoints/resource";
 import type { Queryable } from "../store/db";
@@ -47,28 +44,14 @@ import {
   userIdByUpn,
   userSummary,
 } from "./service";
+import { receiptSchema } from "./schemas";
 import type { EventLogPosition } from "./queries";
 
 const NOT_SUPPORT = "Reading another user's data needs a signed-in user with the Notifications.Support.Read role.";
 const READ_ONLY = "Support access is read-only: a user changes their own notifications through /me/notifications.";
 /** How much of a request's path and query the access log keeps. */
 const ROUTE_MAX = 512;
-const DEFAULT_LOG_TOP = 20;
-
-const receiptSchema = z
-  .strictObject({
-    outcome: z.enum(["received", "shown"]),
-    how: z.enum(SHOWN_HOW).optional(),
-    at: z
-      .string()
-      .regex(ISO_DATE_TIME, "must be an ISO 8601 date-time")
-      .refine((s) => parseIsoDateTime(s) !== undefined, "must be a valid date-time")
-      .optional(),
-  })
-  .refine((b) => (b.outcome === "shown") === (b.how !== undefined), {
-    message: "is required with outcome 'shown' and not allowed with 'received'",
-    path: ["how"],
-  });
+export const DEFAULT_LOG_TOP = 20;
 
 /** Whose data a /users/{id} read is about, and whether the caller reads as support (with the reason to log). */
 interface Subject {

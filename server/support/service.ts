@@ -13,7 +13,7 @@ import type {
   DeliveryRecord,
   DeliveryStepKind,
 } from "../../contracts/support";
-import { countNotifications } from "../notifications/service";
+import { unreadCount } from "../notifications/service";
 import { NOTIFICATION_COLUMNS, findUserByUpnQuery, type NotificationRow, type Owner } from "../notifications/queries";
 import type { Queryable } from "../store/db";
 import { buildDeliveryRecords, toDeliveryEndpoint } from "./deliveries";
@@ -75,17 +75,12 @@ export async function userIdByUpn(db: Queryable, tenantId: string, upn: string):
 }
 
 export async function userSummary(db: Queryable, user: DirectoryUser, o: Owner, now: Date): Promise<UserSummary> {
-  const unreadCount = await countNotifications(db, {
-    ...o,
-    now,
-    filters: [{ field: "readState", op: "eq", value: "unread" }],
-    search: [],
-  });
+  const unread = await unreadCount(db, o, now);
   const activeEndpoints = (await rows<{ count: number }>(db, activeEndpointCountQuery(o, now)))[0]!.count;
   const last = (await rows<LastDeliveryRow>(db, lastDeliveryQuery(o)))[0];
   return {
     ...user,
-    unreadCount,
+    unreadCount: unread,
     activeEndpoints,
     lastDelivery: last
       ? {

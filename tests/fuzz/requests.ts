@@ -157,6 +157,65 @@ function jsonBody() {
 
 const RAW_BODIES = ["{", "\u0000", "[1,2]", "", '{"a":' + "[".repeat(5000), "null", '{"__proto__":{"x":1}}'];
 
+/**
+ * A $batch body: mostly well-formed (ids 1…n, dependsOn on earlier ones, the API's own routes and
+ * bodies) so the inner requests reach the handlers; sometimes broken in one place (a repeated or odd
+ * id, a forward or unknown dependsOn, an odd method, url or header, too many requests).
+ */
+function batchBody(t: FuzzTarget) {
+  const rarely = <T>(arbitrary: fc.Arbitrary<T>, weight = 8) => fc.oneof({ weight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+  const inner = fc.record({
+    oddId: rarely(fc.oneof(fc.constantFrom<unknown>("1", "", 1, null), fc.string({ maxLength: 5 })), 15),
+    target: fc.oneof(
+      { weight: 8, arbitrary: fc.tuple(route(t), fc.constantFrom("", "?$top=1", "?$count=true", "?$filter=readState%20eq%20'unread'", "?x=1")).map(([r, q]) => ({ method: r.method, url: `${r.path}${q}` })) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          method: fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT"),
+          url: fc.oneof(
+            fc.constantFrom("/$batch", "/me/notifications/stream", "me/notifications", "/graph/beta/me/notifications", "/graph/beta", "/", "https://evil.example/me", "//evil.example/me", "/../../healthz", "/me/%ff", "", "\\evil"),
+            fc.array(segment(t), { maxLength: 4 }).map((segments) => `/${segments.join("/")}`),
+          ),
+        }),
+      },
+    ),
+    oddMethod: rarely(fc.constantFrom<unknown>("get", "HEAD", "OPTIONS", "", 1), 15),
+    headers: rarely(
+      fc.dictionary(
+        fc.oneof(
+          { weight: 12, arbitrary: fc.constantFrom("Content-Type", "content-type", "If-Match", "Authorization", "X-Forwarded-For", "Prefer", "X-Action-Time", "Content-Encoding") },
+          { weight: 1, arbitrary: fc.constantFrom("x a", "") },
+        ),
+        fc.oneof(fc.constantFrom("application/json", "application/json", "text/plain", "gzip", "*", "a\r\nb", "Bearer x"), headerText),
+        { maxKeys: 3 },
+      ),
+      3,
+    ),
+    body: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: jsonBody() }),
+    // Offsets back to an earlier request (valid), or a name no request has.
+    dependsOn: rarely(fc.array(fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom("9", "x") }), { minLength: 1, maxLength: 2 }), 3),
+  });
+  const requests = fc.array(inner, { minLength: 1, maxLength: 6 }).map((items) =>
+    items.map(({ oddId, target, oddMethod, headers, body, dependsOn }, i) => {
+      const r = { method: oddMethod ?? target.method, url: target.url };
+      const dependencies = dependsOn?.map((d) => (typeof d === "number" ? String(Math.max(1, i + 1 - d)) : d)).filter((d) => d !== String(i + 1));
+      // A JSON body mostly says so, as the contract asks; GETs mostly carry none (fetch cannot send one).
+      const sendsBody = body !== undefined && (r.method !== "GET" || oddId !== undefined);
+      return {
+        ...r,
+        id: oddId === undefined ? String(i + 1) : oddId,
+        ...(headers !== undefined ? { headers } : sendsBody ? { headers: { "Content-Type": "application/json" } } : {}),
+        ...(sendsBody ? { body } : {}),
+        ...(dependencies !== undefined && dependencies.length > 0 ? { dependsOn: dependencies } : {}),
+      };
+    }),
+  );
+  return fc.oneof(
+    { weight: 12, arbitrary: requests.map((r) => ({ requests: r })) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>({}, { requests: [] }, { requests: "x" }, { requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me/notifications" })) }) },
+  );
+}
+
 export function requestArbitrary(t: FuzzTarget): fc.Arbitrary<FuzzRequest> {
   const token = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(`Bearer ${t.tokens.user}`, `Bearer ${t.tokens.app}`, `Bearer ${t.tokens.support}`) },
@@ -165,7 +224,7 @@ export function requestArbitrary(t: FuzzTarget): fc.Arbitrary<FuzzRequest> {
       arbitrary: fc.constantFrom(`Bearer ${t.tokens.user}x`, "Bearer x", "Basic YTpi", "", `Bearer ${t.tokens.user.split(".").slice(0, 2).join(".")}.`),
     },
   );
-  return fc
+  const single = fc
     .record({
       route: route(t),
       query: fc.array(fc.tuple(fc.constantFrom(...QUERY_OPTIONS), queryValue()), { maxLength: 3 }),
@@ -195,6 +254,51 @@ export function requestArbitrary(t: FuzzTarget): fc.Arbitrary<FuzzRequest> {
         body: hasBody ? { text: r.body!, gzip: r.contentEncoding === "gzip" } : undefined,
       };
     });
+  const batch = fc.record({ authorization: token, body: batchBody(t) }).map(
+    (r): FuzzRequest => ({
+      method: "POST",
+      path: "/$batch",
+      query: "",
+      headers: { ...(r.authorization ? { authorization: r.authorization } : {}), "content-type": "application/json" },
+      body: { text: JSON.stringify(r.body), gzip: false },
+    }),
+  );
+  return fc.oneof({ weight: 9, arbitrary: single }, { weight: 1, arbitrary: batch });
+}
+
+/** Graph's error JSON, and its innerError request-id; throws if `text` is not one. */
+function graphErrorRequestId(status: number, text: string): unknown {
+  let parsed: { error?: { code?: unknown; innerError?: Record<string, unknown> } } | undefined;
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed?.error?.code !== "string") throw new Error(`a ${status} that is not Graph's error JSON: ${text.slice(0, 200)}`);
+  return parsed.error.innerError?.["request-id"];
+}
+
+interface BatchAnswer {
+  responses?: { id?: unknown; status?: unknown; headers?: Record<string, string>; body?: unknown }[];
+}
+
+/**
+ * A $batch's 200 holds an answer per request, each held to the property as a call is (no 5xx,
+ * errors in Graph's JSON with their request id); whether all of them failed (then nothing may change).
+ */
+function checkBatch(text: string, outerRequestId: string | null): { allFailed: boolean } {
+  const answer = JSON.parse(text) as BatchAnswer;
+  if (!Array.isArray(answer.responses) || answer.responses.length === 0) throw new Error(`a $batch 200 without responses: ${text.slice(0, 200)}`);
+  for (const r of answer.responses) {
+    if (typeof r.status !== "number" || typeof r.headers !== "object") throw new Error(`a $batch answer without status or headers: ${JSON.stringify(r).slice(0, 200)}`);
+    if (r.status >= 500) throw new Error(`a $batch request answered ${r.status}: ${JSON.stringify(r).slice(0, 300)}`);
+    if (r.status >= 400) {
+      const id = graphErrorRequestId(r.status, JSON.stringify(r.body));
+      // A request that ran has its own request id; one that never ran (424, refused) carries the batch's.
+      if (id !== (r.headers["request-id"] ?? outerRequestId)) throw new Error(`a $batch ${r.status} whose innerError request-id is not its own: ${JSON.stringify(r).slice(0, 300)}`);
+    }
+  }
+  return { allFailed: answer.responses.every((r) => (r.status as number) >= 400) };
 }
 
 /** What a rejected request must leave as it was: every table a request can write, summed up. */
@@ -238,18 +342,12 @@ export async function fuzz(t: FuzzTarget, opts: { requests: number; seed: number
       if (++done % 1000 === 0) opts.onProgress?.(done);
       if (res.status >= 500) throw new Error(`answered ${res.status}: ${text.slice(0, 300)}`);
       if (res.status >= 400 && r.method !== "HEAD") {
-        let parsed: { error?: { code?: unknown; innerError?: Record<string, unknown> } } | undefined;
-        try {
-          parsed = JSON.parse(text) as typeof parsed;
-        } catch {
-          parsed = undefined;
-        }
-        if (typeof parsed?.error?.code !== "string") throw new Error(`a ${res.status} that is not Graph's error JSON: ${text.slice(0, 200)}`);
-        if (parsed.error.innerError?.["request-id"] !== res.headers.get("request-id")) {
+        if (graphErrorRequestId(res.status, text) !== res.headers.get("request-id")) {
           throw new Error(`a ${res.status} whose innerError request-id is not the response's request-id header`);
         }
       }
-      if (res.status >= 400 && (await storeFingerprint(t.stack)) !== before) {
+      const rejected = res.status >= 400 || (r.path === "/$batch" && res.status === 200 && checkBatch(text, res.headers.get("request-id")).allFailed);
+      if (rejected && (await storeFingerprint(t.stack)) !== before) {
         throw new Error(`a ${res.status} (${text.slice(0, 120)}) changed the store: ${before} → ${await storeFingerprint(t.stack)}`);
       }
     }),
