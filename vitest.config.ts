@@ -7,15 +7,17 @@ import { fileURLToPath } from "node:url";
  * or its store, chosen so every query module (notifications, endpoints,
  * support, push delivery and outbox, the demo seed, maintenance) runs on both
  * engines — the input-validation suites (bad-input, filter-sweep, tests/fuzz/) stop
- * before the database and stay on PGlite; and tests/postgres/, which needs
+ * before the database and stay on PGlite; tests/batch/, whose inner requests run
+ * concurrently on the pool; and tests/postgres/, which needs
  * PostgreSQL itself (instances migrating at once, the app role's rights).
  */
 export const POSTGRES_SUITES = [
-  "tests/notifications/{crud,conflict,isolation,opaque-versions,paging-delta-expiry,quota,review-inputs,stream}.test.ts",
+  "tests/notifications/{counters,crud,conflict,isolation,opaque-versions,paging-delta-expiry,quota,review-inputs,stream}.test.ts",
   "tests/endpoints/subscriptions.test.ts",
   "tests/support/{support-access,deliveries,demo-story}.test.ts",
   "tests/push/{delivery,outbox,action-token-routes,workers}.test.ts",
   "tests/offline/replay.test.ts",
+  "tests/batch/*.test.ts",
   "tests/postgres/**/*.test.ts",
 ];
 

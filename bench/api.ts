@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { MAX_BATCH_REQUESTS, type BatchResponseBody } from "../contracts/batch";
 import { DEMO_USERS, SENDER_CLIENT_ID } from "../contracts/demo-users";
 import { DEFAULT_MAX_ACTIVE_NOTIFICATIONS } from "../server/config";
 import { parseFilter } from "../server/notifications/filter";
@@ -80,6 +81,89 @@ async function paired(
   return { http, sql };
 }
 
+/** Sends per batch: Graph's most. */
+const BATCH_SIZE = MAX_BATCH_REQUESTS;
+
+/**
+ * $batch rows (issue 12): 20 sends in one POST /$batch beside the same 20 as sequential POSTs,
+ * each sample ms per 20 (and per send in the rows cell), with the raw SQL of 20 sends (what the
+ * service runs for them) as the SQL column. Batch, sequential and SQL alternate within each
+ * iteration, so the shared machine's noise hits all three alike.
+ */
+async function batchRows(args: {
+  app: Http;
+  iterations: number;
+  warmup: number;
+  /** The i-th send's path and body, as the POST rows send them. */
+  send: (i: number) => { url: string; body: unknown };
+  rawInsert: (i: number) => Promise<unknown>;
+  plan: string;
+}): Promise<Row[]> {
+  const { app, iterations, warmup, send, rawInsert, plan } = args;
+  // On a loaded machine the client's keep-alive timer can fire late, and a request goes out on a socket
+  // the server is just closing ("other side closed", before any answer): sent again once, as a client would.
+  const resent = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw err;
+      return call();
+    }
+  };
+  let next = 0;
+  const batchCall = async () => {
+    const requests = Array.from({ length: BATCH_SIZE }, (_, k) => {
+      const { url, body } = send(next++);
+      return { id: String(k + 1), method: "POST", url, headers: { "Content-Type": "application/json" }, body };
+    });
+    const answer = await resent(() => app.json<BatchResponseBody>("POST", "/$batch", { requests }));
+    const failed = answer.responses.find((r) => r.status !== 201);
+    if (failed) throw new Error(`a send in the batch answered ${failed.status}: ${JSON.stringify(failed.body)}`);
+  };
+  const sequentialCall = async () => {
+    for (let k = 0; k < BATCH_SIZE; k++) {
+      const { url, body } = send(next++);
+      await resent(() => app.call("POST", url, body, 201));
+    }
+  };
+  const rawCall = async () => {
+    for (let k = 0; k < BATCH_SIZE; k++) await rawInsert(next++);
+  };
+  for (let i = 0; i < warmup; i++) {
+    await batchCall();
+    await sequentialCall();
+    await rawCall();
+  }
+  const batched: number[] = [];
+  const sequential: number[] = [];
+  const sql: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    batched.push(...(await sample(1, batchCall)));
+    sequential.push(...(await sample(1, sequentialCall)));
+    sql.push(...(await sample(1, rawCall)));
+  }
+  const perSend = (samples: number[]) => `${(summarize(samples).p50 / BATCH_SIZE).toFixed(2)} ms/send p50`;
+  const sendsPerSecond = (samples: number[]) => (BATCH_SIZE * samples.length * 1000) / samples.reduce((a, b) => a + b, 0);
+  return [
+    {
+      operation: `POST /$batch of ${BATCH_SIZE} sends (ms per ${BATCH_SIZE})`,
+      http: summarize(batched),
+      sql: summarize(sql),
+      rows: `${BATCH_SIZE} × 201; ${perSend(batched)} (SQL ${perSend(sql)})`,
+      throughput: { http: sendsPerSecond(batched), sql: sendsPerSecond(sql) },
+      plan,
+    },
+    {
+      operation: `${BATCH_SIZE} sequential POST /users/{id}/notifications (ms per ${BATCH_SIZE})`,
+      http: summarize(sequential),
+      sql: summarize(sql),
+      rows: `${BATCH_SIZE} × 201; ${perSend(sequential)} (SQL ${perSend(sql)})`,
+      throughput: { http: sendsPerSecond(sequential), sql: sendsPerSecond(sql) },
+      plan,
+    },
+  ];
+}
+
 async function rawRows(db: Queryable, q: { text: string; params: unknown[] }): Promise<number> {
   const res = await db.query(q.text, q.params);
   return res.rows.length || res.affectedRows;
@@ -97,15 +181,9 @@ async function run(opts: BenchOptions): Promise<string> {
   try {
     const db = stack.db;
     const exec = (q: Sql) => db.query(q.text, q.params);
-    // The raw writes' events must not wake the push outbox (its trigger NOTIFYs on commit): their
-    // deliveries would otherwise run while the next HTTP sample is timed. Replica role skips that
-    // trigger for this transaction only; the outbox's timer still dispatches them, as it did before
-    // the trigger existed.
-    // On PostgreSQL that setting is a superuser's: there the raw writes wake the outbox as the service's
-    // do (the benchmark's users have no endpoints, so their jobs find nobody to push to).
-    const withoutOutboxWake = async (tx: Queryable) => {
-      if (!onPostgres()) await tx.query("SET LOCAL session_replication_role = replica");
-    };
+    // The raw writes run with every trigger the service's do (the change lock and number, the
+    // per-user counters, the outbox's NOTIFY), so they wake the push outbox as the HTTP writes do:
+    // the benchmark's users have no endpoint, so both sides' events are dispatched as no job.
     let t = performance.now();
     const seeded = await seed(db, {
       tenantId: user.tenantId,
@@ -208,11 +286,11 @@ async function run(opts: BenchOptions): Promise<string> {
       item.read = !item.read;
       return patchNotificationQuery(owner, item.id, { readState: item.read ? "read" : "unread" }, at, null);
     };
-    // What patchNotification runs: lock the row, update it, log the event, in one transaction.
+    // What patchNotification runs: lock the row, update it (its triggers: the change number, the
+    // counters), log the event (its trigger: the outbox's NOTIFY), in one transaction.
     let patchedRows = 0;
     const rawPatch = (i: number) =>
       db.transaction(async (tx) => {
-        await withoutOutboxWake(tx);
         const at = now();
         const id = sqlItems[i % sqlItems.length]!.id;
         const get = getNotificationQuery(owner, id, at, true);
@@ -269,10 +347,10 @@ async function run(opts: BenchOptions): Promise<string> {
         fallbackPolicy: null,
         now: at,
       });
-    // What createNotification runs: the insert (upsert) and its event, in one transaction.
+    // What createNotification runs: the insert (upsert; its triggers: the change number, the
+    // counters), the cap's check on the counter, and its event, in one transaction.
     const rawInsert = (i: number) =>
       db.transaction(async (tx) => {
-        await withoutOutboxWake(tx);
         const at = now();
         const q = insertSql(i, at);
         const row = (await tx.query<{ id: string; user_id: string }>(q.text, q.params)).rows[0]!;
@@ -313,9 +391,13 @@ async function run(opts: BenchOptions): Promise<string> {
     });
     log(`POST done`);
 
-    // PGlite runs no autovacuum, so the visibility map stays empty and the
-    // unread count cannot use its index-only scan. Measure it once more after
-    // a VACUUM, to show what the service gains by vacuuming now and then.
+    rows.push(...(await batchRows({ app, iterations: opts.iterations, warmup, send: (i) => ({ url: `/users/${recipients[i % recipients.length]}/notifications`, body: postBody(i) }), rawInsert, plan: insertPlan })));
+    log(`$batch done`);
+
+    // PGlite runs no autovacuum. The count reads the user's counter row and an
+    // index range of expired items, so a VACUUM should change little; measured
+    // once more after one, beside the rows of earlier runs (when the count
+    // scanned the unread items and needed the visibility map).
     t = performance.now();
     await db.exec("VACUUM ANALYZE notifications");
     log(`VACUUM ANALYZE took ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -331,8 +413,10 @@ async function run(opts: BenchOptions): Promise<string> {
         `one user (${user.upn}) with ${opts.big.toLocaleString("en")}, ${opts.users.toLocaleString("en")} users with ${opts.perUser} each. ` +
         `HTTP over loopback to the real service with real tokens from the local provider; ${opts.iterations} timed iterations ` +
         `(${warmup} warm-up) per read/PATCH row, HTTP and SQL alternating. SQL = the service's own statements (server/notifications/queries.ts) ` +
-        `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs, with the outbox trigger off on PGlite so the raw writes' pushes do not run inside the next HTTP sample (PATCH: SELECT … FOR UPDATE, ` +
-        `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, the per-user cap's count, event INSERT). Plans: EXPLAIN of the main statement. ` +
+        `with the same parameters on the same Db; for PATCH and POST the whole transaction the service runs, triggers included (PATCH: SELECT … FOR UPDATE, ` +
+        `UPDATE, event INSERT; POST: INSERT … ON CONFLICT, the per-user cap's check, event INSERT; the triggers: change numbers under the user's lock, ` +
+        `the per-user counters, the outbox's NOTIFY, so both sides' events are dispatched alike, as no job: these users have no endpoint). ` +
+        `$count (unread): the user's counter less the unread items past expiration not yet purged. Plans: EXPLAIN of the main statement. ` +
         `The seed ends with ANALYZE; the last row repeats the count after VACUUM (PGlite runs no autovacuum). ` +
         (onPostgres() ? "" : `Concurrency rows: latency includes queueing, since PGlite runs one statement at a time.`),
       `Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, shared with other work ` +

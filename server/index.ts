@@ -9,13 +9,14 @@ import { seedDemo } from "./demo-seed";
 import { isEndpointLive } from "./endpoints/service";
 import { createStreamHub, type StreamOptions } from "./notifications/stream";
 import { etagger, toResource } from "./notifications/resource";
-import { countNotifications } from "./notifications/service";
+import { unreadCount } from "./notifications/service";
 import { createSnoozeWaker } from "./notifications/snooze-waker";
 import { createApp } from "./http/app";
 import type { AppEnv } from "./http/env";
 import { createAuthenticator } from "./http/authenticate";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./http/graph-error";
 import { createPageTokenCodec } from "./http/page-token";
+import { createRateLimits } from "./http/middleware/rate-limit";
 import { createMaintenance } from "./maintenance";
 import { processMetrics, startMetricsListener, type MetricsListener } from "./metrics";
 import { createReadinessHandler } from "./health";
@@ -31,7 +32,13 @@ export type { Store } from "./store/store";
 
 export interface Service {
   app: Hono<AppEnv>;
-  fetch(req: Request): Promise<Response>;
+  /**
+   * Answers a request. `env`: @hono/node-server's bindings (`{ incoming,
+   * outgoing }`) when it serves the request, so the client's socket address is
+   * known (rate limits before authentication); without them the address comes
+   * from X-Forwarded-For alone (under Next: installForwardedForHop).
+   */
+  fetch(req: Request, env?: unknown): Promise<Response>;
   store: Store;
   /** Runs one maintenance pass now (expiry purge, snooze wake-up, history pruning). */
   runMaintenance(): Promise<void>;
@@ -97,7 +104,13 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   const snoozes = createSnoozeWaker(db, { now });
   // Loads the earliest snooze end and arms its timer (and wakes what passed while stopped).
   snoozes.wakeIfDue(now()).catch((err: unknown) => console.error("[service] snooze wake-up failed:", err));
-  const maintenance = createMaintenance({ store, snoozes, push, now, intervalMs: opts.maintenanceIntervalMs });
+  const rateLimits = createRateLimits(config.rateLimit, {
+    // PGlite: one process owns the store, so its memory is the one count.
+    db: config.databaseUrl === undefined ? undefined : db,
+    trustProxy: config.trustProxy,
+    onLimited: metrics.rateLimited,
+  });
+  const maintenance = createMaintenance({ store, snoozes, push, now, rateLimits, intervalMs: opts.maintenanceIntervalMs });
   const tokens = createPageTokenCodec(store.tokenKey);
   const etagOf = etagger(tokens);
   const stream = await createStreamHub(
@@ -106,7 +119,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
       tokens,
       now,
       toResource: (row, at) => toResource(row, at, etagOf),
-      unreadCount: (owner, at) => countNotifications(db, { ...owner, now: at, filters: [{ field: "readState", op: "eq", value: "unread" }], search: [] }),
+      unreadCount: (owner, at) => unreadCount(db, owner, at),
     },
     opts.stream,
   );
@@ -123,6 +136,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
     pushServices,
     isEndpointLive: (owner, endpointId, at) => isEndpointLive(db, owner, endpointId, at),
     observeRequest: metrics.observeRequest,
+    rateLimits,
     async touchUser(p, at) {
       const key = `${p.tenantId}|${p.userId}`;
       const last = touched.get(key);
@@ -139,7 +153,7 @@ export async function startService(config: ServiceConfig = loadConfig(), opts: S
   let closed: Promise<void> | undefined;
   return {
     app,
-    fetch: async (req) => app.fetch(req),
+    fetch: async (req, env) => app.fetch(req, env),
     store,
     runMaintenance: maintenance.run,
     push,
@@ -305,6 +319,13 @@ export function createGraphHandler(open: OpenService): (req: Request) => Promise
 
 /** What app/graph/[...path]/route.ts serves for every method. */
 export const handleGraphRequest = createGraphHandler(getService);
+
+/**
+ * For instrumentation.ts, in Next's server process: the server appends each
+ * request's socket address to X-Forwarded-For, as a proxy would, since Next
+ * keeps a client's own header as sent (server/http/client-address.ts).
+ */
+export { installForwardedForHop } from "./http/client-address";
 
 /** What app/healthz/route.ts and app/readyz/route.ts serve (server/health.ts). */
 export { handleLiveness } from "./health";

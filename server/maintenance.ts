@@ -21,16 +21,19 @@ const VACUUM_SCALE = 0.1;
  * The tables every push churns (each job is inserted, updated twice, archived
  * and later deleted; events and delivery rows are pruned): without VACUUM the
  * space of their dead rows is never reused and the files grow for good. Their
- * live rows stay few (pruning), so a plain VACUUM of them is short.
+ * live rows stay few (pruning), so a plain VACUUM of them is short. So does
+ * user_counters: a new version of the user's row with every change (one row per user).
  */
 const PUSH_VACUUM_INTERVAL_MS = 60 * 60_000;
-const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, delivery_steps, endpoints, push_job_claims, push_workers`;
+const PUSH_VACUUM_SQL = `VACUUM ${PGBOSS_SCHEMA}.job, ${PGBOSS_SCHEMA}.archive, notification_events, push_deliveries, delivery_steps, endpoints, push_job_claims, push_workers, user_counters`;
 
 export interface MaintenanceDeps {
   store: Pick<Store, "db" | "autovacuum">;
   snoozes: Pick<SnoozeWaker, "wakeIfDue">;
   push: Pick<PushPipeline, "runMaintenance">;
   now: () => Date;
+  /** Deletes rate-limit counters whose window ended (server/http/middleware/rate-limit.ts). */
+  rateLimits?: { prune(): Promise<void> };
   /** Default 60 s. */
   intervalMs?: number;
 }
@@ -68,8 +71,9 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       for (const sql of pruneHistoryQueries(cutoff)) await db.query(sql.text, sql.params);
       await push.runMaintenance(at, cutoff);
       await pruneAccessLog(db);
-      // Without this the planner has no statistics and the unread count can
-      // never be an index-only scan (the visibility map stays empty).
+      await deps.rateLimits?.prune();
+      // Without this the planner has no statistics and no scan can be
+      // index-only (the visibility map stays empty).
       if (!store.autovacuum && (await vacuumDue())) {
         writesSinceVacuum = 0;
         await db.exec("VACUUM (ANALYZE) notifications");

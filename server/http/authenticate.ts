@@ -18,6 +18,27 @@ const CLOCK_SKEW_SECONDS = 60;
 /** A GUID as Entra writes object and tenant ids. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Verified JWTs are remembered by their text, so a caller's token is verified
+ * once rather than on every request (the RSA signature check cost about 1 ms
+ * of CPU a request, the most of any one step). A remembered token still has
+ * its time claims checked on every request, on the request's clock, as jose
+ * checks them; it is verified anew after VERIFIED_TTL_MS of real time, so a
+ * key the issuer withdraws stops vouching for it within that. Bearer JWTs are
+ * never revoked here (no such list exists), so nothing else could make a
+ * verified token fail later.
+ */
+const VERIFIED_MAX = 10_000;
+const VERIFIED_TTL_MS = 5 * 60_000;
+
+interface Verified {
+  principal: Principal;
+  exp: number;
+  nbf: number | undefined;
+  /** Date.now() when verified. */
+  at: number;
+}
+
 const unauthenticated = (message: string) =>
   new GraphError("unauthenticated", message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 
@@ -53,6 +74,24 @@ export function createAuthenticator(
     return resolving;
   }
 
+  const verified = new Map<string, Verified>();
+  /** The remembered principal of `token`, if its time claims still pass at `now` (else it is verified anew, for the right error). */
+  const remembered = (token: string, now: Date): Principal | undefined => {
+    const v = verified.get(token);
+    if (!v) return undefined;
+    const secs = Math.floor(now.getTime() / 1000);
+    if (Date.now() - v.at > VERIFIED_TTL_MS || v.exp <= secs - CLOCK_SKEW_SECONDS || (v.nbf !== undefined && v.nbf > secs + CLOCK_SKEW_SECONDS)) {
+      verified.delete(token);
+      return undefined;
+    }
+    return v.principal;
+  };
+  const remember = (token: string, payload: JWTPayload, principal: Principal): void => {
+    // The oldest goes first when full (a Map iterates in insertion order).
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal: Object.freeze(principal), exp: payload.exp!, nbf: payload.nbf, at: Date.now() });
+  };
+
   const allowed = config.allowedTenants && new Set(config.allowedTenants.map((t) => t.toLowerCase()));
   /** ALLOWED_TENANTS: a tenant not on the list is refused like a bad token, whatever else the token proves. */
   const admit = (p: Principal): Principal => {
@@ -79,6 +118,9 @@ export function createAuthenticator(
         endpointId: claims.endpointId,
       });
     }
+
+    const known = remembered(token, now);
+    if (known) return admit(known);
 
     let expectedIssuer = config.issuer;
     let unverified: JWTPayload;
@@ -121,7 +163,9 @@ export function createAuthenticator(
       }
       throw unauthenticated("The access token is not valid.");
     }
-    return admit(principalOf(payload));
+    const principal = principalOf(payload);
+    remember(token, payload, principal);
+    return admit(principal);
   };
 }
 

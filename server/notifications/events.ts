@@ -24,3 +24,6 @@ export function pushKindOf(eventKind: EventKind): PushKind | undefined {
       return undefined;
   }
 }
+
+/** The kinds that push something (pushKindOf): the outbox makes a job only for these. */
+export const PUSHED_EVENT_KINDS: readonly EventKind[] = EVENT_KINDS.filter((k) => pushKindOf(k) !== undefined);

@@ -13,7 +13,7 @@ import type {
   ReadState,
   UserActionState,
 } from "../../contracts/notification";
-import type { EventKind } from "./events";
+import { pushKindOf, type EventKind } from "./events";
 import type { FilterClause } from "./filter";
 import type { Sql } from "../store/db";
 
@@ -131,7 +131,42 @@ export function listNotificationsQuery(q: ListQuery): Sql {
   };
 }
 
+/** What the per-user counters keep (migration 12): the live items, and of those the unread ones. */
+export type Counted = "active" | "unread";
+
+/** The counter a count is, when its criteria are exactly one of them: no search, no other filter. */
+export function countedBy(c: Pick<ListCriteria, "filters" | "search">): Counted | undefined {
+  if (c.search.length > 0) return undefined;
+  let unread = false;
+  for (const f of c.filters) {
+    if (f.field === "readState" && f.op === "eq" && f.value === "unread") unread = true;
+    else if (!(f.field === "status" && f.op === "eq" && f.value === "active")) return undefined;
+  }
+  return unread ? "unread" : "active";
+}
+
+/**
+ * The user's live (unexpired, active) items, or unread live items, in O(1):
+ * the counter (which counts active rows whatever their expiration) less the
+ * user's active rows already past expiration that the purge has not removed
+ * yet, an index range as short as the time since the last purge.
+ */
+export function countedQuery(o: Owner, what: Counted, now: Date): Sql {
+  return {
+    text: `SELECT (COALESCE((SELECT ${what} FROM user_counters WHERE user_id = $2 AND tenant_id = $1), 0)
+        - (SELECT count(*) FROM notifications WHERE user_id = $2 AND tenant_id = $1 AND expiration <= $3
+            AND status = 'active'${what === "unread" ? " AND read_state = 'unread'" : ""}))::int AS count`,
+    params: [o.tenantId, o.userId, now],
+  };
+}
+
+/** The unread badge: unread, active, unexpired items (the push payload and the stream carry it). */
+export const unreadCountQuery = (o: Owner, now: Date): Sql => countedQuery(o, "unread", now);
+
+/** `$count` (and `@odata.count`): the counters when the criteria are theirs, else a count of the matching rows. */
 export function countNotificationsQuery(c: ListCriteria): Sql {
+  const counted = countedBy(c);
+  if (counted) return countedQuery(c, counted, c.now);
   const params: unknown[] = [];
   const where = listWhere(c, params);
   return { text: `SELECT count(*)::int AS count FROM notifications WHERE ${where}`, params };
@@ -204,11 +239,18 @@ export function insertNotificationQuery(n: NewNotification): Sql {
   };
 }
 
-/** Whether the user holds more than `cap` live notifications (reads at most cap + 1 index entries). */
+/**
+ * Whether the user holds more than `cap` live notifications, from the counter
+ * (migration 12): at or under the cap counting expired ones too, the answer is
+ * no without looking further; above it, the expired ones not yet purged are
+ * counted off (countedQuery).
+ */
 export function overQuotaQuery(o: Owner, cap: number, now: Date): Sql {
   return {
-    text: `SELECT count(*) > $3 AS over FROM (
-        SELECT 1 FROM notifications WHERE user_id = $2 AND tenant_id = $1 AND status = 'active' AND expiration > $4 LIMIT $3 + 1) live`,
+    text: `SELECT COALESCE((SELECT CASE WHEN c.active <= $3 THEN false
+        ELSE c.active - (SELECT count(*) FROM notifications WHERE user_id = $2 AND tenant_id = $1
+          AND expiration <= $4 AND status = 'active') > $3 END
+      FROM user_counters c WHERE c.user_id = $2 AND c.tenant_id = $1), false) AS over`,
     params: [o.tenantId, o.userId, cap, now],
   };
 }
@@ -301,11 +343,27 @@ export function bulkChangeQuery(b: BulkChange): Sql {
         WHERE ${where}
         RETURNING id),
       logged AS (
-        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail)
-        SELECT $1, $2, id, $3, 'stateChanged', 'user', $6, $5, $${params.length}::jsonb FROM changed)
+        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail, dispatched)
+        SELECT $1, $2, id, $3, 'stateChanged', 'user', $6, $5, $${params.length}::jsonb, ${dispatchedSql("stateChanged", "$1", "$2")} FROM changed)
       SELECT count(*)::int AS updated FROM changed`,
     params,
   };
+}
+
+/** SQL, true when the user (columns or parameters) has no endpoint of any platform. */
+export const noEndpointSql = (tenant: string, user: string): string =>
+  `NOT EXISTS (SELECT 1 FROM endpoints p WHERE p.user_id = ${user} AND p.tenant_id = ${tenant})`;
+
+/**
+ * The `dispatched` an event is written with: true when it pushes nothing — a
+ * kind never pushed, or a user with no endpoint of any platform (a push-less
+ * one may gain a subscription under its id; a device registered later is not
+ * owed the push). Then the outbox never wakes for it (its NOTIFY is only for
+ * undispatched events, migration 12); server/push/outbox.ts applies the same
+ * rule to events written any other way.
+ */
+function dispatchedSql(kind: EventKind, tenant: string, user: string): string {
+  return pushKindOf(kind) === undefined ? "true" : noEndpointSql(tenant, user);
 }
 
 export interface EventRecord extends Owner {
@@ -320,8 +378,8 @@ export interface EventRecord extends Owner {
 
 export function insertEventQuery(e: EventRecord): Sql {
   return {
-    text: `INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+    text: `INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail, dispatched)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, ${dispatchedSql(e.kind, "$1", "$2")})`,
     params: [
       e.tenantId,
       e.userId,
@@ -357,8 +415,8 @@ export function purgeExpiredQuery(now: Date, batch: number, owner?: Owner): Sql 
         INSERT INTO notification_removals (tenant_id, user_id, id, change_seq, removed_at)
         SELECT tenant_id, user_id, id, nextval('notification_change_seq'), $1 FROM gone),
       logged AS (
-        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind)
-        SELECT tenant_id, user_id, id, $1, 'expired', 'expiry' FROM gone)
+        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, dispatched)
+        SELECT tenant_id, user_id, id, $1, 'expired', 'expiry', ${dispatchedSql("expired", "tenant_id", "user_id")} FROM gone)
       SELECT count(*)::int AS purged FROM gone`,
     params,
   };
@@ -376,8 +434,8 @@ export function wakeSnoozedQuery(now: Date): Sql {
         WHERE action_state = 'snoozed' AND snoozed_until <= $1 AND status = 'active'
         RETURNING tenant_id, user_id, id),
       logged AS (
-        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind)
-        SELECT tenant_id, user_id, id, $1, 'woke', 'expiry' FROM woke)
+        INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, dispatched)
+        SELECT tenant_id, user_id, id, $1, 'woke', 'expiry', ${dispatchedSql("woke", "woke.tenant_id", "woke.user_id")} FROM woke)
       SELECT count(*)::int AS woke FROM woke`,
     params: [now],
   };

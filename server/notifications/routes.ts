@@ -97,6 +97,8 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
     const body = parseBody(postNotificationSchema, await readJsonObject(c.req.raw));
     const input = newNotificationFrom(body, owner, c.get("now"));
     if (!input.ok) throw badRequest(input.message);
+    // Every sender's notifications to this user together (the caller's own limit was met in the auth middleware).
+    await deps.rateLimits.consumeRecipient(owner);
     let row: NotificationRow;
     try {
       ({ row } = await createNotification(db, input.value, actor, deps.config.maxActiveNotifications));
@@ -226,7 +228,10 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
           controller.enqueue(encoder.encode("retry: 3000\n\n"));
           signal.addEventListener("abort", end);
           stop = await deps.stream.open(ownerOf(u), lastEventId, send);
-          if (ended || signal.aborted) return end();
+          // The reader left while the hub was opening it: cancel() ran before `stop` existed, and
+          // end() would return at once, so the hub's registration is undone here or never.
+          if (ended) return stop();
+          if (signal.aborted) return end();
           // The stream lives as long as the token that opened it: the client reconnects with a fresh one.
           if (expires) timer = setTimeout(end, Math.max(0, Math.min(expires.getTime() - Date.now(), 2 ** 31 - 1))).unref();
         },

@@ -14,6 +14,7 @@ import {
   overQuotaQuery,
   patchNotificationQuery,
   purgeExpiredQuery,
+  unreadCountQuery,
   type BulkChange,
   type ListCriteria,
   type ListQuery,
@@ -74,6 +75,12 @@ export async function listNotifications(db: Queryable, q: ListQuery): Promise<No
 
 export async function countNotifications(db: Queryable, c: ListCriteria): Promise<number> {
   const sql = countNotificationsQuery(c);
+  return (await db.query<{ count: number }>(sql.text, sql.params)).rows[0]!.count;
+}
+
+/** The unread badge's count: unread, active, unexpired items, read from the user's counter. */
+export async function unreadCount(db: Queryable, owner: Owner, now: Date): Promise<number> {
+  const sql = unreadCountQuery(owner, now);
   return (await db.query<{ count: number }>(sql.text, sql.params)).rows[0]!.count;
 }
 

@@ -32,6 +32,11 @@ export interface DeliveryWorkerOptions {
   pollingIntervalMs?: number;
   /** Heartbeat (and sweep) interval; a worker silent for 3 is dead. Default 5 s. */
   heartbeatMs?: number;
+  /**
+   * The NOTIFY payload of this process's own outbox, which wakes this worker
+   * directly (DispatcherOptions.origin): its NOTIFY would only fetch again.
+   */
+  ownOrigin?: string;
 }
 
 export interface DeliveryWorkerDeps {
@@ -99,7 +104,11 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps, opts: Delive
     woken = true;
     sleeper.wake?.();
   }
-  const unlisten = await db.listen(PUSH_JOBS_CHANNEL, wake);
+  // Every NOTIFY but this process's own outbox's; null (the listening connection came back, and
+  // notifications may have been lost) wakes it too.
+  const unlisten = await db.listen(PUSH_JOBS_CHANNEL, (payload) => {
+    if (payload !== opts.ownOrigin) wake();
+  });
 
   let beats = 0;
   async function sweep(deadIds: string[] = []): Promise<void> {

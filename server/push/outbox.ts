@@ -2,9 +2,13 @@
 // own transaction (undispatched); this turns those rows into delivery jobs and
 // marks them dispatched in ONE transaction (pg-boss's insert takes the
 // transaction as its `db`), so an event becomes exactly one job even across a
-// crash. Jobs also have ids derived from the event, a second guard.
+// crash. Jobs also have ids derived from the event, a second guard. An event
+// that pushes nothing becomes no job: a kind that is never pushed, or a user
+// with no endpoint at all (a device registered after the event is not owed its
+// push, and with no endpoint no delivery record could show a step).
 // It runs when an event commits: a trigger on notification_events NOTIFYs
-// (migration 5) and the dispatcher LISTENs, so no writer has to remember to
+// (migration 5; since migration 12 on a channel of its own, and only for events
+// still to dispatch) and the dispatcher LISTENs, so no writer has to remember to
 // call it. Passes are coalesced (wake-ups while one runs make one more pass);
 // a timer is the safety net for a notification lost (e.g. a dropped listening
 // connection), and run() serves start-up and tests.
@@ -18,8 +22,9 @@
 // worker, in any process, fetches at once.
 import type PgBoss from "pg-boss";
 import type { Db } from "../store/db";
-import { NOTIFICATION_EVENTS_CHANNEL } from "../store/migrations";
-import { pushKindOf, type EventKind } from "../notifications/events";
+import { PUSH_OUTBOX_CHANNEL } from "../store/migrations";
+import { PUSHED_EVENT_KINDS, type EventKind } from "../notifications/events";
+import { noEndpointSql } from "../notifications/queries";
 import { PUSH_JOBS_CHANNEL, PUSH_QUEUE, insertJobs, jobIdForEvent, type PushJobData } from "./queue";
 
 export interface DispatcherOptions {
@@ -27,6 +32,12 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** Safety-net interval. Default 1 s. */
   intervalMs?: number;
+  /**
+   * The payload of this dispatcher's NOTIFY on PUSH_JOBS_CHANNEL: its own
+   * process's worker, which `onEnqueued` wakes at once, knows it by this and
+   * does not fetch a second time for it. Default ''.
+   */
+  origin?: string;
 }
 
 export interface Dispatcher {
@@ -44,6 +55,22 @@ interface UndispatchedEvent {
   user_id: string;
 }
 
+/**
+ * One statement, in no transaction of its own: takes the oldest undispatched
+ * events, marks dispatched those that make no job (the rule events are
+ * written by, notifications/queries.ts: a kind never pushed, or a user with no
+ * endpoint of any platform; here for events written any other way), and
+ * returns the batch with which make one.
+ */
+const TAKE_BATCH_SQL = `WITH batch AS (
+    SELECT e.user_id, e.seq, e.kind, e.tenant_id,
+      e.kind = ANY($2::text[]) AND NOT ${noEndpointSql("e.tenant_id", "e.user_id")} AS makes_job
+    FROM notification_events e WHERE NOT e.dispatched ORDER BY e.seq LIMIT $1 FOR UPDATE OF e),
+  marked AS (
+    UPDATE notification_events n SET dispatched = true FROM batch b
+    WHERE n.user_id = b.user_id AND n.seq = b.seq AND NOT b.makes_job RETURNING 1)
+  SELECT seq::text AS seq, kind, tenant_id, user_id, makes_job FROM batch ORDER BY seq`;
+
 /** One job per event that pushes something (one user's jobs in order, keyed by `tenant|user`). */
 function jobFor(e: UndispatchedEvent): PgBoss.JobInsert<PushJobData> {
   return { id: jobIdForEvent(e.seq), name: PUSH_QUEUE, data: { seq: e.seq, user: `${e.tenant_id}|${e.user_id}` } };
@@ -51,40 +78,56 @@ function jobFor(e: UndispatchedEvent): PgBoss.JobInsert<PushJobData> {
 
 export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => void, opts: DispatcherOptions = {}): Promise<Dispatcher> {
   const batchSize = opts.batchSize ?? 500;
+  const origin = opts.origin ?? "";
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
 
-  /** Dispatches one batch in one transaction; returns how many events it took. */
-  function dispatchBatch(): Promise<number> {
-    return db.transaction(async (tx) => {
+  /**
+   * Dispatches one batch; returns how many events it took and how many jobs
+   * they made. Events that make no job are marked in the batch's first
+   * statement; those that make one become jobs and are marked in one
+   * transaction (taken again FOR UPDATE there: another dispatcher may have
+   * taken them meanwhile).
+   */
+  async function dispatchBatch(): Promise<{ events: number; jobs: number }> {
+    const taken = (await db.query<UndispatchedEvent & { makes_job: boolean }>(TAKE_BATCH_SQL, [batchSize, PUSHED_EVENT_KINDS])).rows;
+    const owed = taken.filter((e) => e.makes_job).map((e) => e.seq);
+    if (owed.length === 0) return { events: taken.length, jobs: 0 };
+    const jobs = await db.transaction(async (tx) => {
       const events = (
         await tx.query<UndispatchedEvent>(
           `SELECT seq::text AS seq, kind, tenant_id, user_id FROM notification_events
-            WHERE NOT dispatched ORDER BY seq LIMIT $1 FOR UPDATE`,
-          [batchSize],
+            WHERE NOT dispatched AND seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE`,
+          [owed],
         )
       ).rows;
       if (events.length === 0) return 0;
-      const jobs = events.filter((e) => pushKindOf(e.kind) !== undefined).map(jobFor);
-      await insertJobs(boss, tx, jobs);
-      if (jobs.length > 0) await tx.query("SELECT pg_notify($1, '')", [PUSH_JOBS_CHANNEL]);
+      await insertJobs(boss, tx, events.map(jobFor));
+      // Marked, and the workers told, in one statement.
       // (NOT dispatched: the partial index that found them finds them again.)
-      await tx.query("UPDATE notification_events SET dispatched = true WHERE NOT dispatched AND seq = ANY($1::bigint[])", [
-        events.map((e) => e.seq),
-      ]);
+      await tx.query(
+        `WITH marked AS (UPDATE notification_events SET dispatched = true WHERE NOT dispatched AND seq = ANY($1::bigint[]) RETURNING 1)
+         SELECT pg_notify($2, $3)`,
+        [events.map((e) => e.seq), PUSH_JOBS_CHANNEL, origin],
+      );
       return events.length;
     });
+    return { events: taken.length, jobs };
   }
+
+  /** Jobs enqueued by the pass in progress (its end wakes this process's worker when there are any). */
+  let enqueued = 0;
 
   /** Dispatches batches until one comes back short. */
   async function dispatchAll(): Promise<number> {
     let total = 0;
-    let n: number;
+    let n: { events: number; jobs: number };
     do {
       n = await dispatchBatch();
-      total += n;
-    } while (n === batchSize);
+      total += n.events;
+      enqueued += n.jobs;
+    } while (n.events === batchSize);
     return total;
   }
 
@@ -95,11 +138,12 @@ export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => vo
     }
     running = (async () => {
       let total = 0;
+      enqueued = 0;
       do {
         again = false;
         total += await dispatchAll();
       } while (again && !stopped);
-      if (total > 0) onEnqueued();
+      if (enqueued > 0) onEnqueued();
       return total;
     })().finally(() => {
       running = undefined;
@@ -113,7 +157,7 @@ export async function startDispatcher(db: Db, boss: PgBoss, onEnqueued: () => vo
     run().catch((err: unknown) => console.error("[push] dispatch failed:", err));
   }
 
-  const unlisten = await db.listen(NOTIFICATION_EVENTS_CHANNEL, kick);
+  const unlisten = await db.listen(PUSH_OUTBOX_CHANNEL, kick);
   const timer = setInterval(kick, opts.intervalMs ?? 1000);
   timer.unref();
 

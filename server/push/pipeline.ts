@@ -3,6 +3,7 @@
 // a delivery worker that runs jobs with the sender. App instances run it with or
 // without the worker; `npm run worker` (server/worker.ts) runs it with the
 // worker and no HTTP. Also the pipeline's share of maintenance.
+import { randomUUID } from "node:crypto";
 import type { Db } from "../store/db";
 import { purgeExpiredEndpoints } from "../endpoints/service";
 import type { ActionClaims } from "./action-token";
@@ -86,6 +87,8 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
   const queue: PushQueue = await startPushQueue(db);
   const { boss } = queue;
   const totals = { jobs: 0, ...EMPTY_SUMMARY };
+  /** Names this process's outbox NOTIFYs, which its own worker hears directly (outbox.ts). */
+  const origin = randomUUID();
   let sender: PushSender | undefined;
   let worker: DeliveryWorker | undefined;
   let dispatcher: Dispatcher | undefined;
@@ -118,6 +121,7 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
           batchSize: opts.workerBatchSize,
           pollingIntervalMs: (opts.pollingIntervalSeconds ?? 0.5) * 1000,
           heartbeatMs: opts.heartbeatMs,
+          ownOrigin: origin,
         },
       );
     }
@@ -128,7 +132,7 @@ export async function startPushPipeline(deps: PushPipelineDeps, opts: PushPipeli
       );
     }
     // Events become jobs in every process of the pipeline (outbox.ts: several at once enqueue each once).
-    dispatcher = await startDispatcher(db, boss, () => worker?.wake(), { intervalMs: opts.dispatchIntervalMs });
+    dispatcher = await startDispatcher(db, boss, () => worker?.wake(), { intervalMs: opts.dispatchIntervalMs, origin });
     await dispatcher.run();
   } catch (err) {
     await dispatcher?.stop().catch(() => undefined);

@@ -15,6 +15,13 @@ export interface Migration {
  */
 export const NOTIFICATION_EVENTS_CHANNEL = "notification_events";
 
+/**
+ * Raised (migration 12) when a committed statement wrote an event still to
+ * dispatch: the push outbox listens on it. Events that push nothing are
+ * written dispatched (notifications/queries.ts) and wake nobody there.
+ */
+export const PUSH_OUTBOX_CHANNEL = "notification_outbox";
+
 /** Set (transaction-local) by maintenance to prune access log entries past retention: the trigger's one exception. */
 export const ACCESS_LOG_PRUNE_SETTING = "notifications.prune_access_log";
 
@@ -493,6 +500,109 @@ ALTER TABLE access_log DROP CONSTRAINT access_log_pkey;
 ALTER TABLE access_log ADD PRIMARY KEY (user_id, tenant_id, id);
 DROP INDEX access_log_user;
 CREATE INDEX access_log_user ON access_log (user_id, tenant_id, at DESC, id DESC);
+`,
+  },
+  {
+    version: 12,
+    name: "per-user counters: live and unread notifications; the outbox told only of events to dispatch",
+    sql: `
+-- The unread badge (every push payload and stream carries it) and the cap on
+-- live notifications read one row instead of counting the inbox. A row per
+-- user: of the user's notifications with status 'active', how many there are
+-- and how many of those are unread, WHATEVER their expiration. An item whose
+-- expiration passes stops counting with no write at that instant, so readers
+-- subtract the user's active rows already past expiration and not yet purged
+-- (notifications_user_expiration, a range bounded by the purge's cadence):
+-- notifications/queries.ts, countedQuery. Snoozing changes neither count.
+-- Kept by the triggers below in the transaction of every change, whoever
+-- writes (a request, a bulk change, the snooze waker, the expiry purge, a
+-- future delete of a user): statement triggers, so a bulk change of 60,000
+-- rows is one aggregate and one upsert per user, not 60,000 updates. The
+-- upsert locks the counter row to commit, in user order: concurrent writers
+-- of one user (already one after another under the change lock, migration 9)
+-- each add to what the last committed.
+LOCK TABLE notifications IN SHARE ROW EXCLUSIVE MODE;
+CREATE TABLE user_counters (
+  user_id text NOT NULL,
+  tenant_id text NOT NULL,
+  active integer NOT NULL DEFAULT 0,
+  unread integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, tenant_id)
+);
+INSERT INTO user_counters (user_id, tenant_id, active, unread)
+  SELECT user_id, tenant_id, count(*), count(*) FILTER (WHERE read_state = 'unread')
+  FROM notifications WHERE status = 'active' GROUP BY user_id, tenant_id;
+
+CREATE FUNCTION count_notifications() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM user_counters;
+  ELSIF TG_OP = 'INSERT' THEN
+    INSERT INTO user_counters AS c (user_id, tenant_id, active, unread)
+      SELECT user_id, tenant_id, count(*), count(*) FILTER (WHERE read_state = 'unread')
+      FROM new_rows WHERE status = 'active' GROUP BY user_id, tenant_id ORDER BY user_id, tenant_id
+    ON CONFLICT (user_id, tenant_id) DO UPDATE SET active = c.active + EXCLUDED.active, unread = c.unread + EXCLUDED.unread;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO user_counters AS c (user_id, tenant_id, active, unread)
+      SELECT user_id, tenant_id, -count(*), -count(*) FILTER (WHERE read_state = 'unread')
+      FROM old_rows WHERE status = 'active' GROUP BY user_id, tenant_id ORDER BY user_id, tenant_id
+    ON CONFLICT (user_id, tenant_id) DO UPDATE SET active = c.active + EXCLUDED.active, unread = c.unread + EXCLUDED.unread;
+  ELSE
+    -- An UPDATE: what its rows count now less what they counted before; most
+    -- (a snooze, a dismissal, the waker) change neither count and write nothing.
+    INSERT INTO user_counters AS c (user_id, tenant_id, active, unread)
+      SELECT user_id, tenant_id, sum(a), sum(u) FROM (
+        SELECT user_id, tenant_id, 1 AS a, (read_state = 'unread')::int AS u FROM new_rows WHERE status = 'active'
+        UNION ALL
+        SELECT user_id, tenant_id, -1, -(read_state = 'unread')::int FROM old_rows WHERE status = 'active'
+      ) d GROUP BY user_id, tenant_id HAVING sum(a) <> 0 OR sum(u) <> 0 ORDER BY user_id, tenant_id
+    ON CONFLICT (user_id, tenant_id) DO UPDATE SET active = c.active + EXCLUDED.active, unread = c.unread + EXCLUDED.unread;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER notifications_count_insert AFTER INSERT ON notifications
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_notifications();
+CREATE TRIGGER notifications_count_update AFTER UPDATE ON notifications
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_notifications();
+CREATE TRIGGER notifications_count_delete AFTER DELETE ON notifications
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_notifications();
+CREATE TRIGGER notifications_count_truncate AFTER TRUNCATE ON notifications
+  FOR EACH STATEMENT EXECUTE FUNCTION count_notifications();
+
+-- The push outbox hears of events on a channel of its own, and only of those
+-- it has work for: an event that pushes nothing (a kind never pushed, a user
+-- with no endpoint) is written dispatched, and costs the outbox nothing. The
+-- live streams keep hearing every changed user on the events channel.
+CREATE OR REPLACE FUNCTION notify_notification_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${NOTIFICATION_EVENTS_CHANNEL}', k)
+    FROM (SELECT DISTINCT tenant_id || '|' || user_id AS k FROM new_events) users;
+  IF EXISTS (SELECT 1 FROM new_events WHERE NOT dispatched) THEN
+    PERFORM pg_notify('${PUSH_OUTBOX_CHANNEL}', '');
+  END IF;
+  RETURN NULL;
+END
+$$;
+`,
+  },
+  {
+    version: 13,
+    name: "rate-limit counters shared by every instance",
+    sql: `
+-- With DATABASE_URL the rate limits (server/http/middleware/rate-limit.ts)
+-- count here, so they hold across instances: rate-limiter-flexible's own
+-- layout (it is told the table exists, and never creates one), a row per key
+-- and window, points used and the window's end in ms since the epoch.
+-- UNLOGGED: a counter is worth no WAL (a crash forgets the current windows,
+-- and a standby does not need them). No index on expire: maintenance deletes
+-- ended windows once a minute over a table of the last minute's callers.
+-- On PGlite the counters are the process's memory and this stays empty.
+CREATE UNLOGGED TABLE rate_limits (
+  key varchar(255) PRIMARY KEY,
+  points integer NOT NULL DEFAULT 0,
+  expire bigint
+);
 `,
   },
 ];

@@ -16,6 +16,7 @@ const USER_TABLES: Record<string, string> = {
   delivery_steps: "user_id",
   removed_endpoints: "user_id",
   access_log: "user_id",
+  user_counters: "user_id",
 };
 
 /** Indexes that do not lead with the user, and the statements that need them (docs/architecture.md). */

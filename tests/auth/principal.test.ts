@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TENANT_A, TENANT_B } from "@/contracts/demo-users";
 import { SEND_ROLE, SUPPORT_ROLE, USER_SCOPE } from "@/contracts/identity";
 import { createAuthenticator, principalOf } from "@/server/http/authenticate";
@@ -100,5 +100,70 @@ describe("an issuer template with {tenantid}", () => {
     expect(ok).toMatchObject({ kind: "user", tenantId: TENANT_B });
     const mismatched = await token(TENANT_B, `https://login.example/${TENANT_A}/v2.0`);
     await expect(authenticate(`Bearer ${mismatched}`, new Date())).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+});
+
+describe("a verified token is remembered, and its time claims still decide", () => {
+  let server: Server;
+  let key: CryptoKey;
+  let otherKey: CryptoKey;
+  let jwksUri: string;
+  const ISSUER = "https://login.example/tenant/v2.0";
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256");
+    key = pair.privateKey;
+    otherKey = (await generateKeyPair("ES256")).privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k", alg: "ES256" };
+    server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const NOW = Math.floor(Date.now() / 1000);
+  const sign = (claims: { exp: number; nbf?: number }, with_ = key) =>
+    new SignJWT({ tid: TENANT_A, oid: OID, scp: USER_SCOPE, ...claims })
+      .setProtectedHeader({ alg: "ES256", kid: "k" })
+      .setIssuer(ISSUER)
+      .setAudience("api://notifications")
+      .sign(with_);
+  const at = (secs: number) => new Date(secs * 1000);
+
+  it("checks the signature once, and the time claims on every request's clock", async () => {
+    const authenticate = createAuthenticator({ issuer: ISSUER, jwksUri, audience: "api://notifications" });
+    const token = await sign({ exp: NOW + 600, nbf: NOW });
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    try {
+      for (let i = 0; i < 3; i++) expect(await authenticate(`Bearer ${token}`, at(NOW + i))).toMatchObject({ kind: "user", userId: OID });
+      expect(verify).toHaveBeenCalledTimes(1);
+      // Past exp (and the 60 s of skew) on the request's clock: refused, remembered or not.
+      await expect(authenticate(`Bearer ${token}`, at(NOW + 661))).rejects.toMatchObject({ code: "unauthenticated", message: "The access token has expired." });
+      // Before nbf, the same.
+      const later = await sign({ exp: NOW + 900, nbf: NOW + 300 });
+      await expect(authenticate(`Bearer ${later}`, at(NOW + 300))).resolves.toMatchObject({ kind: "user" });
+      await expect(authenticate(`Bearer ${later}`, at(NOW + 100))).rejects.toMatchObject({ code: "unauthenticated" });
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it("remembers a token by its whole text: the same claims under a signature the keys do not make are refused", async () => {
+    const authenticate = createAuthenticator({ issuer: ISSUER, jwksUri, audience: "api://notifications" });
+    const claims = { exp: NOW + 600 };
+    const genuine = await sign(claims);
+    expect(await authenticate(`Bearer ${genuine}`, at(NOW))).toMatchObject({ kind: "user" });
+    const [header, payload] = genuine.split(".");
+    const forged = `${header}.${payload}.${(await sign(claims, otherKey)).split(".")[2]}`;
+    await expect(authenticate(`Bearer ${forged}`, at(NOW))).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+
+  it("applies ALLOWED_TENANTS to a remembered token too", async () => {
+    const authenticate = createAuthenticator({ issuer: ISSUER, jwksUri, audience: "api://notifications", allowedTenants: [TENANT_B] });
+    const token = await sign({ exp: NOW + 600 });
+    for (let i = 0; i < 2; i++) await expect(authenticate(`Bearer ${token}`, at(NOW))).rejects.toMatchObject({ code: "unauthenticated" });
   });
 });

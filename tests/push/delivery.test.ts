@@ -413,7 +413,7 @@ describe("push service answers", () => {
 
 describe("maintenance", () => {
   // PostgreSQL runs autovacuum itself; the service vacuums only PGlite.
-  it.skipIf(onPostgres())("vacuums the tables pushes churn (PGlite has no autovacuum: their dead rows' space is never reused otherwise)", async () => {
+  it.skipIf(onPostgres())("vacuums the tables pushes churn, and the per-user counters (PGlite has no autovacuum: their dead rows' space is never reused otherwise)", async () => {
     await subscribe();
     await send();
     await service.push.idle();
@@ -426,11 +426,11 @@ describe("maintenance", () => {
          FROM pg_stat_all_tables s
         WHERE s.relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'pgboss.job'::regclass)
            OR (s.schemaname, s.relname) IN (('pgboss', 'archive'), ('public', 'notification_events'),
-                                            ('public', 'push_deliveries'), ('public', 'endpoints'))
+                                            ('public', 'push_deliveries'), ('public', 'endpoints'), ('public', 'user_counters'))
         ORDER BY 1`,
     );
     expect(new Set(rows.map((r) => r.name))).toEqual(
-      new Set(["pgboss.archive", "pgboss.job partition", "public.endpoints", "public.notification_events", "public.push_deliveries"]),
+      new Set(["pgboss.archive", "pgboss.job partition", "public.endpoints", "public.notification_events", "public.push_deliveries", "public.user_counters"]),
     );
     expect(rows.filter((r) => r.vacuums === 0)).toEqual([]);
   });

@@ -1,6 +1,8 @@
 // The outbox wakes itself: an event committed by any writer reaches the
 // delivery queue at once — no kick() from the writer, and long before the
-// safety-net timer (here a minute) would have found it.
+// safety-net timer (here a minute) would have found it. An event of a user
+// with no endpoint at all is dispatched as no job: nobody could be owed it.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { createNotification } from "../../server/notifications/service";
@@ -34,6 +36,12 @@ beforeAll(async () => {
     },
     { dispatchIntervalMs: SAFETY_NET_MS },
   );
+  // A browser without push permission: the user has an endpoint, so their events are jobs.
+  const now = new Date();
+  await store.db.query(
+    `INSERT INTO endpoints (id, tenant_id, user_id, platform, created, renewed, expiration) VALUES ($1, $2, $3, 'web', $4, $4, $5)`,
+    [randomUUID(), OWNER.tenantId, OWNER.userId, now, new Date(now.getTime() + 86_400_000)],
+  );
 });
 
 afterAll(async () => {
@@ -58,28 +66,54 @@ async function msUntilQueued(seq: string): Promise<number> {
   throw new Error(`event ${seq} was not dispatched within ${AT_ONCE_MS} ms (the safety net runs every ${SAFETY_NET_MS} ms)`);
 }
 
+function newNotification(owner: typeof OWNER, title: string) {
+  const now = new Date();
+  return createNotification(
+    store.db,
+    {
+      ...owner,
+      targetHostName: "tests.contoso.test",
+      appNotificationId: null,
+      groupName: null,
+      title,
+      body: null,
+      rawContent: null,
+      priority: "High",
+      displayUntil: null,
+      expiration: new Date(now.getTime() + 3_600_000),
+      platformTypes: ["webPush"],
+      fallbackPolicy: null,
+      now,
+    },
+    { kind: "app", id: "app", endpointId: null },
+  );
+}
+
 describe("the outbox", () => {
-  it("dispatches a committed event at once, without a kick", async () => {
-    const now = new Date();
-    await createNotification(
-      store.db,
-      {
-        ...OWNER,
-        targetHostName: "tests.contoso.test",
-        appNotificationId: null,
-        groupName: null,
-        title: "Build failed",
-        body: null,
-        rawContent: null,
-        priority: "High",
-        displayUntil: null,
-        expiration: new Date(now.getTime() + 3_600_000),
-        platformTypes: ["webPush"],
-        fallbackPolicy: null,
-        now,
-      },
-      { kind: "app", id: "app", endpointId: null },
+  it("writes an event of a user with no endpoint at all dispatched: it becomes no job, and the outbox has nothing to do", async () => {
+    const nobody = { tenantId: OWNER.tenantId, userId: "user-without-devices" };
+    await newNotification(nobody, "Nobody to tell");
+    const seq = await latestEventSeq();
+    const { rows } = await store.db.query<{ dispatched: boolean }>("SELECT dispatched FROM notification_events WHERE seq = $1", [seq]);
+    expect(rows).toEqual([{ dispatched: true }]);
+    await pipeline.idle();
+    expect((await store.db.query(`SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE id = $1`, [jobIdForEvent(seq)])).rows).toEqual([]);
+  });
+
+  it("makes no job of an event written undispatched by another writer either, when its user has no endpoint", async () => {
+    const id = (await store.db.query<{ id: string }>("SELECT id::text AS id FROM notifications WHERE user_id = 'user-without-devices' LIMIT 1")).rows[0]!.id;
+    await store.db.query(
+      `INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind) VALUES ($1, 'user-without-devices', $2, now(), 'stateChanged', 'user')`,
+      [OWNER.tenantId, id],
     );
+    const seq = await latestEventSeq();
+    await pipeline.idle();
+    expect((await store.db.query("SELECT dispatched FROM notification_events WHERE seq = $1", [seq])).rows).toEqual([{ dispatched: true }]);
+    expect((await store.db.query(`SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE id = $1`, [jobIdForEvent(seq)])).rows).toEqual([]);
+  });
+
+  it("dispatches a committed event at once, without a kick", async () => {
+    await newNotification(OWNER, "Build failed");
     expect(await msUntilQueued(await latestEventSeq())).toBeLessThan(AT_ONCE_MS);
   });
 

@@ -7,7 +7,7 @@ import type PgBoss from "pg-boss";
 import { isStatePush } from "../../../contracts/push-payload";
 import type { SkipReason } from "../../../contracts/support";
 import { pushKindOf } from "../../notifications/events";
-import type { Owner } from "../../notifications/queries";
+import { unreadCountQuery, type Owner } from "../../notifications/queries";
 import type { Db, Sql } from "../../store/db";
 import type { ActionClaims } from "../action-token";
 import type { PushServiceRules } from "../push-services";
@@ -20,7 +20,6 @@ import {
   eventBySeqQuery,
   pushedNotificationQuery,
   settledSinceQuery,
-  unreadCountQuery,
   type EventRow,
   type PushedNotificationRow,
   type TargetRow,

@@ -59,14 +59,6 @@ export function pushedNotificationQuery(o: Owner, id: string): Sql {
   };
 }
 
-export function unreadCountQuery(o: Owner, now: Date): Sql {
-  return {
-    text: `SELECT count(*)::int AS count FROM notifications
-      WHERE tenant_id = $1 AND user_id = $2 AND read_state = 'unread' AND status = 'active' AND expiration > $3`,
-    params: [o.tenantId, o.userId, now],
-  };
-}
-
 export interface TargetRow {
   id: string;
   push_endpoint: string;
