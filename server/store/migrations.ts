@@ -11,7 +11,9 @@ export interface Migration {
 
 /**
  * Every committed INSERT into notification_events raises a NOTIFY on this
- * channel (migration 5): the push outbox listens on it and dispatches at once.
+ * channel (migration 5), naming the users changed (migration 9): the live
+ * streams listen on it (the push outbox did until migration 12 gave it
+ * PUSH_OUTBOX_CHANNEL).
  */
 export const NOTIFICATION_EVENTS_CHANNEL = "notification_events";
 
