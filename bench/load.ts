@@ -13,7 +13,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -26,6 +25,7 @@ import { openStore } from "../server/store/store";
 import { seed } from "../testing/bulk-seed";
 import { openStream, type TestStream } from "../testing/sse";
 import { createTestDatabase, testDatabaseUrl } from "../testing/test-database";
+import { freePort } from "./lib/free-port";
 import { markdownTable } from "./lib/report";
 
 const USAGE = `Usage: npm run bench:load -- [--streams 1000] [--rate 200] [--seconds 60] [--per-user 50] [--postgres] [--no-write]`;
@@ -62,17 +62,6 @@ function options() {
     postgres: values.postgres,
     write: !values["no-write"],
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The mix: each route's share of the total rate, as an inbox and its senders use the API. */

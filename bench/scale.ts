@@ -10,7 +10,6 @@
 // Prints markdown and writes bench/results/scale-<date>.md.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,6 +23,7 @@ import { createTestDatabase, testDatabaseUrl } from "../testing/test-database";
 import { appToken, userToken } from "../testing/tokens";
 import { startFakeProcess, type FakeClient } from "./lib/push-fake-client";
 import { setEndpoints } from "./lib/endpoints";
+import { freePort } from "./lib/free-port";
 import { markdownTable } from "./lib/report";
 import { percentile, sampleConcurrent, summarize } from "./lib/stats";
 
@@ -47,17 +47,6 @@ if (process.env.NODE_EXTRA_CA_CERTS !== cert.certFile) {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const fmt = (v: number, digits = 0) => v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
