@@ -2,7 +2,6 @@
 // and wrong methods included), and each resource's sub-app under basePath.
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { matchedRoutes } from "hono/route";
 import { endpointRoutes } from "../endpoints/routes";
 import { notificationRoutes } from "../notifications/routes";
@@ -11,9 +10,9 @@ import { openApiRoutes } from "../openapi/routes";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, echoableClientRequestId, graphErrorResponse } from "./graph-error";
 import { createAuthentication } from "./middleware/auth";
+import { cors } from "./cors";
 import { batchRoutes, reuseBatchCaller } from "./batch";
 import { StoreUnavailableError } from "../store/db";
-import { ACTION_TIME_HEADER, SUPERSEDED_FIELDS_HEADER } from "../../contracts/notification";
 
 function errorResponse(c: AppContext, err: GraphError): Response {
   return graphErrorResponse(err, c.get("requestId"), c.get("clientRequestId"));
@@ -64,23 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (echoed !== undefined) c.res.headers.set("client-request-id", echoed);
   });
 
-  // Bearer tokens, not cookies: any origin may call, as with Graph itself.
-  app.use(
-    "*",
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: [
-        "Authorization", "Content-Type", "Content-Encoding", "If-Match", "Prefer", ACTION_TIME_HEADER,
-        "X-Endpoint-Id", "X-Support-Reason", "X-UNS-ID", "client-request-id",
-      ],
-      exposeHeaders: [
-        "request-id", "client-request-id", "Date", "ETag", "Location", "Preference-Applied", "Retry-After", "OData-Version",
-        SUPERSEDED_FIELDS_HEADER,
-      ],
-      maxAge: 600,
-    }),
-  );
+  app.use("*", cors);
 
   const auth = createAuthentication(reuseBatchCaller(deps));
   const api = new Hono<AppEnv>();
