@@ -13,10 +13,10 @@ import type { Authenticate, Principal } from "./authenticate";
 import type { AppContext, AppDeps, AppEnv } from "./env";
 import { GraphError, badRequest, errorBody, methodNotAllowed } from "./graph-error";
 import { requireCaller, type Authentication } from "./middleware/auth";
-import { odataJson } from "./odata-json";
+import { jsonAnswered, odataJson } from "./odata-json";
 import { queryOptions } from "./odata-query";
 import { caseInsensitiveEnum, parseBody } from "./parse-body";
-import { MAX_BODY_BYTES, readJsonObject } from "./read-body";
+import { MAX_BODY_BYTES, readJsonObject, requestWithBodyInMemory } from "./read-body";
 
 /** A batch's body: its 20 bodies at their own cap, and room for the envelope. */
 export const MAX_BATCH_BODY_BYTES = (MAX_BATCH_REQUESTS + 1) * MAX_BODY_BYTES;
@@ -156,6 +156,8 @@ async function answerItem(id: string, res: Response): Promise<BatchResponseItem>
   res.headers.forEach((value, name) => {
     if (!NOT_ANSWERED.test(name)) headers[spelled(name)] = value;
   });
+  const json = jsonAnswered(res);
+  if (json !== undefined) return { id, status: res.status, headers, body: JSON.parse(json) as unknown };
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (bytes.byteLength === 0) return { id, status: res.status, headers };
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -215,14 +217,13 @@ export function batchRoutes(deps: Pick<AppDeps, "config">, { signedIn }: Pick<Au
       const agent = c.req.header("user-agent");
       if (agent !== undefined) headers.set("user-agent", agent);
     }
-    // The body goes as the JSON it is, in bytes (a string would get fetch's text/plain); its Content-Type
-    // is the inner request's own, and none is a 415 as for a call.
-    return new Request(`${new URL(c.req.url).origin}${target}`, {
-      method: item.method,
-      headers,
-      body: item.body === undefined ? undefined : new TextEncoder().encode(JSON.stringify(item.body)),
-      signal: c.req.raw.signal,
-    });
+    // The body goes as the JSON it is, in bytes, kept in memory rather than in a web stream (read-body.ts);
+    // its Content-Type is the inner request's own, and none is a 415 as for a call.
+    return requestWithBodyInMemory(
+      `${new URL(c.req.url).origin}${target}`,
+      { method: item.method, headers, signal: c.req.raw.signal },
+      item.body === undefined ? undefined : new TextEncoder().encode(JSON.stringify(item.body)),
+    );
   }
 
   routes.post("/$batch", signedIn, async (c) => {

@@ -10,7 +10,26 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 const tooLarge = (max: number) => new GraphError("payloadTooLarge", `The request body exceeds ${max} bytes.`);
 
+/**
+ * Bodies already in memory, by the Request they belong to: a $batch's inner
+ * requests (server/http/batch.ts), whose bodies were read and parsed with the
+ * batch. Read from here rather than through a web stream, under the same rules.
+ */
+const bodiesInMemory = new WeakMap<Request, Uint8Array>();
+
+/** A Request whose body readJsonObject reads from memory (`new Request` would wrap it in a web stream). */
+export function requestWithBodyInMemory(url: string, init: Omit<RequestInit, "body">, body: Uint8Array | undefined): Request {
+  const req = new Request(url, init);
+  if (body !== undefined) bodiesInMemory.set(req, body);
+  return req;
+}
+
 async function readCapped(req: Request, max: number): Promise<Uint8Array> {
+  const inMemory = bodiesInMemory.get(req);
+  if (inMemory !== undefined) {
+    if (inMemory.byteLength > max) throw tooLarge(max);
+    return inMemory;
+  }
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > max) throw tooLarge(max);
   // A declared length within the cap bounds what the HTTP parser delivers, so
