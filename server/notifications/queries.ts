@@ -243,16 +243,18 @@ export function insertNotificationQuery(n: NewNotification): Sql {
  * Whether the user holds more than `cap` live notifications, from the counter
  * (migration 12): at or under the cap counting expired ones too, the answer is
  * no without looking further; above it, the expired ones not yet purged are
- * counted off (countedQuery).
+ * counted off (countedQuery). A SQL boolean over four placeholders.
  */
+function overCapSql(tenant: string, user: string, cap: string, now: string): string {
+  return `COALESCE((SELECT CASE WHEN c.active <= ${cap} THEN false
+        ELSE c.active - (SELECT count(*) FROM notifications WHERE user_id = ${user} AND tenant_id = ${tenant}
+          AND expiration <= ${now} AND status = 'active') > ${cap} END
+      FROM user_counters c WHERE c.user_id = ${user} AND c.tenant_id = ${tenant}), false)`;
+}
+
+/** The cap's rule on its own (a send runs it inside its event's insert: insertEventQuery's `withinCap`). */
 export function overQuotaQuery(o: Owner, cap: number, now: Date): Sql {
-  return {
-    text: `SELECT COALESCE((SELECT CASE WHEN c.active <= $3 THEN false
-        ELSE c.active - (SELECT count(*) FROM notifications WHERE user_id = $2 AND tenant_id = $1
-          AND expiration <= $4 AND status = 'active') > $3 END
-      FROM user_counters c WHERE c.user_id = $2 AND c.tenant_id = $1), false) AS over`,
-    params: [o.tenantId, o.userId, cap, now],
-  };
+  return { text: `SELECT ${overCapSql("$1", "$2", "$3", "$4")} AS over`, params: [o.tenantId, o.userId, cap, now] };
 }
 
 export interface StateChange {
@@ -376,21 +378,37 @@ export interface EventRecord extends Owner {
   detail?: Record<string, unknown>;
 }
 
-export function insertEventQuery(e: EventRecord): Sql {
+const EVENT_COLUMNS = "tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail, dispatched";
+
+/**
+ * An event row. With `withinCap`, written only if the user then holds at most
+ * `cap` live notifications (the send's own included: the insert's triggers have
+ * counted it), so a send checks its cap and logs its event in one statement;
+ * no row written (affectedRows 0) means over the cap, and the caller rolls back.
+ */
+export function insertEventQuery(e: EventRecord, withinCap?: { cap: number; now: Date }): Sql {
+  const params: unknown[] = [
+    e.tenantId,
+    e.userId,
+    e.notificationId,
+    e.at,
+    e.kind,
+    e.actorKind,
+    e.actorId,
+    e.endpointId,
+    e.detail === undefined ? null : JSON.stringify(e.detail),
+  ];
+  const dispatched = dispatchedSql(e.kind, "$1", "$2");
+  if (withinCap === undefined) {
+    return { text: `INSERT INTO notification_events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, ${dispatched})`, params };
+  }
+  params.push(withinCap.cap, withinCap.now);
+  // A SELECT's placeholders take no type from the columns they fill, hence the casts.
   return {
-    text: `INSERT INTO notification_events (tenant_id, user_id, notification_id, at, kind, actor_kind, actor_id, endpoint_id, detail, dispatched)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, ${dispatchedSql(e.kind, "$1", "$2")})`,
-    params: [
-      e.tenantId,
-      e.userId,
-      e.notificationId,
-      e.at,
-      e.kind,
-      e.actorKind,
-      e.actorId,
-      e.endpointId,
-      e.detail === undefined ? null : JSON.stringify(e.detail),
-    ],
+    text: `INSERT INTO notification_events (${EVENT_COLUMNS})
+      SELECT $1::text, $2::text, $3::uuid, $4::timestamptz, $5::text, $6::text, $7::text, $8::text, $9::jsonb, ${dispatched}
+      WHERE NOT ${overCapSql("$1", "$2", "$10", "$11")}`,
+    params,
   };
 }
 

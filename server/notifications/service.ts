@@ -11,7 +11,6 @@ import {
   insertEventQuery,
   insertNotificationQuery,
   listNotificationsQuery,
-  overQuotaQuery,
   patchNotificationQuery,
   purgeExpiredQuery,
   unreadCountQuery,
@@ -59,11 +58,9 @@ export async function createNotification(
     const sql = insertNotificationQuery({ ...input, id: randomUUID() });
     const res = await tx.query<NotificationRow & { inserted: boolean }>(sql.text, sql.params);
     const { inserted, ...row } = res.rows[0]!;
-    if (maxActive !== undefined) {
-      const over = overQuotaQuery(input, maxActive, input.now);
-      if ((await tx.query<{ over: boolean }>(over.text, over.params)).rows[0]!.over) throw new InboxFullError(maxActive);
-    }
-    await event(tx, row, input.now, inserted ? "created" : "updated", actor);
+    // The cap is checked by the event's own insert: no event written, over the cap (rolled back).
+    const withinCap = maxActive === undefined ? undefined : { cap: maxActive, now: input.now };
+    if (!(await event(tx, row, input.now, inserted ? "created" : "updated", actor, undefined, withinCap))) throw new InboxFullError(maxActive!);
     return { row, inserted };
   });
 }
@@ -209,7 +206,8 @@ async function event(
   kind: Exclude<EventKind, "expired" | "woke">,
   actor: Actor,
   detail?: Record<string, unknown>,
-): Promise<void> {
+  withinCap?: { cap: number; now: Date },
+): Promise<boolean> {
   const sql = insertEventQuery({
     tenantId: (row.tenant_id ?? row.tenantId)!,
     userId: (row.user_id ?? row.userId)!,
@@ -220,8 +218,9 @@ async function event(
     actorId: actor.id,
     endpointId: actor.endpointId,
     detail,
-  });
-  await tx.query(sql.text, sql.params);
+  }, withinCap);
+  // Written, unless `withinCap` found the user over the cap.
+  return (await tx.query(sql.text, sql.params)).affectedRows > 0;
 }
 
 export async function purgeExpired(db: Db, now: Date, owner?: Owner): Promise<number> {
