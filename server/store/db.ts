@@ -22,6 +22,8 @@ export interface Session extends Queryable {
 }
 
 export interface Db extends Session {
+  /** How many statements it can run at once: its pool's size on PostgreSQL, 1 on PGlite. */
+  connections: number;
   /**
    * Runs fn on one session held for it alone (a dedicated connection taken
    * from the pool; PGlite's one session), for what must span statements on

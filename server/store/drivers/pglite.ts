@@ -53,6 +53,7 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
   };
   return {
     ...session,
+    connections: 1,
     // PGlite has one session: the instance.
     session: (fn) => fn(session),
     async listen(channel, onNotify) {

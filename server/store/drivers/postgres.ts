@@ -168,6 +168,7 @@ export async function openPostgresDb(url: string, opts: PostgresOptions = {}): P
   const listener = createListener(config, opts.listenRetryMs ?? 500);
   const pooled = queryable(pool);
   return {
+    connections: config.max!,
     query: pooled.query,
     exec: pooled.exec,
     transaction: (fn) => withClient(pool, (client) => inTransaction(client, fn)),
