@@ -227,7 +227,8 @@ export function notificationRoutes(deps: AppDeps, { signedIn }: Pick<Authenticat
           // EventSource's reconnection delay, then the stream.
           controller.enqueue(encoder.encode("retry: 3000\n\n"));
           signal.addEventListener("abort", end);
-          stop = await deps.stream.open(ownerOf(u), lastEventId, send);
+          // The hub ends it when the service stops, so the client reconnects.
+          stop = await deps.stream.open(ownerOf(u), lastEventId, send, end);
           // The reader left while the hub was opening it: cancel() ran before `stop` existed, and
           // end() would return at once, so the hub's registration is undone here or never.
           if (ended) return stop();

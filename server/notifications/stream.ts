@@ -34,8 +34,10 @@ export interface StreamHub {
   /**
    * Opens a stream for `owner` at a resume position (Last-Event-ID) or at
    * now; `send` gets its messages until the returned function closes it.
+   * `end` is called if the hub closes first (the service is stopping): the
+   * stream should end, so its client reconnects (Last-Event-ID resumes it).
    */
-  open(owner: Owner, lastEventId: string | undefined, send: (m: StreamMessage) => void): Promise<() => void>;
+  open(owner: Owner, lastEventId: string | undefined, send: (m: StreamMessage) => void, end?: () => void): Promise<() => void>;
   /** Open streams (for metrics and benchmarks). */
   readonly size: number;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ interface Subscriber {
   /** The last change number this stream has been sent. */
   seq: string;
   send: (m: StreamMessage) => void;
+  end: (() => void) | undefined;
   closed: boolean;
 }
 
@@ -146,12 +149,12 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
     get size() {
       return size;
     },
-    open(owner, lastEventId, send) {
+    open(owner, lastEventId, send, end) {
       return serial(async () => {
         const now = deps.now();
         const key = keyOf(owner);
         // Now, with this user's changes settled: a change committing later is above it.
-        const sub: Subscriber = { owner, seq: await withSettledChanges(db, owner, async (_tx, upTo) => upTo), send, closed: false };
+        const sub: Subscriber = { owner, seq: await withSettledChanges(db, owner, async (_tx, upTo) => upTo), send, end, closed: false };
         let resumeFrom: string | undefined;
         if (lastEventId !== undefined) {
           let data: Record<string, unknown> | undefined;
@@ -187,7 +190,12 @@ export async function createStreamHub(deps: StreamDeps, opts: StreamOptions = {}
       clearInterval(heartbeat);
       await unlisten();
       await chain;
-      for (const subs of byUser.values()) for (const s of subs) s.closed = true;
+      for (const subs of byUser.values()) {
+        for (const s of subs) {
+          s.closed = true;
+          s.end?.();
+        }
+      }
       byUser.clear();
       size = 0;
     },
