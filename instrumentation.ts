@@ -3,7 +3,9 @@
 // keeps server code out of the edge bundle.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getService, installForwardedForHop } = await import("./server/index");
+  const { getService, installForwardedForHop, stopServiceOnSignals } = await import("./server/index");
+  // `npm start` tells Next to leave SIGTERM and SIGINT to the app: the service closes before the process exits.
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) stopServiceOnSignals();
   // Next sets X-Forwarded-For from the socket only when a client sent none: the
   // service's limits by client address need the socket's, appended as a proxy would.
   installForwardedForHop();

@@ -89,6 +89,9 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     NEXT_DIST_DIR: distDir,
     NEXT_TELEMETRY_DISABLED: "1",
+    // SIGTERM and SIGINT are the app's (instrumentation.ts): it closes the service, then exits.
+    // Next's own handler would exit with the store open and push jobs cut off.
+    NEXT_MANUAL_SIG_HANDLE: "true",
   };
   // Every configuration problem now, in words, before a build or a server starts.
   const problems = validateConfig(loadConfig(env), env);

@@ -270,7 +270,16 @@ export async function startWorker(
 }
 
 const SERVICE_KEY = Symbol.for("graph-notifications.service");
-type Holder = { [SERVICE_KEY]?: Promise<Service> };
+const STOPPING_KEY = Symbol.for("graph-notifications.stopping");
+const HANDLERS_KEY = Symbol.for("graph-notifications.signal-handlers");
+type Holder = { [SERVICE_KEY]?: Promise<Service>; [STOPPING_KEY]?: true; [HANDLERS_KEY]?: true };
+
+/** getService's answer once the process has begun to stop: requests get 503, and the store is not opened again. */
+export class ServiceStoppingError extends Error {
+  constructor() {
+    super("The notifications service is shutting down.");
+  }
+}
 
 /**
  * The process's one service, kept on globalThis so `next dev` hot reloads
@@ -279,6 +288,7 @@ type Holder = { [SERVICE_KEY]?: Promise<Service> };
  */
 export function getService(): Promise<Service> {
   const holder = globalThis as Holder;
+  if (holder[STOPPING_KEY]) return Promise.reject(new ServiceStoppingError());
   let pending = holder[SERVICE_KEY];
   if (!pending) {
     pending = startService(loadConfig(), { metricsListener: true });
@@ -290,6 +300,55 @@ export function getService(): Promise<Service> {
   return pending;
 }
 
+/**
+ * Closes the process's service, if it opened: open streams end (clients
+ * reconnect), running push jobs finish, the store closes (PGlite's folder is
+ * unlocked). Requests meanwhile are 503 and /readyz fails, so a load balancer
+ * drains this instance.
+ */
+export async function stopService(): Promise<void> {
+  const holder = globalThis as Holder;
+  holder[STOPPING_KEY] = true;
+  const service = await holder[SERVICE_KEY]?.catch(() => undefined);
+  await service?.close();
+}
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/**
+ * For instrumentation.ts when Next leaves signals to the app
+ * (NEXT_MANUAL_SIG_HANDLE, which `npm start` sets): on SIGTERM or SIGINT, stop
+ * the service, then exit. Next's own handler would exit at once, leaving the
+ * store open, its folder locked, and push jobs cut off mid-delivery.
+ */
+export function stopServiceOnSignals(): void {
+  const holder = globalThis as Holder;
+  if (holder[HANDLERS_KEY]) return;
+  holder[HANDLERS_KEY] = true;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[service] ${signal}: stopping`);
+    setTimeout(() => {
+      console.error(`[service] not stopped within ${SHUTDOWN_TIMEOUT_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    stopService().then(
+      () => {
+        console.log("[service] stopped");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error("[service] stop failed:", err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
 /** Opens the service for a request (the process's one, by default). */
 export type OpenService = () => Promise<Pick<Service, "fetch">>;
 
@@ -304,10 +363,15 @@ export function createGraphHandler(open: OpenService): (req: Request) => Promise
     try {
       service = await open();
     } catch (err) {
-      console.error("[service] unavailable:", err instanceof Error ? err.message : err);
+      const stopping = err instanceof ServiceStoppingError;
+      if (!stopping) console.error("[service] unavailable:", err instanceof Error ? err.message : err);
       const requestId = randomUUID();
       const clientRequestId = echoableClientRequestId(req.headers.get("client-request-id"));
-      const error = new GraphError("serviceNotAvailable", "The notifications service could not open its store.", { "Retry-After": "5" });
+      const error = new GraphError(
+        "serviceNotAvailable",
+        stopping ? "The notifications service is shutting down; try again shortly." : "The notifications service could not open its store.",
+        { "Retry-After": "5" },
+      );
       const res = graphErrorResponse(error, requestId, clientRequestId);
       res.headers.set("request-id", requestId);
       if (clientRequestId !== undefined) res.headers.set("client-request-id", clientRequestId);

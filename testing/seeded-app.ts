@@ -28,6 +28,15 @@ export interface SeededAppOptions {
 export interface SeededApp {
   origin: string;
   issuer: string;
+  /** The data folder (the app's PGlite store and the provider's files). */
+  dataDir: string;
+  /**
+   * Sends `signal` to `npm start`'s process alone, as a process manager does (`docker stop`,
+   * systemd), and resolves to its exit code (null: killed after 30 s). The folder is kept.
+   */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
+  /** The last 4,000 characters the app printed. */
+  output(): string;
   /** Stops the provider and the app as Ctrl-C does, and removes the data folder. */
   close(): Promise<void>;
 }
@@ -67,13 +76,27 @@ export async function startSeededApp(opts: SeededAppOptions): Promise<SeededApp>
     await stop(child, exited);
     await rm(dataDir, { recursive: true, force: true });
   };
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill(sig);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
   try {
     await waitForOk([`${origin}/`, `${issuer}/.well-known/openid-configuration`], exited, 240_000);
   } catch (error) {
     await close();
     throw new Error(`${(error as Error).message}\n--- the app's last output ---\n${output}`);
   }
-  return { origin, issuer, close };
+  return { origin, issuer, dataDir, signal, output: () => output, close };
 }
 
 async function waitForOk(urls: string[], exited: Promise<number | null>, timeoutMs: number): Promise<void> {
