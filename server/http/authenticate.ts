@@ -42,7 +42,8 @@ interface Verified {
 const unauthenticated = (message: string) =>
   new GraphError("unauthenticated", message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 
-export type Authenticate = (authorization: string | undefined, now: Date) => Promise<Principal>;
+/** A bearer token as a principal; `request` is the request it came with (a $batch's inner requests reuse the batch's). */
+export type Authenticate = (authorization: string | undefined, now: Date, request?: Request) => Promise<Principal>;
 
 export function createAuthenticator(
   config: Pick<ServiceConfig, "issuer" | "jwksUri" | "audience"> & Partial<Pick<ServiceConfig, "allowedTenants">>,

@@ -5,7 +5,6 @@
 // errors, metrics). What a batch saves is the round trips and the token: the
 // outer request is authenticated once and its principal is reused by the inner
 // requests' authentication (reuseBatchCaller), which still runs in full.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Hono } from "hono";
 import { z } from "zod";
 import { BATCH_METHODS, MAX_BATCH_REQUESTS, type BatchResponseItem } from "../../contracts/batch";
@@ -92,8 +91,12 @@ interface BatchScope {
   authorization: string;
   principal: Principal;
 }
-/** The batch an inner request runs in: its caller, and the mark that refuses a nested $batch. */
-const batchScope = new AsyncLocalStorage<BatchScope>();
+/**
+ * The batch each inner request belongs to, by its Request: its caller, and
+ * the mark that refuses a nested $batch. (Not an AsyncLocalStorage: on Node 20
+ * one would turn on promise hooks for the rest of the process.)
+ */
+const batchOf = new WeakMap<Request, BatchScope>();
 
 /**
  * `deps` whose authenticate answers an inner request of a batch with the
@@ -101,10 +104,10 @@ const batchScope = new AsyncLocalStorage<BatchScope>();
  * auth middleware runs on every inner request as on any call.
  */
 export function reuseBatchCaller<D extends { authenticate: Authenticate }>(deps: D): D {
-  const authenticate: Authenticate = (authorization, now) => {
-    const scope = batchScope.getStore();
+  const authenticate: Authenticate = (authorization, now, request) => {
+    const scope = request === undefined ? undefined : batchOf.get(request);
     if (scope !== undefined && authorization === scope.authorization) return Promise.resolve(scope.principal);
-    return deps.authenticate(authorization, now);
+    return deps.authenticate(authorization, now, request);
   };
   return { ...deps, authenticate };
 }
@@ -230,7 +233,7 @@ export function batchRoutes(deps: Pick<AppDeps, "config" | "db">, { signedIn }: 
 
   routes.post("/$batch", signedIn, async (c) => {
     // A nested batch would multiply the 20 (and its inner requests would reuse this caller anyway).
-    if (batchScope.getStore() !== undefined) throw badRequest("A $batch request cannot be one of a batch's requests.");
+    if (batchOf.has(c.req.raw)) throw badRequest("A $batch request cannot be one of a batch's requests.");
     const principal = requireCaller(c);
     queryOptions(new URL(c.req.url), []);
     const { requests } = parseBody(batchRequestSchema, await readJsonObject(c.req.raw, { maxBytes: MAX_BATCH_BODY_BYTES }));
@@ -243,12 +246,15 @@ export function batchRoutes(deps: Pick<AppDeps, "config" | "db">, { signedIn }: 
     const requestId = c.get("requestId");
     const clientRequestId = c.get("clientRequestId");
     const limit = limiter(Math.max(1, Math.min(BATCH_CONCURRENCY, Math.floor(deps.db.connections / 2))));
+    const scope: BatchScope = { authorization: c.req.header("authorization") ?? "", principal };
     const run = async (item: BatchItem, target: string): Promise<BatchResponseItem> => {
       if (isStream(target)) {
         return errorItem(item.id, badRequest("The live stream cannot be batched: open GET /me/notifications/stream on its own."), requestId, clientRequestId);
       }
       return limit(async () => {
-        const res = await dispatch(innerRequest(c, item, target), c.env);
+        const inner = innerRequest(c, item, target);
+        batchOf.set(inner, scope);
+        const res = await dispatch(inner, c.env);
         // A stream the path check did not foresee: never wait for its end.
         if ((res.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream")) {
           await res.body?.cancel();
@@ -257,22 +263,19 @@ export function batchRoutes(deps: Pick<AppDeps, "config" | "db">, { signedIn }: 
         return answerItem(item.id, res);
       });
     };
-    const scope: BatchScope = { authorization: c.req.header("authorization") ?? "", principal };
-    const responses = await batchScope.run(scope, () => {
-      const answers = new Map<string, Promise<BatchResponseItem>>();
-      requests.forEach((item, i) => {
-        const after = (item.dependsOn ?? []).map((dep) => answers.get(dep)!);
-        answers.set(
-          item.id,
-          Promise.all(after).then((done) => {
-            const failed = done.find((d) => d.status >= 400);
-            if (failed === undefined) return run(item, targets[i]!);
-            return errorItem(item.id, new GraphError("failedDependency", `Request '${failed.id}', which this one depends on, failed (${failed.status}).`), requestId, clientRequestId);
-          }),
-        );
-      });
-      return Promise.all([...answers.values()]);
+    const answers = new Map<string, Promise<BatchResponseItem>>();
+    requests.forEach((item, i) => {
+      const after = (item.dependsOn ?? []).map((dep) => answers.get(dep)!);
+      answers.set(
+        item.id,
+        Promise.all(after).then((done) => {
+          const failed = done.find((d) => d.status >= 400);
+          if (failed === undefined) return run(item, targets[i]!);
+          return errorItem(item.id, new GraphError("failedDependency", `Request '${failed.id}', which this one depends on, failed (${failed.status}).`), requestId, clientRequestId);
+        }),
+      );
     });
+    const responses = await Promise.all([...answers.values()]);
     return odataJson(200, { responses });
   });
   routes.all("/$batch", methodNotAllowed("POST"));

@@ -54,7 +54,7 @@ export function createAuthentication(
   /** The request's bearer token as a principal, or its 401 (or the action token's 403). */
   async function authenticate(c: AppContext): Promise<Principal> {
     const authorization = c.req.header("authorization");
-    const p = await deps.authenticate(authorization, c.get("now"));
+    const p = await deps.authenticate(authorization, c.get("now"), c.req.raw);
     if (BEARER_ACTION_TOKEN.test(authorization ?? "") && p.kind !== "action") {
       throw new GraphError("unauthenticated", "The action token is not valid.");
     }
