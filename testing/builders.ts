@@ -3,6 +3,7 @@
 import type { Endpoint } from "../contracts/endpoint";
 import type { Notification } from "../contracts/notification";
 import type { PushKind, PushNotificationView, PushPayload } from "../contracts/push-payload";
+import type { NewNotification, Owner } from "../server/notifications/queries";
 
 export function aNotification(id: string, over: Partial<Notification> = {}): Notification {
   return {
@@ -65,4 +66,24 @@ export function aPushView(id: string, over: Partial<PushNotificationView> = {}):
 
 export function aPushPayload(kind: PushKind, notification: PushNotificationView, over: Partial<PushPayload> = {}): PushPayload {
   return { v: 1, kind, notification, unreadCount: 3, actionToken: "tok", ...over };
+}
+
+/** What createNotification (server/notifications/service.ts) takes: a web-push item of `owner`, live for an hour from `now`. */
+export function aNewNotification(owner: Owner, title: string, now = new Date(), over: Partial<Omit<NewNotification, "id">> = {}): Omit<NewNotification, "id"> {
+  return {
+    ...owner,
+    targetHostName: "tests.contoso.test",
+    appNotificationId: null,
+    groupName: null,
+    title,
+    body: null,
+    rawContent: null,
+    priority: "High",
+    displayUntil: null,
+    expiration: new Date(now.getTime() + 3_600_000),
+    platformTypes: ["webPush"],
+    fallbackPolicy: null,
+    now,
+    ...over,
+  };
 }

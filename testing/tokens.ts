@@ -100,6 +100,28 @@ function base64url(bytes: Buffer): string {
   return bytes.toString("base64url");
 }
 
+/** A PKCE pair (S256). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = base64url(randomBytes(32));
+  return { verifier, challenge: base64url(createHash("sha256").update(verifier).digest()) };
+}
+
+/** The provider's authorization URL as the PWA's MSAL asks for it (code + PKCE, query response), `params` over the defaults. */
+export function authorizeUrl(issuer: string, params: Record<string, string>): URL {
+  const url = new URL(`${issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: SPA_CLIENT_ID,
+    response_type: "code",
+    response_mode: "query",
+    scope: USER_SCOPES,
+    code_challenge: pkce().challenge,
+    code_challenge_method: "S256",
+    state: "s1",
+    ...params,
+  }).toString();
+  return url;
+}
+
 async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<TokenResponse> {
   const res = await fetch(url, {
     method: "POST",
@@ -117,8 +139,7 @@ export async function userTokenResponse(issuer: string, upn: string, opts: UserT
   if (!user) throw new Error(`no demo user ${upn}`);
   const meta = await discover(issuer);
   const clientId = opts.clientId ?? SPA_CLIENT_ID;
-  const verifier = base64url(randomBytes(32));
-  const challenge = base64url(createHash("sha256").update(verifier).digest());
+  const { verifier, challenge } = pkce();
   const state = base64url(randomBytes(16));
   const jar = new CookieJar();
 

@@ -1,14 +1,14 @@
 // The local provider's security headers over HTTP (idp/security-headers.ts): every page's inline
 // style and script is allowed by the hash its CSP names and nothing else runs; no page may be
 // framed except the authorization endpoint, which the app's origins may frame (MSAL's silent iframe).
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SPA_CLIENT_ID, findDemoUser } from "@/contracts/demo-users";
+import { findDemoUser } from "@/contracts/demo-users";
 import { startIdp, type RunningIdp } from "@/idp";
-import { CookieJar, USER_SCOPES, request } from "@/testing/tokens";
+import { CookieJar, authorizeUrl as authorizeUrlOf, request } from "@/testing/tokens";
 
 const APP_ORIGIN = "http://localhost:3999";
 const OTHER_APP_ORIGIN = "https://inbox.contoso.test";
@@ -28,19 +28,7 @@ afterAll(async () => {
 });
 
 function authorizeUrl(params: Record<string, string> = {}): URL {
-  const url = new URL(`${idp.issuer}/auth`);
-  url.search = new URLSearchParams({
-    client_id: SPA_CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    response_type: "code",
-    response_mode: "query",
-    scope: USER_SCOPES,
-    code_challenge: createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url"),
-    code_challenge_method: "S256",
-    state: "s1",
-    ...params,
-  }).toString();
-  return url;
+  return authorizeUrlOf(idp.issuer, { redirect_uri: REDIRECT_URI, ...params });
 }
 
 /** Follows the provider's own redirects; returns the page it lands on (or the hop that leaves it). */

@@ -1,7 +1,6 @@
 // The local identity provider over HTTP: discovery, the sign-in page, the
 // tokens it issues (verified against its JWKS the way the service does),
 // silent sign-in, sign-out, persistence across a restart, and CORS.
-import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +12,8 @@ import { SENDER_SERVICE_PRINCIPAL_ID, startIdp, type RunningIdp } from "@/idp";
 import { localAuthorityMetadata } from "@/lib/runtime-config";
 import {
   CookieJar,
-  USER_SCOPES,
+  authorizeUrl as authorizeUrlOf,
+  pkce,
   appToken,
   appTokenResponse,
   refreshTokenResponse,
@@ -44,25 +44,8 @@ async function verify(token: string, audience = API_AUDIENCE): Promise<JWTPayloa
   return payload;
 }
 
-function pkce() {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
 function authorizeUrl(params: Record<string, string>): URL {
-  const url = new URL(`${idp.issuer}/auth`);
-  url.search = new URLSearchParams({
-    client_id: SPA_CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    response_type: "code",
-    response_mode: "query",
-    scope: USER_SCOPES,
-    code_challenge: pkce().challenge,
-    code_challenge_method: "S256",
-    state: "s1",
-    ...params,
-  }).toString();
-  return url;
+  return authorizeUrlOf(idp.issuer, { redirect_uri: REDIRECT_URI, ...params });
 }
 
 function get(jar: CookieJar, url: URL | string, init: RequestInit = {}): Promise<Response> {

@@ -19,6 +19,29 @@ function rejection(fn: () => unknown): GraphError {
   throw new Error("expected a rejection");
 }
 
+interface KeyServer {
+  /** Signs as key id "k", which the JWKS serves. */
+  key: CryptoKey;
+  jwksUri: string;
+  close(): Promise<void>;
+}
+
+/** A JWKS endpoint on loopback serving one ES256 key (kid "k"). */
+async function startKeyServer(): Promise<KeyServer> {
+  const pair = await generateKeyPair("ES256");
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k", alg: "ES256" };
+  const server: Server = createServer((_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    key: pair.privateKey,
+    jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe("who a token's claims make the caller", () => {
   it("a delegated user, by tid and oid", () => {
     expect(principalOf({ tid: TENANT_A, oid: OID, scp: `openid ${USER_SCOPE}`, preferred_username: "adele@contoso.test" })).toEqual({
@@ -65,22 +88,15 @@ describe("who a token's claims make the caller", () => {
 });
 
 describe("an issuer template with {tenantid}", () => {
-  let server: Server;
+  let keys: KeyServer;
   let key: CryptoKey;
   let jwksUri: string;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair("ES256");
-    key = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k", alg: "ES256" };
-    server = createServer((_req, res) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+    keys = await startKeyServer();
+    ({ key, jwksUri } = keys);
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => keys.close());
 
   const token = (tid: string, iss: string) =>
     new SignJWT({ tid, oid: OID, scp: USER_SCOPE })
@@ -104,25 +120,18 @@ describe("an issuer template with {tenantid}", () => {
 });
 
 describe("a verified token is remembered, and its time claims still decide", () => {
-  let server: Server;
+  let keys: KeyServer;
   let key: CryptoKey;
   let otherKey: CryptoKey;
   let jwksUri: string;
   const ISSUER = "https://login.example/tenant/v2.0";
 
   beforeAll(async () => {
-    const pair = await generateKeyPair("ES256");
-    key = pair.privateKey;
+    keys = await startKeyServer();
+    ({ key, jwksUri } = keys);
     otherKey = (await generateKeyPair("ES256")).privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k", alg: "ES256" };
-    server = createServer((_req, res) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => keys.close());
 
   const NOW = Math.floor(Date.now() / 1000);
   const sign = (claims: { exp: number; nbf?: number }, with_ = key) =>

@@ -10,6 +10,7 @@ import { startPushPipeline, type PushPipeline } from "../../server/push/pipeline
 import { createPushServiceRules } from "../../server/push/push-services";
 import { PGBOSS_SCHEMA, jobIdForEvent } from "../../server/push/queue";
 import { openStore, type Store } from "../../server/store/store";
+import { aNewNotification } from "../../testing/builders";
 import { createTestStore, type TestStore } from "../../testing/test-database";
 
 const OWNER = { tenantId: "tenant-outbox", userId: "user-outbox" };
@@ -67,26 +68,7 @@ async function msUntilQueued(seq: string): Promise<number> {
 }
 
 function newNotification(owner: typeof OWNER, title: string) {
-  const now = new Date();
-  return createNotification(
-    store.db,
-    {
-      ...owner,
-      targetHostName: "tests.contoso.test",
-      appNotificationId: null,
-      groupName: null,
-      title,
-      body: null,
-      rawContent: null,
-      priority: "High",
-      displayUntil: null,
-      expiration: new Date(now.getTime() + 3_600_000),
-      platformTypes: ["webPush"],
-      fallbackPolicy: null,
-      now,
-    },
-    { kind: "app", id: "app", endpointId: null },
-  );
+  return createNotification(store.db, aNewNotification(owner, title), { kind: "app", id: "app", endpointId: null });
 }
 
 describe("the outbox", () => {

@@ -19,6 +19,7 @@ import { claimJobs, newWorkerIdentity, registerWorker, sweepDeadWorkers, type Wo
 import type { Db } from "../../server/store/db";
 import { openStore, type Store } from "../../server/store/store";
 import { startFakePushService, type FakePushService, type TestSubscription } from "../../testing/fake-push-service";
+import { aNewNotification } from "../../testing/builders";
 import { createTestStore, type TestStore } from "../../testing/test-database";
 
 const OWNER = { tenantId: "tenant-workers", userId: "user-workers" };
@@ -53,26 +54,7 @@ async function addEndpoints(db: Db, owner: typeof OWNER, subs: TestSubscription[
 }
 
 async function send(db: Db, title: string): Promise<string> {
-  const now = new Date();
-  const { row } = await createNotification(
-    db,
-    {
-      ...OWNER,
-      targetHostName: "tests.contoso.test",
-      appNotificationId: null,
-      groupName: null,
-      title,
-      body: null,
-      rawContent: null,
-      priority: "High",
-      displayUntil: null,
-      expiration: new Date(now.getTime() + 3_600_000),
-      platformTypes: ["webPush"],
-      fallbackPolicy: null,
-      now,
-    },
-    { kind: "app", id: "app", endpointId: null },
-  );
+  const { row } = await createNotification(db, aNewNotification(OWNER, title), { kind: "app", id: "app", endpointId: null });
   return row.id;
 }
 

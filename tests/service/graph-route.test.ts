@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { OpenService } from "@/server/index";
+import { readinessOf } from "@/server/health";
+import { ServiceStoppingError, type OpenService } from "@/server/index";
 
 const getService = vi.fn<OpenService>();
 // The route serves the entry module's handler; here that handler opens a service this test controls.
@@ -39,6 +40,18 @@ describe("the /graph route when the service cannot open", () => {
     expect(res.headers.get("client-request-id")).toBeNull();
     const body = (await res.json()) as { error: { innerError: Record<string, string> } };
     expect(body.error.innerError).not.toHaveProperty("client-request-id");
+  });
+
+  it("answers 503 quietly while the process stops (stopService), saying so, and /readyz fails", async () => {
+    getService.mockRejectedValueOnce(new ServiceStoppingError());
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const res = await GET(new Request("http://app.test/graph/beta/me/notifications"));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(await res.json()).toMatchObject({ error: { code: "serviceNotAvailable", message: expect.stringMatching(/shutting down/) } });
+    expect(logged).not.toHaveBeenCalled();
+    const ready = await readinessOf(() => Promise.reject(new ServiceStoppingError()));
+    expect(ready.status).toBe(503);
   });
 
   it("hands every request to the service once it is open", async () => {
