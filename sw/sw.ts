@@ -8,6 +8,7 @@ import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCac
 import { NavigationRoute, Router } from "workbox-routing";
 import type { PushPayload, WorkerMessage } from "../contracts/push-payload";
 import { mustShowEveryPush } from "../contracts/push-services";
+import { coalesced, inOrder } from "./serial";
 import { enqueue, lastUnreadCount, pendingEntries, rememberUnreadCount, removeEntry } from "./action-queue";
 import { MAX_ACTION_ATTEMPTS, afterFailedAttempt, sendAction, type PendingAction, type SendResult } from "./notification-actions";
 import {
@@ -73,12 +74,7 @@ self.addEventListener("sync", (e) => extend(e as SyncEvent, handleSync(e as Sync
  * the notification is shown (leaving a settled item on screen), and an older count could be the last
  * badge set.
  */
-let pushes: Promise<unknown> = Promise.resolve();
-function oneAtATime(work: () => Promise<void>): Promise<void> {
-  const run = pushes.then(work, work);
-  pushes = run.catch(() => undefined);
-  return run;
-}
+const oneAtATime = inOrder();
 
 /**
  * `waitUntil` that tolerates an event dispatched by script (tests dispatch a
@@ -326,8 +322,14 @@ async function act(id: string, actionToken: string | undefined, action: Notifica
   }
 }
 
-/** Sends queued actions and receipts in the order they happened; returns how many are still pending. */
-async function replayPendingActions(): Promise<number> {
+/**
+ * Sends queued actions and receipts in the order they happened; returns how many are still pending. A sync, a
+ * push and activation can each ask for a replay at once: runs never overlap (two would both read the queue and
+ * send its entries twice), and an ask during a run gets one more run after it.
+ */
+const replayPendingActions = coalesced(replayQueue);
+
+async function replayQueue(): Promise<number> {
   let left = 0;
   let changedIds: string[] = [];
   for (const [key, entry] of await pendingEntries()) {
