@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
+import { getPath } from "hono/utils/url";
 import { endpointRoutes } from "../endpoints/routes";
 import { notificationRoutes } from "../notifications/routes";
 import { supportRoutes } from "../support/routes";
@@ -40,8 +41,18 @@ function routeLabel(c: AppContext, basePath: string): string {
   return route.startsWith(`${basePath}/`) ? route.slice(basePath.length) : route;
 }
 
+/**
+ * The path the routes see: Hono's (percent-escapes decoded as `decodeURI` does), and `%24` as `$` too.
+ * `decodeURI` keeps reserved characters escaped, but clients that escape `$` (`/%24batch`,
+ * `/me/notifications/%24count`) mean the same segments as Graph's `$batch` and `$count`.
+ */
+export function routingPath(request: Request): string {
+  const path = getPath(request);
+  return path.includes("%") ? path.replace(/%24/gi, "$") : path;
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ getPath: routingPath });
 
   const observe = deps.observeRequest;
   if (observe) {

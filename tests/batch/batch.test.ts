@@ -233,8 +233,8 @@ describe("the batch and its answers", () => {
       { id: "fine", method: "GET", url: "/me/notifications/$count" },
     ]);
     expectInnerError(answers.get("nested"), 400, "invalidRequest", "$batch");
-    // Percent-encoded, the segment names no route at all.
-    expectInnerError(answers.get("encoded"), 404, "itemNotFound");
+    // Percent-encoded, it is the same route, and refused the same way.
+    expectInnerError(answers.get("encoded"), 400, "invalidRequest", "$batch");
     expectInnerError(answers.get("stream"), 400, "invalidRequest", "stream");
     expect(answers.get("fine")!.status).toBe(200);
   });
@@ -356,6 +356,17 @@ describe("a malformed batch is 400 invalidRequest as a whole, and runs nothing",
     const res = await call(stack, "/$batch", { token: adele });
     expectGraphError(res, 405, "methodNotAllowed");
     expect(res.headers.get("allow")).toBe("POST");
+  });
+
+  it("a client that escapes $ reaches the same routes: POST /%24batch, GET …/%24count, and %24count inside the batch", async () => {
+    const count = await countOf(stack, adele);
+    const res = await call<BatchResponseBody>(stack, "/%24batch", { method: "POST", token: adele, json: { requests: [{ id: "1", method: "GET", url: "/me/notifications/%24count" }] } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.responses[0]).toMatchObject({ id: "1", status: 200, body: String(count) });
+    const direct = await call(stack, "/me/notifications/%24count", { token: adele });
+    expect(direct.status, direct.text).toBe(200);
+    expect(direct.text).toBe(String(count));
+    expectGraphError(await call(stack, "/%24batch", { token: adele }), 405, "methodNotAllowed");
   });
 
   it("a query option on /$batch is 400", async () => {
