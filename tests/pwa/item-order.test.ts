@@ -2,16 +2,7 @@
 // answer back (lib/hooks/item-order.ts): the dismissal-then-Undo of a swipe, whichever answer is slow.
 import { describe, expect, it } from "vitest";
 import { createItemOrder } from "@/lib/hooks/item-order";
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from "@/testing/deferred";
 
 describe("createItemOrder", () => {
   it("sends a second change of an item only after the first was answered, and only the second is the latest", async () => {

@@ -3,17 +3,7 @@
 // activation can each ask for one at the same moment).
 import { describe, expect, it } from "vitest";
 import { coalesced, inOrder } from "@/sw/serial";
-
-/** A promise with its resolve and reject, to finish work when the test says so. */
-function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred, type Deferred } from "@/testing/deferred";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -42,7 +32,7 @@ describe("coalesced", () => {
   it("never runs two at once, and the calls made during a run share one more run after it", async () => {
     let active = 0;
     let most = 0;
-    const runs: ReturnType<typeof deferred<number>>[] = [];
+    const runs: Deferred<number>[] = [];
     const replay = coalesced(async () => {
       active++;
       most = Math.max(most, active);
@@ -78,7 +68,7 @@ describe("coalesced", () => {
   });
 
   it("a failed run fails only its own callers; the run after it still happens", async () => {
-    const runs: ReturnType<typeof deferred<number>>[] = [];
+    const runs: Deferred<number>[] = [];
     const replay = coalesced(() => {
       const d = deferred<number>();
       runs.push(d);
