@@ -408,7 +408,7 @@ test.describe("service worker", () => {
 
     // Online, a Dismiss is sent at once and the badge stays (dismissing does not read it). Each push from here
     // on is of another item: Chrome derives a persistent notification's id from its origin and tag, and once in
-    // CI the notification showing the tag just closed never appeared (not reproduced here in 60 runs).
+    // CI the notification showing the tag just closed never appeared (not reproduced here in 40 runs).
     ID = randomUUID();
     await deliver(page, payload({ unreadCount: 2 }));
     await expect.poll(async () => (await shown(page)).length).toBe(1);

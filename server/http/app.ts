@@ -46,7 +46,7 @@ function routeLabel(c: AppContext, basePath: string): string {
  * `decodeURI` keeps reserved characters escaped, but clients that escape `$` (`/%24batch`,
  * `/me/notifications/%24count`) mean the same segments as Graph's `$batch` and `$count`.
  */
-export function routingPath(request: Request): string {
+function routingPath(request: Request): string {
   const path = getPath(request);
   return path.includes("%") ? path.replace(/%24/gi, "$") : path;
 }
