@@ -87,6 +87,20 @@ const config = [
     rules: { "import/no-restricted-paths": ["error", { zones: layers({ mountPoint: true }) }] },
   },
   {
+    // Pages never read the OS notifications themselves: a read while the worker shows one loses it
+    // (NotificationsRequest in contracts/push-payload.ts); they ask the worker (lib/push/worker-notifications.ts).
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[property.name='getNotifications'], MemberExpression[property.value='getNotifications']",
+          message: "Ask the service worker for its notifications (lib/push/worker-notifications.ts): a page's own read can lose one being shown.",
+        },
+      ],
+    },
+  },
+  {
     // No runtime dependencies: contracts/ imports only contracts/.
     files: ["contracts/**/*.ts"],
     rules: {

@@ -2,7 +2,8 @@
 // and what the service worker and the app's pages say to each other. The
 // service builds the payload (server/push/send/payload.ts), the worker
 // validates and shows it (sw/push-decisions.ts), the pages read the worker's
-// messages (lib/push/worker-messages.ts): one definition for the three.
+// messages (lib/push/worker-messages.ts) and ask it for its notifications
+// (lib/push/worker-notifications.ts): one definition for all of them.
 import type { Notification } from "./notification";
 
 /** What a push tells: a display push (`created`, `updated`) or a state push (`stateChanged`, `deleted`). */
@@ -45,6 +46,35 @@ export type WorkerMessage =
   | { type: "notification-received"; notification: PushNotificationView; unreadCount: number }
   /** The browser replaced the push subscription: the page must register the new one. */
   | { type: "push-subscription-changed" };
+
+/**
+ * Pages → service worker: list or close this app's OS notifications. Only the worker reads them, in turn
+ * with the pushes it handles: Chromium's getNotifications() deletes from its store every notification the
+ * platform does not yet report as displayed, so a page reading while the worker shows one loses it (it
+ * stays on screen, its buttons do nothing, and no later push can close it). The worker answers on the
+ * message's port with a {@link NotificationsAnswer}.
+ */
+export type NotificationsRequest =
+  /** Which notifications are shown (their tags: the item ids). */
+  | { type: "list-notifications" }
+  /** Close those with these tags, or all of them (sign-out). */
+  | { type: "close-notifications"; tags: string[] | "all" };
+
+/** The worker's answer: the tags shown (list), or the tags it closed (close). */
+export interface NotificationsAnswer {
+  tags: string[];
+}
+
+/** A page's request as the worker receives it (anything can be posted): validated, or undefined. */
+export function parseNotificationsRequest(data: unknown): NotificationsRequest | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const m = data as Record<string, unknown>;
+  if (m.type === "list-notifications") return { type: "list-notifications" };
+  if (m.type !== "close-notifications") return undefined;
+  if (m.tags === "all") return { type: "close-notifications", tags: "all" };
+  if (!Array.isArray(m.tags) || !m.tags.every((t): t is string => typeof t === "string")) return undefined;
+  return { type: "close-notifications", tags: [...m.tags] };
+}
 
 /**
  * An item worth an OS notification: live, unread and untouched. The worker

@@ -5,11 +5,11 @@
 
 /**
  * Returns a runner that runs the tasks it is given one after another, in the order they were given.
- * A failed task does not stop the next; its caller sees the failure.
+ * A failed task does not stop the next; its caller sees the failure (or the task's result).
  */
-export function inOrder(): (task: () => Promise<void>) => Promise<void> {
+export function inOrder(): <T>(task: () => Promise<T>) => Promise<T> {
   let last: Promise<unknown> = Promise.resolve();
-  return (task) => {
+  return <T>(task: () => Promise<T>): Promise<T> => {
     const run = last.then(task, task);
     last = run.catch(() => undefined);
     return run;

@@ -6,7 +6,7 @@ import { cacheNames } from "workbox-core";
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from "workbox-precaching";
 import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCaches.js";
 import { NavigationRoute, Router } from "workbox-routing";
-import type { PushPayload, WorkerMessage } from "../contracts/push-payload";
+import { parseNotificationsRequest, type NotificationsAnswer, type PushPayload, type WorkerMessage } from "../contracts/push-payload";
 import { mustShowEveryPush } from "../contracts/push-services";
 import { coalesced, inOrder } from "./serial";
 import { enqueue, lastUnreadCount, pendingEntries, rememberUnreadCount, removeEntry } from "./action-queue";
@@ -72,7 +72,8 @@ self.addEventListener("sync", (e) => extend(e as SyncEvent, handleSync(e as Sync
  * Pushes are handled one after another, in the order they arrived: each handler awaits the browser
  * several times, so a `stateChanged` right behind its `created` could otherwise close the tag before
  * the notification is shown (leaving a settled item on screen), and an older count could be the last
- * badge set.
+ * badge set. The pages' requests to list or close notifications take their turn in the same line, so
+ * nothing reads the notifications while one is being shown.
  */
 const oneAtATime = inOrder();
 
@@ -226,10 +227,21 @@ async function handleNotificationClose(event: NotificationEvent): Promise<void> 
   if (data) await act(data.id, data.actionToken, "close", new Date().toISOString());
 }
 
-// Message from a page: Workbox's update prompt accepted by the user; the only place skipWaiting is called.
+// Message from a page: Workbox's update prompt accepted by the user (the only place skipWaiting is
+// called), or a page asking to list or close the OS notifications (answered on the message's port).
 async function handleMessage(event: ExtendableMessageEvent): Promise<void> {
   const data = event.data as { type?: unknown } | null;
-  if (data?.type === "SKIP_WAITING") await self.skipWaiting();
+  if (data?.type === "SKIP_WAITING") {
+    await self.skipWaiting();
+    return;
+  }
+  const request = parseNotificationsRequest(data);
+  const port = event.ports[0];
+  if (!request || !port) return;
+  // In turn with the pushes: never while one is being shown (see NotificationsRequest).
+  const tags = await oneAtATime(() => (request.type === "list-notifications" ? listTags() : closeTags(request.tags)));
+  const answer: NotificationsAnswer = { tags };
+  port.postMessage(answer);
 }
 
 // The browser replaced (or dropped) the push subscription: resubscribe if needed, and let a page register it
@@ -368,12 +380,25 @@ async function setBadge(count: number): Promise<void> {
   await rememberUnreadCount(count).catch(() => undefined);
 }
 
-async function closeTags(tags: string[]): Promise<void> {
-  if (tags.length === 0) return;
-  const wanted = new Set(tags);
+/**
+ * Closes the notifications with these tags (or all); returns the tags closed. Called only inside the
+ * one-at-a-time chain, as is every other read of the notifications (see NotificationsRequest).
+ */
+async function closeTags(tags: string[] | "all"): Promise<string[]> {
+  if (tags.length === 0) return [];
+  const wanted = tags === "all" ? undefined : new Set(tags);
+  const closed: string[] = [];
   for (const n of await self.registration.getNotifications()) {
-    if (wanted.has(n.tag)) n.close();
+    if (wanted && !wanted.has(n.tag)) continue;
+    n.close();
+    closed.push(n.tag);
   }
+  return closed;
+}
+
+/** The tags of the notifications shown; inside the one-at-a-time chain only. */
+async function listTags(): Promise<string[]> {
+  return (await self.registration.getNotifications()).map((n) => n.tag);
 }
 
 async function show({ title, options }: ShowNotification): Promise<void> {

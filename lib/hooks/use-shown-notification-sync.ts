@@ -15,7 +15,7 @@ export function useShownNotificationSync(loaded: readonly Notification[] = NONE,
   useEffect(() => {
     if (!client || isLoading) return;
     void reconcileShownNotifications({
-      getNotifications: () => shownNotifications(currentRegistration),
+      listShown: () => shownNotifications(currentRegistration),
       loaded,
       fetchById: (id) => client.getNotification(id),
     }).catch(() => undefined);

@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/contracts/notification";
 import { settledIds, type ChangeBus } from "@/lib/events/notification-changes";
 import { needsAttention } from "../../contracts/push-payload";
+import { askWorker } from "./worker-notifications";
 
 interface BadgeNavigator {
   setAppBadge?: (count?: number) => Promise<void>;
@@ -36,7 +37,8 @@ interface ShownNotification {
 }
 
 export interface ReconcileDeps {
-  getNotifications(): Promise<readonly ShownNotification[]>;
+  /** The shown notifications, as the worker lists them (shownNotifications). */
+  listShown(): Promise<readonly ShownNotification[]>;
   /** Items the page has loaded: their state is known without asking. */
   loaded: readonly Notification[];
   fetchById(id: string): Promise<Notification>;
@@ -46,7 +48,7 @@ export interface ReconcileDeps {
 
 /** Closes stale OS notifications; returns the ids closed. */
 export async function reconcileShownNotifications(deps: ReconcileDeps): Promise<string[]> {
-  const shown = (await deps.getNotifications()).filter((n) => GUID.test(n.tag));
+  const shown = (await deps.listShown()).filter((n) => GUID.test(n.tag));
   if (shown.length === 0) return [];
   const known = new Map(deps.loaded.map((item) => [item.id, item]));
   const budget = { left: deps.maxFetches ?? 10 };
@@ -74,11 +76,14 @@ export async function reconcileShownNotifications(deps: ReconcileDeps): Promise<
   return closed;
 }
 
-/** The browser's shown notifications of this app's worker, or none where there is no worker. */
+/**
+ * The app's shown OS notifications, as the worker lists them (none where there is no worker, or it did
+ * not answer); closing one asks the worker too. The page never reads them itself: see askWorker.
+ */
 export async function shownNotifications(getRegistration: () => Promise<ServiceWorkerRegistration | undefined>): Promise<readonly ShownNotification[]> {
-  const registration = await getRegistration().catch(() => undefined);
-  if (!registration || typeof registration.getNotifications !== "function") return [];
-  return registration.getNotifications();
+  const worker = (await getRegistration().catch(() => undefined))?.active;
+  const tags = (await askWorker(worker, { type: "list-notifications" })) ?? [];
+  return tags.map((tag) => ({ tag, close: () => void askWorker(worker, { type: "close-notifications", tags: [tag] }) }));
 }
 
 /**
@@ -90,8 +95,8 @@ export async function closeShownNotification(
   id: string,
   getRegistration: () => Promise<ServiceWorkerRegistration | undefined>,
 ): Promise<void> {
-  const shown = await shownNotifications(getRegistration).catch(() => []);
-  for (const notification of shown) if (notification.tag === id) notification.close();
+  const worker = (await getRegistration().catch(() => undefined))?.active;
+  await askWorker(worker, { type: "close-notifications", tags: [id] });
 }
 
 /**

@@ -3,6 +3,7 @@
 import { deviceNameFromUserAgent } from "@/contracts/device-name";
 import { idbEndpointStore } from "./push-store";
 import { registerServiceWorker } from "./sw-registration";
+import { askWorker, type WorkerLike } from "./worker-notifications";
 import type { Endpoint, EndpointRegistration, PushSubscriptionBody } from "@/contracts/endpoint";
 import type { EndpointStore, StoredEndpoint } from "./push-store";
 
@@ -18,7 +19,9 @@ export interface SubscriptionLike {
 }
 
 export interface RegistrationLike {
-  /** The OS notifications this registration shows (closed when this browser stops being the user's). */
+  /** The worker that closes the OS notifications when this browser stops being the user's. */
+  readonly active?: WorkerLike | null;
+  /** The OS notifications this registration shows: closed directly only when the worker did not answer. */
   getNotifications?(): Promise<readonly { close(): void }[]>;
   readonly pushManager: {
     getSubscription(): Promise<SubscriptionLike | null>;
@@ -291,10 +294,22 @@ export async function unregisterThisBrowser(deps: Pick<PushDeps, "api" | "store"
 
 async function stopLocalPush(deps: Pick<PushDeps, "getRegistration">): Promise<void> {
   const registration = await deps.getRegistration().catch(() => undefined);
-  await Promise.allSettled([
-    registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()),
-    registration?.getNotifications?.().then((shown) => shown.forEach((n) => n.close())),
-  ]);
+  await Promise.allSettled([registration?.pushManager.getSubscription().then((s) => s?.unsubscribe()), closeAllNotifications(registration)]);
+}
+
+/** How long sign-out waits for the worker to close the notifications before it closes them itself. */
+const CLOSE_ALL_ANSWER_MS = 2_000;
+
+/**
+ * Closes every OS notification of the app through the worker (in turn with its pushes: see askWorker). A
+ * worker that does not answer (none, or an older deployment's) must not leave them on screen for the next
+ * person: then the page closes them itself.
+ */
+async function closeAllNotifications(registration: RegistrationLike | undefined): Promise<void> {
+  if (!registration) return;
+  const closed = await askWorker(registration.active, { type: "close-notifications", tags: "all" }, CLOSE_ALL_ANSWER_MS);
+  // eslint-disable-next-line no-restricted-syntax -- the fallback when no worker answers: leaving them on screen for the next person is worse than that race.
+  if (closed === undefined) (await registration.getNotifications?.())?.forEach((n) => n.close());
 }
 
 async function unregisterNow(deps: Pick<PushDeps, "api" | "store" | "getRegistration">): Promise<void> {

@@ -62,3 +62,22 @@ describe("imports in the allowed directions pass", () => {
     expect(await layerErrors(file, code)).toEqual([]);
   });
 });
+
+describe("pages never read the OS notifications themselves (the worker does, in turn with its pushes)", () => {
+  async function readErrors(file: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+    return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+  }
+
+  it.each([
+    ["lib/push/x.ts", "export const read = (r: ServiceWorkerRegistration) => r.getNotifications();"],
+    ["components/x.tsx", "export const read = (r: ServiceWorkerRegistration) => r.getNotifications?.({ tag: 'a' });"],
+    ["app/x/page.tsx", "export const read = (r: ServiceWorkerRegistration) => r['getNotifications']();"],
+  ])("%s: %s fails lint", async (file, code) => {
+    expect((await readErrors(file, code)).join("\n")).toMatch(/Ask the service worker/);
+  });
+
+  it("the worker itself may", async () => {
+    expect(await readErrors("sw/x.ts", "export const read = (r: ServiceWorkerRegistration) => r.getNotifications();")).toEqual([]);
+  });
+});

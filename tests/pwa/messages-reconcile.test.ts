@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import type { Notification } from "@/contracts/notification";
-import { closeShownNotification, reconcileShownNotifications, setAppBadge, stillShowable } from "@/lib/push/reconcile";
+import { closeShownNotification, reconcileShownNotifications, setAppBadge, shownNotifications, stillShowable } from "@/lib/push/reconcile";
+import { WORKER_ANSWER_MS } from "@/lib/push/worker-notifications";
 import { dispatchWorkerMessage, parseWorkerMessage } from "@/lib/push/worker-messages";
 import { aNotification } from "@/testing/builders";
+import { fakeNotificationsWorker } from "@/testing/fake-notifications-worker";
 
 const ID1 = "11111111-1111-4111-8111-111111111111";
 const ID2 = "22222222-2222-4222-8222-222222222222";
@@ -82,7 +84,7 @@ describe("reconcile", () => {
     const other = shown("not-a-notification-id");
     const fetched: string[] = [];
     const closed = await reconcileShownNotifications({
-      getNotifications: async () => [a, b, c, other],
+      listShown: async () => [a, b, c, other],
       loaded: [item(ID1, { readState: "read" }), item(ID2)],
       fetchById: async (id) => {
         fetched.push(id);
@@ -101,7 +103,7 @@ describe("reconcile", () => {
     const many = Array.from({ length: 5 }, (_, i) => shown(`${i}0000000-0000-4000-8000-000000000000`));
     let calls = 0;
     const closed = await reconcileShownNotifications({
-      getNotifications: async () => many,
+      listShown: async () => many,
       loaded: [],
       maxFetches: 2,
       fetchById: async () => {
@@ -116,23 +118,54 @@ describe("reconcile", () => {
 
   it("closes one read elsewhere that is not on the loaded page", async () => {
     const n = shown(ID3);
-    await reconcileShownNotifications({ getNotifications: async () => [n], loaded: [], fetchById: async (id) => item(id, { readState: "read" }) });
+    await reconcileShownNotifications({ listShown: async () => [n], loaded: [], fetchById: async (id) => item(id, { readState: "read" }) });
     expect(n.closed).toBe(true);
   });
 });
 
 describe("closing one item's OS notification when the user settles it in the page", () => {
-  it("closes only the notification tagged with that id", async () => {
-    const close = { a: vi.fn(), b: vi.fn() };
-    const registration = {
-      getNotifications: async () => [
-        { tag: "a", close: close.a },
-        { tag: "b", close: close.b },
-      ],
-    } as unknown as ServiceWorkerRegistration;
-    await closeShownNotification("b", async () => registration);
-    expect(close.b).toHaveBeenCalledOnce();
-    expect(close.a).not.toHaveBeenCalled();
+  it("asks the worker to close only the notification tagged with that id (the page never reads them itself)", async () => {
+    const list = [
+      { tag: "a", closed: false },
+      { tag: "b", closed: false },
+    ];
+    const getNotifications = vi.fn(async () => []);
+    const worker = fakeNotificationsWorker(list);
+    await closeShownNotification("b", async () => ({ active: worker, getNotifications }) as unknown as ServiceWorkerRegistration);
+    expect(list).toEqual([
+      { tag: "a", closed: false },
+      { tag: "b", closed: true },
+    ]);
+    expect(worker.requests).toEqual([{ type: "close-notifications", tags: ["b"] }]);
+    expect(getNotifications).not.toHaveBeenCalled();
+  });
+
+  it("reconciles what the worker lists, and closes through it", async () => {
+    const list = [ID1, ID2].map((tag) => ({ tag, closed: false }));
+    const worker = fakeNotificationsWorker(list);
+    const registration = { active: worker } as unknown as ServiceWorkerRegistration;
+    const closed = await reconcileShownNotifications({
+      listShown: () => shownNotifications(async () => registration),
+      loaded: [item(ID1, { readState: "read" }), item(ID2)],
+      fetchById: async () => {
+        throw new Error("not asked: both are loaded");
+      },
+    });
+    expect(closed).toEqual([ID1]);
+    await vi.waitFor(() => expect(list.map((n) => n.closed)).toEqual([true, false]));
+    expect(worker.requests).toEqual([{ type: "list-notifications" }, { type: "close-notifications", tags: [ID1] }]);
+  });
+
+  it("lists none where the worker does not answer", async () => {
+    const silent = fakeNotificationsWorker([{ tag: ID1, closed: false }], { silent: true });
+    vi.useFakeTimers();
+    try {
+      const listing = shownNotifications(async () => ({ active: silent }) as unknown as ServiceWorkerRegistration);
+      await vi.advanceTimersByTimeAsync(WORKER_ANSWER_MS);
+      expect(await listing).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does nothing where there is no service worker", async () => {

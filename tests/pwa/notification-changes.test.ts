@@ -5,6 +5,7 @@ import { connectTabSync } from "@/lib/push/tab-sync";
 import { publishWorkerChanges, type listenToWorker } from "@/lib/push/worker-messages";
 import { followUnreadCount, UNREAD_COUNT_KEY } from "@/lib/hooks/use-unread-count";
 import { publishingPushApi } from "@/lib/hooks/use-push-state";
+import { fakeNotificationsWorker } from "@/testing/fake-notifications-worker";
 
 const ID = "11111111-1111-4111-8111-111111111111";
 
@@ -124,23 +125,26 @@ describe("the change bus", () => {
 describe("the change bus's subscribers", () => {
   it("closes the OS notification of an item marked read in this page before the service answers", async () => {
     const bus = createChangeBus();
-    const closed: string[] = [];
-    const shown = [ID, "22222222-2222-4222-8222-222222222222"].map((tag) => ({ tag, close: () => void closed.push(tag) }));
-    const registration = { getNotifications: async () => shown } as unknown as ServiceWorkerRegistration;
+    const shown = [ID, "22222222-2222-4222-8222-222222222222"].map((tag) => ({ tag, closed: false }));
+    // The page asks the worker, which closes it in turn with its pushes; it never reads them itself.
+    const worker = fakeNotificationsWorker(shown);
+    const getNotifications = vi.fn(async () => []);
+    const registration = { active: worker, getNotifications } as unknown as ServiceWorkerRegistration;
     const stop = closeSettledNotifications(bus, async () => registration);
     bus.publish({ phase: "pending", action: "read", ids: [ID] });
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.waitFor(() => expect(shown.filter((n) => n.closed).map((n) => n.tag)).toEqual([ID]));
     stop();
-    expect(closed).toEqual([ID]);
+    expect(worker.requests).toEqual([{ type: "close-notifications", tags: [ID] }]);
+    expect(getNotifications).not.toHaveBeenCalled();
   });
 
   it("leaves the OS notification of an item marked unread showing", async () => {
     const bus = createChangeBus();
-    const getNotifications = vi.fn(async () => []);
-    closeSettledNotifications(bus, async () => ({ getNotifications }) as unknown as ServiceWorkerRegistration);
+    const worker = fakeNotificationsWorker([{ tag: ID, closed: false }]);
+    closeSettledNotifications(bus, async () => ({ active: worker }) as unknown as ServiceWorkerRegistration);
     bus.publish({ phase: "pending", action: "unread", ids: [ID] });
     await new Promise((r) => setTimeout(r, 0));
-    expect(getNotifications).not.toHaveBeenCalled();
+    expect(worker.requests).toEqual([]);
   });
 
   it("tells the other tabs of a change the service accepted, and of nothing before that or after a failure", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { fakeNotificationsWorker, type FakeNotificationsWorker } from "@/testing/fake-notifications-worker";
 import { anEndpoint } from "@/testing/builders";
 import { ApiError } from "@/lib/api/errors";
 import type { Endpoint, EndpointRegistration } from "@/contracts/endpoint";
@@ -44,7 +45,11 @@ class FakeSubscription implements SubscriptionLike {
 class FakeRegistration implements RegistrationLike {
   current: FakeSubscription | null = null;
   shown = [{ tag: "a", closed: false }, { tag: "b", closed: false }].map((n) => ({ ...n, close() { this.closed = true; } }));
+  /** The worker closes the notifications; the page reads them itself only when no worker answers. */
+  active: FakeNotificationsWorker | null = fakeNotificationsWorker(this.shown);
+  directReads = 0;
   async getNotifications() {
+    this.directReads++;
     return this.shown.filter((n) => !n.closed);
   }
   subscribeCalls: string[] = [];
@@ -447,6 +452,20 @@ describe("disablePush and sign-out", () => {
     expect(store.value).toBeUndefined();
     // The user's notifications still on screen go too: the next person must not see or act on them.
     expect(registration.shown.map((n) => n.closed)).toEqual([true, true]);
+    // Closed by the worker, in turn with its pushes: the page did not read them itself.
+    expect(registration.active!.requests).toContainEqual({ type: "close-notifications", tags: "all" });
+    expect(registration.directReads).toBe(0);
+  });
+
+  it("sign-out closes the notifications itself when no worker answers (none, or an older deployment's)", async () => {
+    for (const active of [null, fakeNotificationsWorker([], { silent: true })]) {
+      const { registration, deps } = setup();
+      await enablePush(deps);
+      registration.active = active;
+      await unregisterThisBrowser(deps);
+      expect(registration.shown.map((n) => n.closed)).toEqual([true, true]);
+      expect(registration.directReads).toBeGreaterThan(0);
+    }
   });
 
   it("sign-out stops the browser's own subscription at once, even behind a registration still in progress", async () => {
