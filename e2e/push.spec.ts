@@ -19,7 +19,9 @@ import {
   connectPushBridge,
   lastWorkerBadge,
   recordWorkerBadge,
+  recordWorkerShows,
   shownNotifications,
+  waitUntilShown,
   type PushBridge,
 } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, itemAction, newPushDevice, signIn, test, turnOnPush, type PushDevice } from "./fixtures/test";
@@ -100,6 +102,7 @@ test.beforeAll(async ({ browser, pushService }) => {
     const bridge = await connectPushBridge(device.page, pushService, device.stub);
     await device.page.goto("/");
     await expect(inbox(device.page).list).toBeVisible();
+    await recordWorkerShows(await appServiceWorker(device.page));
     return { ...device, name, bridge, endpoint };
   };
   desktop = await open("desktop");
@@ -155,6 +158,7 @@ test("a notification sent with the CLI arrives as an OS notification in both bro
     expect(delivery!.ttl).toBeGreaterThan(0);
     expect(delivery!.vapid.aud).toBe(pushService.origin);
 
+    await waitUntilShown(await appServiceWorker(device.page), id);
     await expect
       .poll(async () => (await shownNotifications(device.page, id)).map((n) => ({ title: n.title, body: n.body, actions: n.actions.map((a) => a.title) })), {
         message: `${device.name}: OS notification tagged ${id}`,
@@ -228,6 +232,7 @@ test("deleting a notification in the phone's inbox closes it on the desktop and 
     await pushService.waitForDeliveries(before[device.name] + 1, { endpoint: device.endpoint, timeoutMs: 20_000 }).catch(async (err: Error) => {
       throw new Error(`${device.name}: ${err.message}; delivery record: ${JSON.stringify(await deliveryRecord(otherId))}`);
     });
+    await waitUntilShown(await appServiceWorker(device.page), otherId);
     await expect.poll(async () => (await shownNotifications(device.page, otherId)).length, { message: `${device.name} shows it` }).toBe(1);
   }
   await expect(inbox(desktop.page).item(other)).toBeVisible();
@@ -251,6 +256,7 @@ test("sending again with the same app id replaces the OS notification in both br
   const appId = `build-${Date.now()}`;
   const first = await send({ to: sam.upn, title: "Build 9001 is running", body: "Step 1 of 3.", appId });
   for (const device of [desktop, phone]) {
+    await waitUntilShown(await appServiceWorker(device.page), first, "Build 9001 is running");
     await expect.poll(async () => (await shownNotifications(device.page, first)).map((n) => n.title), { message: `${device.name} shows it` }).toEqual([
       "Build 9001 is running",
     ]);
@@ -259,6 +265,7 @@ test("sending again with the same app id replaces the OS notification in both br
   const second = await send({ to: sam.upn, title: "Build 9001 passed", body: "All 3 steps.", appId });
   expect(second, "an upsert keeps the notification's id").toBe(first);
   for (const device of [desktop, phone]) {
+    await waitUntilShown(await appServiceWorker(device.page), first, "Build 9001 passed");
     await expect
       .poll(async () => (await shownNotifications(device.page, first)).map((n) => ({ title: n.title, body: n.body })), {
         message: `${device.name} replaced it`,

@@ -14,7 +14,7 @@ import { deviceNameFromUserAgent } from "../contracts/device-name";
 import type { Endpoint } from "../contracts/endpoint";
 import { expectAccessible } from "./fixtures/axe";
 import { appOrigin, issuer } from "./fixtures/e2e-env";
-import { connectPushBridge, shownNotifications, type PushBridge } from "./fixtures/push-browser";
+import { appServiceWorker, connectPushBridge, recordWorkerShows, shownNotifications, waitUntilShown, type PushBridge } from "./fixtures/push-browser";
 import { deviceOptions, expect, inbox, itemAction, newPushDevice, signIn, test, turnOnPush, users, type DemoUser, type PushDevice } from "./fixtures/test";
 import { send } from "./fixtures/send";
 import { userToken } from "../testing/tokens";
@@ -83,6 +83,7 @@ test.beforeAll(async ({ browser, pushService }) => {
     const endpointId = (await thisDevice.getAttribute("data-endpoint-id"))!;
     await device.page.goto("/");
     await expect(inbox(device.page).list).toBeVisible();
+    await recordWorkerShows(await appServiceWorker(device.page));
     return { ...device, name, bridge, endpoint, deviceName, endpointId };
   };
   desktop = await open("desktop");
@@ -103,6 +104,7 @@ test("Megan gets a notification on her desktop and her phone, and dismisses it o
   id = await send({ to: megan.upn, title, body: "Now Thursday 14:00, room 4.12.", group: "Calendar" });
   for (const device of [desktop, phone]) {
     await pushService.waitForDeliveries(1, { endpoint: device.endpoint, timeoutMs: 15_000 });
+    await waitUntilShown(await appServiceWorker(device.page), id);
     await expect.poll(async () => (await shownNotifications(device.page, id)).length, { message: `${device.name} shows it` }).toBe(1);
   }
 
