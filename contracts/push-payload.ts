@@ -51,8 +51,8 @@ export type WorkerMessage =
  * Pages → service worker: list or close this app's OS notifications. Only the worker reads them, in turn
  * with the pushes it handles: Chromium's getNotifications() deletes from its store every notification the
  * platform does not yet report as displayed, so a page reading while the worker shows one loses it (it
- * stays on screen, its buttons do nothing, and no later push can close it). The worker answers on the
- * message's port with a {@link NotificationsAnswer}.
+ * stays on screen, its buttons do nothing, and no later push can close it). The worker validates it
+ * (sw/push-decisions.ts) and answers on the message's port with a {@link NotificationsAnswer}.
  */
 export type NotificationsRequest =
   /** Which notifications are shown (their tags: the item ids). */
@@ -63,17 +63,6 @@ export type NotificationsRequest =
 /** The worker's answer: the tags shown (list), or the tags it closed (close). */
 export interface NotificationsAnswer {
   tags: string[];
-}
-
-/** A page's request as the worker receives it (anything can be posted): validated, or undefined. */
-export function parseNotificationsRequest(data: unknown): NotificationsRequest | undefined {
-  if (!data || typeof data !== "object") return undefined;
-  const m = data as Record<string, unknown>;
-  if (m.type === "list-notifications") return { type: "list-notifications" };
-  if (m.type !== "close-notifications") return undefined;
-  if (m.tags === "all") return { type: "close-notifications", tags: "all" };
-  if (!Array.isArray(m.tags) || !m.tags.every((t): t is string => typeof t === "string")) return undefined;
-  return { type: "close-notifications", tags: [...m.tags] };
 }
 
 /**

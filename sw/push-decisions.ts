@@ -8,6 +8,7 @@ import {
   OPEN_PARAM,
   PUSH_KINDS,
   needsAttention,
+  type NotificationsRequest,
   type PushPayload,
 } from "../contracts/push-payload";
 import { NOTIFICATION_STATUSES, READ_STATES, USER_ACTION_STATES } from "../contracts/notification";
@@ -107,6 +108,17 @@ export function notificationToShow(payload: PushPayload): ShowNotification {
       ],
     },
   };
+}
+
+/** A page's request to list or close notifications (anything can be posted): validated, or undefined. */
+export function parseNotificationsRequest(data: unknown): NotificationsRequest | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const m = data as Record<string, unknown>;
+  if (m.type === "list-notifications") return { type: "list-notifications" };
+  if (m.type !== "close-notifications") return undefined;
+  if (m.tags === "all") return { type: "close-notifications", tags: "all" };
+  if (!Array.isArray(m.tags) || !m.tags.every((t): t is string => typeof t === "string")) return undefined;
+  return { type: "close-notifications", tags: [...m.tags] };
 }
 
 /** Decides, for one well-formed push, what to show, close and post. */

@@ -6,7 +6,7 @@ import { cacheNames } from "workbox-core";
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from "workbox-precaching";
 import { deleteOutdatedCaches } from "workbox-precaching/utils/deleteOutdatedCaches.js";
 import { NavigationRoute, Router } from "workbox-routing";
-import { parseNotificationsRequest, type NotificationsAnswer, type PushPayload, type WorkerMessage } from "../contracts/push-payload";
+import type { NotificationsAnswer, PushPayload, WorkerMessage } from "../contracts/push-payload";
 import { mustShowEveryPush } from "../contracts/push-services";
 import { coalesced, inOrder } from "./serial";
 import { enqueue, lastUnreadCount, pendingEntries, rememberUnreadCount, removeEntry } from "./action-queue";
@@ -16,6 +16,7 @@ import {
   clickAction,
   genericNotification,
   openUrl,
+  parseNotificationsRequest,
   parsePushPayload,
   planPush,
   readShownData,

@@ -1,7 +1,8 @@
 // The service worker's side of the pages' notification requests (contracts/push-payload.ts,
 // NotificationsRequest), over a real MessageChannel port, for the page code's unit tests. The real
 // worker's answers are exercised in the browser (e2e/service-worker.spec.ts).
-import { parseNotificationsRequest, type NotificationsAnswer, type NotificationsRequest } from "../contracts/push-payload";
+import type { NotificationsAnswer, NotificationsRequest } from "../contracts/push-payload";
+import { parseNotificationsRequest } from "../sw/push-decisions";
 import type { WorkerLike } from "../lib/push/worker-notifications";
 
 export interface FakeShown {

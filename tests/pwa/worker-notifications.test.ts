@@ -1,7 +1,7 @@
 // The pages' requests to the service worker for its OS notifications: the page side (askWorker) and the
 // contract's validation of what the worker receives. The real worker answers in e2e/service-worker.spec.ts.
 import { describe, expect, it } from "vitest";
-import { parseNotificationsRequest } from "@/contracts/push-payload";
+import { parseNotificationsRequest } from "@/sw/push-decisions";
 import { askWorker, type WorkerLike } from "@/lib/push/worker-notifications";
 import { fakeNotificationsWorker } from "@/testing/fake-notifications-worker";
 
