@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -31,6 +32,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // At least two workers: Vitest's default (one fewer than the cores) is one on a 2-core machine, where
+    // the suites mostly wait on their servers and databases. There, both engines' 2,089 tests took 434 s
+    // on one worker and 244 s on two.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
