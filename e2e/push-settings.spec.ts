@@ -199,15 +199,20 @@ test("on app open, OS notifications of items settled elsewhere are closed, and t
   await page.evaluate(async () => (await navigator.serviceWorker.ready).getNotifications().then((list) => list.forEach((n) => n.close())));
 });
 
-test("signing out removes this browser's endpoint and its push subscription", async () => {
+test("signing out removes this browser's endpoint and its push subscription, and closes its notifications", async () => {
   const { page } = device;
   await page.goto("/settings");
   const id = await settings(page).thisDevice.getAttribute("data-endpoint-id");
   expect((await endpoints()).some((e) => e.id === id)).toBe(true);
+  // One still on screen (shown and awaited here, so reading it afterwards is safe; not an item id, so no
+  // reconcile closes it): the next person at this device must not see it.
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).showNotification("Left on screen", { tag: "left-on-screen" }));
+  expect((await shownNotifications(page)).map((n) => n.tag)).toContain("left-on-screen");
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL((url) => url.pathname === "/signed-out");
   expect((await endpoints()).some((e) => e.id === id)).toBe(false);
   expect(device.stub.current()).toBeUndefined();
+  await expect.poll(async () => (await shownNotifications(page)).length, { message: "closed by sign-out" }).toBe(0);
 });
 
 test("when notifications are blocked, Settings says how to allow them and offers no button", async ({ browser }) => {
