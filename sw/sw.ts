@@ -386,8 +386,8 @@ async function setBadge(count: number): Promise<void> {
  * one-at-a-time chain, as is every other read of the notifications (see NotificationsRequest).
  */
 async function closeTags(tags: string[] | "all"): Promise<string[]> {
-  if (tags.length === 0) return [];
   const wanted = tags === "all" ? undefined : new Set(tags);
+  if (wanted?.size === 0) return [];
   const closed: string[] = [];
   for (const n of await self.registration.getNotifications()) {
     if (wanted && !wanted.has(n.tag)) continue;
